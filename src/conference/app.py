@@ -1,0 +1,205 @@
+"""create_app(): the Litestar application, assembled in one place."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import quote
+from typing import Any
+
+from litestar import Litestar, Request, Response, Router, get
+from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.stores.base import Store
+from litestar.stores.redis import RedisStore
+from litestar.stores.registry import StoreRegistry
+from piccolo.engine.base import Engine
+
+from conference import __version__, database
+from conference.accounts.controllers import AccountsController, SessionController
+from conference.auth import (
+    ANY_ROLE,
+    PUBLIC,
+    AuthenticationMiddleware,
+    CSRFUnlessBearerMiddleware,
+    role_guard,
+)
+from conference.errors import DomainError, NotFound
+from conference.events.controllers import EventController
+from conference.i18n import LocaleMiddleware, gettext, translate_error
+from conference.settings import Settings
+from conference.store import DatabaseStore
+from conference.templating import STATIC_DIR, template_config
+
+SESSION_MAX_AGE_S = 14 * 24 * 3600
+
+
+@get("/healthz", opt=PUBLIC, include_in_schema=False)
+async def healthz() -> dict[str, str]:
+    return {"status": "ok", "version": __version__}
+
+
+def _wants_html(request: Request[Any, Any, Any]) -> bool:
+    return not request.url.path.startswith("/api") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+    if _wants_html(request):
+        return Template(
+            "error.html", context={"status": status, "message": message}, status_code=status
+        )
+    return Response({"status_code": status, "detail": message}, status_code=status)
+
+
+def _not_authorized(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if _wants_html(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/login?next={quote(target, safe='/')}")
+    return Response(
+        {"status_code": 401, "detail": gettext("Log in first.")},
+        status_code=401,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def _forbidden(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    message = (
+        gettext("The form has expired. Reload the page and try again.")
+        if "CSRF" in str(exc)
+        else gettext("Your account may not use this page.")
+    )
+    return _error_page(request, 403, message)
+
+
+def _not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    return _error_page(request, 404, gettext("This page does not exist."))
+
+
+def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    status = 404 if isinstance(exc, NotFound) else 400
+    if not _wants_html(request):
+        return Response(
+            {"status_code": status, "code": exc.code, "detail": translate_error(exc)},
+            status_code=status,
+        )
+    return _error_page(request, status, translate_error(exc))
+
+
+def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    return _error_page(request, exc.status_code, str(exc.detail))
+
+
+def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    request.logger.exception("unhandled error", exc_info=exc)
+    return _error_page(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        gettext("Something went wrong on our side. Try again, or tell the organizers."),
+    )
+
+
+def _stores(settings: Settings) -> StoreRegistry:
+    stores: dict[str, Store]
+    if settings.redis_url:
+        root = RedisStore.with_client(url=settings.redis_url, namespace="conference")
+        stores = {"sessions": root.with_namespace("sessions"), "throttle": root.with_namespace("throttle")}
+    else:
+        root_db = DatabaseStore()
+        stores = {
+            "sessions": root_db.with_namespace("sessions"),
+            "throttle": root_db.with_namespace("throttle"),
+        }
+    return StoreRegistry(stores=stores)
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Litestar:
+    """The application for ``settings`` (read from the environment when not given).
+
+    It opens the database the settings name and migrates it at start-up. Given an
+    ``engine`` (tests do), it uses that one as it is and leaves its pool to the caller.
+    """
+    settings = settings or Settings.from_env()
+    owns_engine = engine is None
+    if engine is None:
+        engine = database.configure(settings)
+    else:
+        database.use_engine(engine)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if not owns_engine:
+            yield
+            return
+        await database.open_pool(engine)
+        try:
+            await database.migrate()
+            yield
+        finally:
+            await database.close_pool(engine)
+
+    templates = template_config()
+    session_config = ServerSideSessionConfig(
+        store="sessions",
+        key="conference_session",
+        max_age=SESSION_MAX_AGE_S,
+        secure=settings.production,
+        samesite="lax",
+    )
+    csrf_config = CSRFConfig(
+        secret=settings.secret_key,
+        cookie_name="conference_csrf",
+        cookie_secure=settings.production,
+        cookie_samesite="lax",
+    )
+    return Litestar(
+        route_handlers=[
+            healthz,
+            SessionController,
+            AccountsController,
+            EventController,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),
+        ],
+        middleware=[
+            LocaleMiddleware,
+            session_config.middleware,
+            DefineMiddleware(CSRFUnlessBearerMiddleware, config=csrf_config),
+            DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/healthz$"]),
+        ],
+        guards=[role_guard],
+        stores=_stores(settings),
+        template_config=templates,
+        plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],
+        openapi_config=OpenAPIConfig(
+            title="conference",
+            version=__version__,
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+            openapi_router=Router(path="/schema", route_handlers=[], opt=ANY_ROLE),
+        ),
+        exception_handlers={
+            NotAuthorizedException: _not_authorized,
+            PermissionDeniedException: _forbidden,
+            NotFoundException: _not_found,
+            DomainError: _domain_error,
+            HTTPException: _http_error,
+            HTTP_500_INTERNAL_SERVER_ERROR: _server_error,
+        },
+        lifespan=[lifespan],
+        state={"settings": settings},
+        debug=False,
+    )

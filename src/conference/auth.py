@@ -1,0 +1,320 @@
+"""Accounts, roles, guards and API tokens: who is asking, and whether they may.
+
+Every route declares who may use it in its ``opt``: ``allow(Role.organizer, …)``
+or ``PUBLIC``. One app-wide guard reads that declaration and refuses a route that
+declares nothing, so a route added later without a declaration fails closed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.types import Receive, Scope, Send
+
+from conference import audit
+from conference.errors import Conflict, InvalidInput, NotFound
+from conference.tables import ApiToken, Role, User
+from conference.text import nfc
+
+SESSION_USER_KEY = "user_id"
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both failures cost the same time.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+MIN_PASSWORD_LENGTH = 8
+_TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The authenticated person, as handlers and templates see them."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.role is Role.organizer
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+def _current(row: dict[str, Any]) -> CurrentUser:
+    return CurrentUser(
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+    )
+
+
+# ------------------------------------------------------------------ route declarations
+
+PUBLIC: dict[str, Any] = {"public": True}
+
+
+def allow(*roles: Role) -> dict[str, Any]:
+    """The ``opt`` of a route that the given roles may use."""
+    return {"roles": frozenset(roles)}
+
+
+ANY_ROLE = allow(Role.organizer, Role.desk, Role.mc)
+ORGANIZER = allow(Role.organizer)
+
+
+def declared_roles(handler: BaseRouteHandler) -> frozenset[Role] | None:
+    """The roles a route declares, or None when it declares itself public."""
+    if handler.opt.get("public"):
+        return None
+    return frozenset(handler.opt.get("roles") or ())
+
+
+def role_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """App-wide guard: a route is refused unless it is public or the user's role is declared."""
+    roles = declared_roles(handler)
+    if roles is None:
+        return
+    user = connection.scope.get("user")
+    if user is None:
+        raise NotAuthorizedException("login required")
+    if not roles or user.role not in roles:
+        raise PermissionDeniedException("this role may not use this page")
+
+
+# ------------------------------------------------------------------ passwords and users
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            "The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH
+        )
+
+
+async def authenticate(username: str, password: str) -> CurrentUser | None:
+    """The active user with this username and password, or None.
+
+    An unknown user and a wrong password take the same time and give the same
+    answer, so a login form does not tell which usernames exist.
+    """
+    row = (
+        await User.select(
+            User.id,
+            User.username,
+            User.display_name,
+            User.role,
+            User.password_hash,
+            User.active,
+        )
+        .where(User.username == username.strip().lower())
+        .first()
+        .run()
+    )
+    stored = row["password_hash"] if row else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if row is None or not row["active"]:
+        return None
+    updates: dict[Any, Any] = {User.last_login_at: datetime.now(UTC)}
+    if _hasher.check_needs_rehash(stored):
+        updates[User.password_hash] = hash_password(password)
+    await User.update(updates).where(User.id == row["id"]).run()
+    return _current(row)
+
+
+async def get_active_user(user_id: int) -> CurrentUser | None:
+    row = (
+        await User.select(User.id, User.username, User.display_name, User.role)
+        .where((User.id == user_id) & (User.active.eq(True)))
+        .first()
+        .run()
+    )
+    return _current(row) if row else None
+
+
+async def create_user(
+    username: str,
+    password: str,
+    role: Role,
+    *,
+    display_name: str = "",
+    by: CurrentUser | None = None,
+) -> CurrentUser:
+    """Create an account; raise InvalidInput for a bad name or password, Conflict if taken."""
+    name = username.strip().lower()
+    if not _USERNAME.fullmatch(name):
+        raise InvalidInput(
+            "A username has 2 to 64 characters: Latin letters without marks, digits, "
+            "dots, dashes and underscores."
+        )
+    check_password_strength(password)
+    if await User.exists().where(User.username == name).run():
+        raise Conflict("The username %(name)s is already taken.", name=name)
+    row = User(
+        username=name,
+        display_name=nfc(display_name),
+        password_hash=hash_password(password),
+        role=role,
+    )
+    await row.save().run()
+    await audit.record("user.create", by=by, target=name, role=role.value)
+    return CurrentUser(id=row.id, username=name, display_name=row.display_name, role=role)
+
+
+async def set_password(user_id: int, password: str, *, by: CurrentUser | None = None) -> None:
+    check_password_strength(password)
+    updated = (
+        await User.update({User.password_hash: hash_password(password)})
+        .where(User.id == user_id)
+        .returning(User.id)
+        .run()
+    )
+    if not updated:
+        raise NotFound("No such account.")
+    await audit.record("user.password", by=by, target=str(user_id))
+
+
+async def set_active(user_id: int, active: bool, *, by: CurrentUser) -> None:
+    if user_id == by.id and not active:
+        raise InvalidInput("You cannot disable your own account.")
+    updated = (
+        await User.update({User.active: active})
+        .where(User.id == user_id)
+        .returning(User.id)
+        .run()
+    )
+    if not updated:
+        raise NotFound("No such account.")
+    await audit.record("user.enable" if active else "user.disable", by=by, target=str(user_id))
+
+
+async def list_users() -> list[dict[str, Any]]:
+    return (
+        await User.select(
+            User.id,
+            User.username,
+            User.display_name,
+            User.role,
+            User.active,
+            User.created_at,
+            User.last_login_at,
+        )
+        .order_by(User.role)
+        .order_by(User.username)
+        .run()
+    )
+
+
+# ------------------------------------------------------------------ API tokens
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_token(username: str, name: str = "") -> str:
+    """Make a new bearer token for ``username``; only its digest is stored."""
+    user = await User.select(User.id).where(User.username == username.strip().lower()).first()
+    if user is None:
+        raise NotFound("No account named %(name)s.", name=username)
+    token = secrets.token_urlsafe(32)
+    await ApiToken(
+        user=user["id"], name=name or username, token_hash=_token_digest(token)
+    ).save().run()
+    return token
+
+
+async def user_for_token(token: str) -> CurrentUser | None:
+    row = (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.last_used_at,
+            ApiToken.user.id.as_alias("user_id"),
+            ApiToken.user.username.as_alias("username"),
+            ApiToken.user.display_name.as_alias("display_name"),
+            ApiToken.user.role.as_alias("role"),
+        )
+        .where(
+            (ApiToken.token_hash == _token_digest(token))
+            & ApiToken.revoked_at.is_null()
+            & (ApiToken.user.active.eq(True))
+        )
+        .first()
+        .run()
+    )
+    if row is None:
+        return None
+    now = datetime.now(UTC)
+    # Writing on every request would put a write on the scan path; minutes are enough.
+    if row["last_used_at"] is None or now - row["last_used_at"] > _TOKEN_TOUCH_INTERVAL:
+        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"]).run()
+    return CurrentUser(
+        id=row["user_id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+    )
+
+
+# ------------------------------------------------------------------ middleware
+
+
+def bearer_token(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+    return None
+
+
+class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
+    """Sets ``request.user`` from a bearer token or the session; None when anonymous."""
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        token = bearer_token(connection.scope)
+        if token is not None:
+            user = await user_for_token(token)
+            if user is None:
+                raise NotAuthorizedException("invalid API token")
+            return AuthenticationResult(user=user, auth="token")
+        user_id = connection.scope.get("session", {}).get(SESSION_USER_KEY)
+        if isinstance(user_id, int):
+            user = await get_active_user(user_id)
+            if user is not None:
+                return AuthenticationResult(user=user, auth="session")
+        return AuthenticationResult(user=None, auth=None)
+
+
+class CSRFUnlessBearerMiddleware(CSRFMiddleware):
+    """CSRF for browsers; a request carrying a bearer token has no ambient credential."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and bearer_token(scope) is not None:
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)

@@ -1,0 +1,1 @@
+"""Scanning, the redeem logic, desk pages and the arrivals dashboard."""

@@ -1,0 +1,168 @@
+"""The `conference` command: set up the database, load the demo, serve, manage accounts."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import NoReturn, TypeVar
+
+import click
+
+from conference import database
+from conference.errors import DomainError
+from conference.i18n import set_locale, translate_error
+from conference.settings import Settings
+from conference.tables import Role
+
+T = TypeVar("T")
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr and a non-zero exit: how every user error ends."""
+    click.echo(f"conference: {message}", err=True)
+    sys.exit(1)
+
+
+def _connection_problem(error: BaseException) -> str | None:
+    """A one-line reason when the database cannot be reached, else None."""
+    if isinstance(error, OSError | ConnectionError):
+        return f"cannot reach the database ({error.strerror or error})"
+    module = type(error).__module__
+    if module.startswith("asyncpg") or module.startswith("sqlite3"):
+        return f"database error: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
+    return None
+
+
+def run(work: Callable[[Settings], Awaitable[T]]) -> T:
+    """Configure from the environment, open the database, run ``work``; errors as one line."""
+    set_locale(os.environ.get("CONFERENCE_LANGUAGE", "vi"))
+    try:
+        settings = Settings.from_env()
+        engine = database.configure(settings)
+    except DomainError as error:
+        fail(translate_error(error))
+    except Exception as error:  # noqa: BLE001
+        fail(_connection_problem(error) or str(error))
+
+    async def main() -> T:
+        await database.open_pool(engine)
+        try:
+            return await work(settings)
+        finally:
+            await database.close_pool(engine)
+
+    try:
+        return asyncio.run(main())
+    except DomainError as error:
+        fail(translate_error(error))
+    except Exception as error:  # noqa: BLE001 - turned into one line when it is the database's
+        reason = _connection_problem(error)
+        if reason is None:
+            raise
+        fail(reason)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="conference")
+def main() -> None:
+    """Event management for official conferences: invitations, check-in, programme, awards."""
+
+
+@main.command()
+def init() -> None:
+    """Migrate the database (idempotent)."""
+
+    async def work(settings: Settings) -> None:
+        applied = await database.migrate()
+        if applied:
+            click.echo(f"Applied {len(applied)} migration(s): {', '.join(applied)}")
+        else:
+            click.echo("The database is up to date.")
+
+    run(work)
+
+
+@main.command()
+@click.option("--reset", is_flag=True, help="Delete the demo event and load it again.")
+def demo(reset: bool) -> None:
+    """Load the seed conference (slug nguoi-tot-viec-tot-2022) and one account per role."""
+    from conference import demo as demo_loader
+
+    async def work(settings: Settings) -> None:
+        if settings.production:
+            fail("the demo has known passwords and is refused when CONFERENCE_ENV=production")
+        await database.migrate()
+        summary = await demo_loader.load(reset=reset)
+        click.echo(summary.describe())
+
+    run(work)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+def serve(host: str, port: int) -> None:
+    """Run the web server (migrates the database at start-up)."""
+    import uvicorn
+
+    set_locale(os.environ.get("CONFERENCE_LANGUAGE", "vi"))
+    try:
+        Settings.from_env()
+    except DomainError as error:
+        fail(translate_error(error))
+    uvicorn.run("conference.app:create_app", factory=True, host=host, port=port, proxy_headers=True)
+
+
+@main.group()
+def user() -> None:
+    """Manage accounts."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option(
+    "--role", required=True, type=click.Choice([role.value for role in Role]), help="What they may do."
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--display-name", default="", help="The person's name, as shown in pages.")
+def user_add(name: str, role: str, password_stdin: bool, display_name: str) -> None:
+    """Create the account NAME."""
+    from conference import auth
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        fail("no terminal to ask for the password: pass --password-stdin and pipe it in")
+
+    async def work(settings: Settings) -> None:
+        await database.migrate()
+        created = await auth.create_user(name, password, Role(role), display_name=display_name)
+        click.echo(f"Created {created.role.value} account {created.username}.")
+
+    run(work)
+
+
+@main.group()
+def token() -> None:
+    """Manage API tokens."""
+
+
+@token.command("create")
+@click.argument("name")
+@click.option("--label", default="", help="What the token is for (a desk, a script).")
+def token_create(name: str, label: str) -> None:
+    """Print a new API token for the account NAME."""
+    from conference import auth
+
+    async def work(settings: Settings) -> str:
+        return await auth.create_token(name, label)
+
+    click.echo(run(work))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,100 @@
+"""The database engine, chosen by configuration, and the one migration history.
+
+Piccolo finds its engine through the ``PICCOLO_CONF`` module; this module is that
+module (``DB`` and ``APP_REGISTRY``), so the app, the command line and Piccolo's
+own tools all use the engine named by ``CONFERENCE_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sqlite3
+from typing import TYPE_CHECKING
+
+from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
+from piccolo.apps.migrations.tables import Migration
+from piccolo.conf.apps import AppRegistry
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from conference.settings import DEFAULT_DATABASE_URL, DatabaseURL
+
+if TYPE_CHECKING:
+    from conference.settings import Settings
+
+os.environ.setdefault("PICCOLO_CONF", "conference.database")
+
+# Writers on SQLite wait this long for the lock instead of failing at once.
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def make_engine(url: DatabaseURL) -> Engine:
+    """An engine for a parsed database URL; connects lazily."""
+    if url.backend == "sqlite":
+        assert url.sqlite_path is not None
+        return SQLiteEngine(path=str(url.sqlite_path), timeout=SQLITE_BUSY_TIMEOUT_S)
+    return PostgresEngine(config={"dsn": url.raw})
+
+
+def _enable_wal(path: str) -> None:
+    # WAL lets readers go on while one desk writes; the mode is stored in the
+    # file, so setting it once when the engine is made is enough.
+    connection = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+    finally:
+        connection.close()
+
+
+def use_engine(engine: Engine) -> None:
+    """Point every table, and Piccolo's migration runner, at ``engine``."""
+    global DB
+    DB = engine
+    from conference.tables import ALL_TABLES
+
+    for table in (*ALL_TABLES, Migration):
+        table._meta.db = engine
+
+
+async def open_pool(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=2, max_size=20)
+
+
+async def close_pool(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()
+
+
+async def migrate() -> list[str]:
+    """Apply every migration not yet applied (idempotent); return their ids."""
+    manager = ForwardsMigrationManager(app_name="conference", migration_id="all")
+    await manager.create_migration_table()
+    before = set(await Migration.get_migrations_which_ran(app_name="conference"))
+    # Piccolo prints a line per step; callers say what matters themselves.
+    with contextlib.redirect_stdout(io.StringIO()):
+        result = await manager.run()
+    if not result.success:
+        raise RuntimeError(result.message)
+    after = await Migration.get_migrations_which_ran(app_name="conference")
+    return [m for m in after if m not in before]
+
+
+def configure(settings: Settings) -> Engine:
+    """Make the engine the settings name, prepare its file, and bind every table to it."""
+    engine = make_engine(settings.database)
+    if settings.database.sqlite_path is not None:
+        settings.database.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        _enable_wal(str(settings.database.sqlite_path))
+    use_engine(engine)
+    return engine
+
+
+DB: Engine = make_engine(
+    DatabaseURL.parse(os.environ.get("CONFERENCE_DATABASE_URL") or DEFAULT_DATABASE_URL)
+)
+
+APP_REGISTRY = AppRegistry(apps=["conference.piccolo_app"])

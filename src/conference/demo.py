@@ -1,0 +1,209 @@
+"""Loads the seed conference and one account per role; loading twice changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from conference import auth, demo_data
+from conference.invitations import DelegateInput, add_delegates
+from conference.tables import (
+    AwardForm,
+    AwardRecipient,
+    Delegate,
+    DelegateSource,
+    Event,
+    ProgrammeItem,
+    Role,
+    Speaker,
+    User,
+)
+from conference.text import nfc
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    role: Role
+    display_name: str
+
+
+# Known passwords: the demo is for a laptop, and `conference demo` refuses production.
+DEMO_ACCOUNTS = (
+    DemoAccount("bantochuc", "hoinghi2022", Role.organizer, "Ban tổ chức"),
+    DemoAccount("letan", "hoinghi2022", Role.desk, "Bàn lễ tân 1"),
+    DemoAccount("mc", "hoinghi2022", Role.mc, "Người dẫn chương trình"),
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    created: bool
+    slug: str
+    delegates: int
+    programme_items: int
+    award_recipients: int
+
+    def describe(self) -> str:
+        state = "Loaded" if self.created else "Already loaded"
+        lines = [
+            f"{state}: demo event {self.slug} with {self.delegates} delegates, "
+            f"{self.programme_items} programme items, {self.award_recipients} award recipients.",
+            "Demo logins (username / password):",
+        ]
+        lines += [f"  {a.role.value:<10} {a.username} / {a.password}" for a in DEMO_ACCOUNTS]
+        return "\n".join(lines)
+
+
+async def load(*, reset: bool = False) -> DemoSummary:
+    """Load the demo conference and accounts; with ``reset``, delete and load it again."""
+    await _ensure_accounts(reset_passwords=reset)
+    existing = await Event.select(Event.id).where(Event.slug == demo_data.SLUG).first()
+    if existing is not None and reset:
+        await Event.delete().where(Event.id == existing["id"])
+        existing = None
+    created = existing is None
+    if created:
+        await _load_event()
+    return await _summary(created)
+
+
+async def _ensure_accounts(*, reset_passwords: bool) -> None:
+    for account in DEMO_ACCOUNTS:
+        row = await User.select(User.id).where(User.username == account.username).first()
+        if row is None:
+            await auth.create_user(
+                account.username, account.password, account.role, display_name=account.display_name
+            )
+        elif reset_passwords:
+            await auth.set_password(row["id"], account.password)
+            await User.update({User.active: True, User.role: account.role}).where(
+                User.id == row["id"]
+            )
+
+
+async def _load_event() -> None:
+    spec = demo_data.EVENT
+    async with Event._meta.db.transaction():
+        event = Event(
+            slug=spec.slug,
+            title=nfc(spec.title),
+            organizer_name=spec.organizer_name,
+            co_organizer_name=spec.co_organizer_name,
+            venue=spec.venue,
+            address=spec.address,
+            date=spec.date,
+            starts_at=spec.starts_at,
+            ends_at=spec.ends_at,
+            timezone=spec.timezone,
+            signer_name=spec.signer_name,
+            signer_title=spec.signer_title,
+            document_number=spec.document_number,
+            stage_capacity=spec.stage_capacity,
+            vip_rank_threshold=spec.vip_rank_threshold,
+        )
+        await event.save()
+        people = demo_data.delegates()
+        ids = await add_delegates(
+            event.id,
+            [
+                DelegateInput(
+                    full_name=p.full_name,
+                    honorific=p.honorific,
+                    position=p.position,
+                    organization=p.organization,
+                    email=p.email,
+                    phone=p.phone,
+                    group=p.group,
+                    protocol_rank=p.protocol_rank,
+                    seat=p.seat,
+                    code=p.code,
+                    notes=p.notes,
+                )
+                for p in people
+            ],
+            source=DelegateSource.imported,
+        )
+        by_code = {p.code: (delegate_id, p) for delegate_id, p in zip(ids, people, strict=True)}
+        await _load_programme(event.id, spec, by_code)
+        await _load_awards(event.id, by_code)
+
+
+async def _load_programme(
+    event_id: int, spec: demo_data.DemoEvent, by_code: dict[str, tuple[int, demo_data.DemoDelegate]]
+) -> None:
+    zone = ZoneInfo(spec.timezone)
+    for position, item in enumerate(demo_data.PROGRAMME, start=1):
+        row = ProgrammeItem(
+            event=event_id,
+            position=position,
+            starts_at=datetime.combine(spec.date, item.start, zone),
+            duration_min=item.duration_min,
+            title=item.title,
+            kind=item.kind,
+            room=item.room,
+            description=item.description,
+        )
+        await row.save()
+        speakers = []
+        for order, speaker in enumerate(item.speakers, start=1):
+            delegate_id, person = by_code.get(speaker.delegate_code or "", (None, None))
+            speakers.append(
+                Speaker(
+                    item=row.id,
+                    position=order,
+                    delegate=delegate_id,
+                    name=speaker.name,
+                    title=person.position if person else "",
+                    role=speaker.role,
+                )
+            )
+        if speakers:
+            await Speaker.insert(*speakers)
+
+
+async def _load_awards(
+    event_id: int, by_code: dict[str, tuple[int, demo_data.DemoDelegate]]
+) -> None:
+    for form in demo_data.AWARD_FORMS:
+        award = AwardForm(
+            event=event_id,
+            rank=form.rank,
+            title=form.title,
+            decision_number=form.decision_number,
+            decision_date=form.decision_date,
+            issuer=form.issuer,
+        )
+        await award.save()
+        await AwardRecipient.insert(
+            *[
+                AwardRecipient(
+                    award_form=award.id,
+                    position=order,
+                    kind=recipient.kind,
+                    name=recipient.name,
+                    honorific=recipient.honorific,
+                    delegate=by_code[recipient.delegate_code][0]
+                    if recipient.delegate_code
+                    else None,
+                    citation=recipient.citation,
+                )
+                for order, recipient in enumerate(form.recipients, start=1)
+            ]
+        )
+
+
+async def _summary(created: bool) -> DemoSummary:
+    event = await Event.select(Event.id).where(Event.slug == demo_data.SLUG).first()
+    assert event is not None
+    return DemoSummary(
+        created=created,
+        slug=demo_data.SLUG,
+        delegates=await Delegate.count().where(Delegate.event == event["id"]),
+        programme_items=await ProgrammeItem.count().where(ProgrammeItem.event == event["id"]),
+        award_recipients=await AwardRecipient.count().where(
+            AwardRecipient.award_form.event == event["id"]
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Events: the conferences themselves, their settings and their dashboard."""

@@ -1,0 +1,93 @@
+"""Event pages: the list, the form to create or change one, and its dashboard."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser
+from conference.errors import DomainError, FormErrors
+from conference.events import services
+from conference.events.schemas import EventInput
+from conference.i18n import gettext, translate_error
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+NEW_EVENT_DEFAULTS = {
+    "timezone": "Asia/Ho_Chi_Minh",
+    "starts_at": "08:00",
+    "ends_at": "11:30",
+    "stage_capacity": 10,
+    "vip_rank_threshold": 3,
+}
+
+
+def _form_page(
+    form: dict[str, Any], *, event: dict[str, Any] | None, error: DomainError | None = None
+) -> Template:
+    fields = error.fields if isinstance(error, FormErrors) else {}
+    return Template(
+        "events/form.html",
+        context={
+            "form": form,
+            "event": event,
+            "errors": {name: gettext(message) for name, message in fields.items()},
+            "error": translate_error(error) if error else None,
+        },
+        status_code=400 if error else 200,
+    )
+
+
+class EventController(Controller):
+    path = "/"
+
+    @get("/", name="events", opt=ANY_ROLE)
+    async def list_events(self) -> Template:
+        return Template("events/list.html", context={"events": await services.list_events()})
+
+    @get("/events/new", name="event_new", opt=ORGANIZER)
+    async def new_event(self) -> Template:
+        return _form_page(dict(NEW_EVENT_DEFAULTS), event=None)
+
+    @post("/events/new", opt=ORGANIZER)
+    async def create_event(
+        self, request: Request[CurrentUser, Any, Any], data: Form
+    ) -> Template | Redirect:
+        try:
+            event = await services.create_event(EventInput.from_form(data), by=request.user)
+        except DomainError as error:
+            return _form_page(data, event=None, error=error)
+        flash(request, gettext("Event created."), category="success")
+        return Redirect(f"/events/{event['slug']}")
+
+    @get("/events/{slug:str}", name="event_dashboard", opt=ANY_ROLE)
+    async def event_dashboard(self, slug: FromPath[str]) -> Template:
+        event = await services.get_event(slug)
+        return Template(
+            "events/dashboard.html",
+            context={"event": event, "stats": await services.dashboard(event["id"])},
+        )
+
+    @get("/events/{slug:str}/edit", name="event_edit", opt=ORGANIZER)
+    async def edit_event(self, slug: FromPath[str]) -> Template:
+        event = await services.get_event(slug)
+        return _form_page(event, event=event)
+
+    @post("/events/{slug:str}/edit", opt=ORGANIZER)
+    async def update_event(
+        self, request: Request[CurrentUser, Any, Any], slug: FromPath[str], data: Form
+    ) -> Template | Redirect:
+        event = await services.get_event(slug)
+        try:
+            updated = await services.update_event(
+                slug, EventInput.from_form(data), by=request.user
+            )
+        except DomainError as error:
+            return _form_page(data, event=event, error=error)
+        flash(request, gettext("Changes saved."), category="success")
+        return Redirect(f"/events/{updated['slug']}")

@@ -1,0 +1,100 @@
+"""What the event form carries, parsed and checked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, time
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from conference.errors import FormErrors
+from conference.i18n import N_
+from conference.text import nfc, slugify
+
+T = TypeVar("T")
+
+TEXT_FIELDS = (
+    "title",
+    "organizer_name",
+    "co_organizer_name",
+    "venue",
+    "address",
+    "signer_name",
+    "signer_title",
+    "document_number",
+)
+
+
+@dataclass(frozen=True)
+class EventInput:
+    slug: str
+    title: str
+    organizer_name: str
+    co_organizer_name: str
+    venue: str
+    address: str
+    date: date
+    starts_at: time
+    ends_at: time
+    timezone: str
+    signer_name: str
+    signer_title: str
+    document_number: str
+    stage_capacity: int
+    vip_rank_threshold: int
+
+    @classmethod
+    def from_form(cls, form: Mapping[str, str]) -> EventInput:
+        """Parse the event form; raise FormErrors naming every wrong field."""
+        errors: dict[str, str] = {}
+        text = {name: nfc(form.get(name, "")) for name in TEXT_FIELDS}
+        if not text["title"]:
+            errors["title"] = N_("Enter the event's title.")
+        slug = slugify(form.get("slug", "") or text["title"])
+        if not slug:
+            errors["slug"] = N_("Enter a short address made of letters and digits.")
+        day = _parse(errors, "date", form.get("date", ""), date.fromisoformat,
+                     N_("Enter a date like 2022-09-12."))
+        start = _parse(errors, "starts_at", form.get("starts_at", ""), time.fromisoformat,
+                       N_("Enter a time like 07:30."))
+        end = _parse(errors, "ends_at", form.get("ends_at", ""), time.fromisoformat,
+                     N_("Enter a time like 11:30."))
+        if start and end and end <= start:
+            errors["ends_at"] = N_("The end must come after the start.")
+        timezone = (form.get("timezone") or "Asia/Ho_Chi_Minh").strip()
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            errors["timezone"] = N_("Unknown time zone.")
+        capacity = _parse(errors, "stage_capacity", form.get("stage_capacity") or "10", int,
+                          N_("Enter a whole number."))
+        if capacity is not None and not 1 <= capacity <= 100:
+            errors["stage_capacity"] = N_("The stage holds between 1 and 100 people.")
+        threshold = _parse(errors, "vip_rank_threshold", form.get("vip_rank_threshold") or "3",
+                           int, N_("Enter a whole number."))
+        if threshold is not None and threshold < 0:
+            errors["vip_rank_threshold"] = N_("Enter a whole number.")
+        if errors:
+            raise FormErrors(errors)
+        assert day and start and end and capacity is not None and threshold is not None
+        return cls(
+            slug=slug,
+            date=day,
+            starts_at=start,
+            ends_at=end,
+            timezone=timezone,
+            stage_capacity=capacity,
+            vip_rank_threshold=threshold,
+            **text,
+        )
+
+
+def _parse(
+    errors: dict[str, str], name: str, raw: str, parse: Callable[[str], T], message: str
+) -> T | None:
+    try:
+        return parse(raw.strip())
+    except ValueError:
+        errors[name] = message
+        return None

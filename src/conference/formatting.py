@@ -1,0 +1,43 @@
+"""Dates and times written the Vietnamese way: "Thứ Hai, ngày 12/9/2022", "08h00"."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from conference.i18n import current_locale, gettext
+
+_WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def long_date(value: date) -> str:
+    """"Thứ Hai, ngày 12/9/2022" in Vietnamese; "Monday, 12/9/2022" in English."""
+    if current_locale() == "vi":
+        return f"{_WEEKDAYS_VI[value.weekday()]}, ngày {short_date(value)}"
+    return f"{_WEEKDAYS_EN[value.weekday()]}, {short_date(value)}"
+
+
+def short_date(value: date) -> str:
+    """"12/9/2022": day and month without leading zeros, as official letters write them."""
+    return f"{value.day}/{value.month}/{value.year}"
+
+
+def hour(value: time | datetime) -> str:
+    """"08h00", the way a Vietnamese programme writes times."""
+    return f"{value.hour:02d}h{value.minute:02d}"
+
+
+def local(value: datetime, timezone: str) -> datetime:
+    """An aware datetime seen in the event's zone."""
+    return value.astimezone(ZoneInfo(timezone))
+
+
+def local_time(value: datetime | None, timezone: str) -> str:
+    if value is None:
+        return ""
+    return local(value, timezone).strftime("%H:%M")
+
+
+def time_range(start: time, end: time) -> str:
+    return gettext("from %(start)s to %(end)s", start=hour(start), end=hour(end))

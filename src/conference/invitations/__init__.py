@@ -1,0 +1,5 @@
+"""Delegates, their import, invitation rendering and sending, and RSVP."""
+
+from conference.invitations.services import DelegateInput, add_delegates, new_token
+
+__all__ = ["DelegateInput", "add_delegates", "new_token"]

@@ -1,0 +1,1 @@
+"""The programme and its speakers; the award list, run sheet and MC view."""

@@ -1,0 +1,117 @@
+"""Configuration from the environment (the CONFERENCE_* variables of DESIGN.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from conference.errors import ConfigurationError
+
+DEFAULT_DATABASE_URL = "sqlite:///./conference.sqlite3"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+@dataclass(frozen=True)
+class DatabaseURL:
+    """A parsed ``CONFERENCE_DATABASE_URL``: SQLite file or PostgreSQL DSN."""
+
+    raw: str
+    backend: str  # "sqlite" | "postgres"
+    sqlite_path: Path | None = None
+
+    @classmethod
+    def parse(cls, raw: str) -> DatabaseURL:
+        parts = urlsplit(raw)
+        if parts.scheme == "sqlite":
+            # sqlite:///relative/path and sqlite:////absolute/path, as SQLAlchemy writes them.
+            path = raw[len("sqlite:///") :] if raw.startswith("sqlite:///") else ""
+            if not path:
+                raise ConfigurationError(
+                    "CONFERENCE_DATABASE_URL: a SQLite URL needs a file path, "
+                    "like sqlite:///./conference.sqlite3"
+                )
+            return cls(raw=raw, backend="sqlite", sqlite_path=Path(path))
+        if parts.scheme in {"postgresql", "postgres"}:
+            if not parts.hostname or not parts.path.strip("/"):
+                raise ConfigurationError(
+                    "CONFERENCE_DATABASE_URL: a PostgreSQL URL needs a host and a database, "
+                    "like postgresql://user:pass@127.0.0.1:5432/conference"
+                )
+            try:
+                parts.port  # noqa: B018 - validates the port number
+            except ValueError as exc:
+                raise ConfigurationError(
+                    "CONFERENCE_DATABASE_URL: the port is not a number"
+                ) from exc
+            return cls(raw=raw, backend="postgres")
+        raise ConfigurationError(
+            "CONFERENCE_DATABASE_URL must start with sqlite:/// or postgresql:// (got %(url)r)",
+            url=raw[:60],
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseURL
+    secret_key: str
+    base_url: str = DEFAULT_BASE_URL
+    smtp_url: str | None = None
+    redis_url: str | None = None
+    environment: str = "development"
+    instance_dir: Path = field(default_factory=lambda: Path("instance"))
+    outbox_dir: Path = field(default_factory=lambda: Path("outbox"))
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Read the settings; raise ConfigurationError with one clear line when wrong."""
+        env = dict(os.environ if environ is None else environ)
+        environment = env.get("CONFERENCE_ENV", "development").strip() or "development"
+        if environment not in {"development", "production", "test"}:
+            raise ConfigurationError(
+                "CONFERENCE_ENV must be development, production or test (got %(env)r)",
+                env=environment,
+            )
+        database = DatabaseURL.parse(env.get("CONFERENCE_DATABASE_URL") or DEFAULT_DATABASE_URL)
+        instance_dir = Path(env.get("CONFERENCE_INSTANCE_DIR") or "instance")
+        secret_key = env.get("CONFERENCE_SECRET_KEY", "").strip()
+        if not secret_key:
+            if environment == "production":
+                raise ConfigurationError(
+                    "CONFERENCE_SECRET_KEY is required when CONFERENCE_ENV=production"
+                )
+            secret_key = _development_secret(instance_dir)
+        base_url = (env.get("CONFERENCE_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        if urlsplit(base_url).scheme not in {"http", "https"}:
+            raise ConfigurationError(
+                "CONFERENCE_BASE_URL must be an http:// or https:// address (got %(url)r)",
+                url=base_url[:60],
+            )
+        return cls(
+            database=database,
+            secret_key=secret_key,
+            base_url=base_url,
+            smtp_url=env.get("CONFERENCE_SMTP_URL") or None,
+            redis_url=env.get("CONFERENCE_REDIS_URL") or None,
+            environment=environment,
+            instance_dir=instance_dir,
+            outbox_dir=Path(env.get("CONFERENCE_OUTBOX_DIR") or "outbox"),
+        )
+
+
+def _development_secret(instance_dir: Path) -> str:
+    """A secret generated once into the instance folder, so sessions survive restarts."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,362 @@
+"""The one ORM layer: every table of every module, and the rules the database keeps.
+
+Tables are thin; behaviour lives in each module's ``services.py``. Rules that must
+hold however many desks write at once are constraints here (unique keys, foreign
+keys), not reads followed by writes. Every timestamp is timezone-aware.
+
+Unique keys over several columns are unique indexes made by the migrations
+(SQLite cannot add a table constraint after the table exists):
+
+=======================  =============================================
+index                    columns
+=======================  =============================================
+delegate_event_code      delegate (event, code)
+delegate_event_email     delegate (event, email)
+delivery_once            invitation_delivery (delegate, channel, token)
+cue_presenter_once       cue_presenter (cue, delegate)
+=======================  =============================================
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Bytea,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Time,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+# --------------------------------------------------------------------------- accounts
+
+
+class Role(str, Enum):
+    organizer = "organizer"  # ban tổ chức
+    desk = "desk"  # lễ tân
+    mc = "mc"  # người dẫn chương trình, stage manager
+
+
+class User(Table, tablename="app_user"):
+    """A person who logs in: an organizer, a front-desk user or an MC."""
+
+    username = Varchar(length=64, unique=True)
+    display_name = Text(default="")
+    password_hash = Text()
+    role = Varchar(length=16, choices=Role)
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_login_at = Timestamptz(null=True, default=None)
+
+
+class ApiToken(Table):
+    """A bearer token for scanners and scripts; only its SHA-256 is stored."""
+
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    name = Varchar(length=100)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class StoreEntry(Table):
+    """Litestar's key-value store in the database: server-side sessions, login throttling."""
+
+    key = Varchar(length=255, unique=True)
+    value = Bytea()
+    expires_at = Timestamptz(null=True, default=None, index=True)
+
+
+# --------------------------------------------------------------------------- events
+
+
+class Event(Table):
+    """A conference (hội nghị): one day, one venue, one organizing body."""
+
+    slug = Varchar(length=80, unique=True)
+    title = Text()
+    organizer_name = Text(default="")  # cơ quan tổ chức
+    co_organizer_name = Text(default="")  # đơn vị phối hợp
+    venue = Text(default="")  # địa điểm
+    address = Text(default="")
+    date = Date()
+    starts_at = Time()  # local time in ``timezone``
+    ends_at = Time()
+    timezone = Varchar(length=64, default="Asia/Ho_Chi_Minh")
+    signer_name = Text(default="")  # người ký giấy mời
+    signer_title = Text(default="")
+    document_number = Varchar(length=100, default="")  # số giấy mời, e.g. 125/GM-SXD
+    stage_capacity = Integer(default=10)  # people on the stage line for an award batch
+    vip_rank_threshold = Integer(default=3)  # arrivals at or above this rank are announced
+    invitation_subject = Text(default="")  # organizer's own wording; empty: the default
+    invitation_body = Text(default="")
+    programme_final_at = Timestamptz(null=True, default=None)
+    programme_final_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class AuditEntry(Table):
+    """Who did what, when: every change an organizer, desk or MC makes."""
+
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    user = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=True)
+    action = Varchar(length=64)
+    target = Varchar(length=255, default="")
+    details = JSON(default="{}")
+
+
+# --------------------------------------------------------------------------- delegates
+
+
+class Rsvp(str, Enum):
+    pending = "pending"
+    accepted = "accepted"
+    declined = "declined"
+
+
+class DelegateSource(str, Enum):
+    manual = "manual"
+    imported = "imported"
+    walk_in = "walk_in"  # khách đến không đăng ký trước
+
+
+class Delegate(Table):
+    """A person invited to an event (đại biểu), and their arrival.
+
+    ``checked_in_at`` is the once-only arrival: set by one conditional UPDATE
+    (``… WHERE checked_in_at IS NULL``), so two desks cannot both check someone in.
+    """
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
+    code = Varchar(length=100, null=True, default=None)  # the organizer's own id (Mã)
+    full_name = Text()  # NFC, family name first
+    honorific = Varchar(length=32, default="")  # danh xưng: Ông, Bà, …
+    position = Text(default="")  # chức vụ
+    organization = Text(default="")  # đơn vị
+    email = Varchar(length=254, null=True, default=None)
+    phone = Varchar(length=40, default="")
+    group_name = Varchar(length=100, default="")  # nhóm: Lãnh đạo, Khách mời, …
+    protocol_rank = Integer(null=True, default=None)  # thứ tự lễ tân; 1 is the highest
+    seat = Varchar(length=50, default="")  # ghế
+    notes = Text(default="")  # a note for the desk
+    notify_on_arrival = Boolean(default=False)
+    source = Varchar(length=16, choices=DelegateSource, default=DelegateSource.manual)
+    search_key = Text(default="")  # folded name, organization, position: no case, no marks
+    name_sort_key = Text(default="")  # folded given, middle, family name
+    token = Varchar(length=64, unique=True)  # invitation token, ≥128 random bits
+    revoked_at = Timestamptz(null=True, default=None)  # invitation withdrawn
+    rsvp = Varchar(length=16, choices=Rsvp, default=Rsvp.pending)
+    rsvp_at = Timestamptz(null=True, default=None)
+    rsvp_note = Text(default="")
+    checked_in_at = Timestamptz(null=True, default=None, index=True)
+    checked_in_desk = Varchar(length=64, default="")
+    checked_in_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+    checked_in_nonce = Varchar(length=100, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class RevokedToken(Table):
+    """An invitation token replaced by a new one: its QR code answers ``revoked``."""
+
+    token = Varchar(length=64, unique=True)
+    delegate = ForeignKey(Delegate, on_delete=OnDelete.cascade, null=False)
+    revoked_at = Timestamptz(default=TimestamptzNow())
+
+
+class DeliveryState(str, Enum):
+    queued = "queued"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"
+
+
+class InvitationDelivery(Table):
+    """The outbox: one invitation message for one delegate's token on one channel.
+
+    Unique per (delegate, channel, token) (index ``delivery_once``), so a resumed
+    run finds the row it already sent instead of sending again.
+    """
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
+    delegate = ForeignKey(Delegate, on_delete=OnDelete.cascade, null=False)
+    channel = Varchar(length=16, default="email")
+    token = Varchar(length=64)
+    recipient = Varchar(length=254, default="")
+    state = Varchar(length=16, choices=DeliveryState, default=DeliveryState.queued, index=True)
+    attempts = Integer(default=0)
+    last_error = Text(default="")
+    message_id = Varchar(length=255, default="")
+    claimed_at = Timestamptz(null=True, default=None)
+    sent_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ScanResult(str, Enum):
+    ok = "ok"
+    already_checked_in = "already_checked_in"
+    unknown = "unknown"
+    revoked = "revoked"
+    other_event = "other_event"
+
+
+class CheckInAttempt(Table):
+    """Every scan or manual check-in attempt, whatever its result."""
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
+    delegate = ForeignKey(Delegate, on_delete=OnDelete.set_null, null=True)
+    raw = Text(default="")  # what the scanner read, cut to a sane length
+    result = Varchar(length=32, choices=ScanResult)
+    desk = Varchar(length=64, default="")
+    user = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+    nonce = Varchar(length=100, null=True, default=None)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+# --------------------------------------------------------------------------- programme
+
+
+class ItemKind(str, Enum):
+    reception = "reception"  # đón tiếp đại biểu
+    performance = "performance"  # văn nghệ
+    opening = "opening"  # tuyên bố lý do, giới thiệu đại biểu
+    report = "report"  # báo cáo
+    contribution = "contribution"  # tham luận
+    directive = "directive"  # phát biểu chỉ đạo
+    awards = "awards"  # trao khen thưởng
+    break_ = "break"
+    photo = "photo"  # chụp ảnh lưu niệm
+    closing = "closing"  # bế mạc
+    other = "other"
+
+
+class ProgrammeItem(Table):
+    """One item of the day's programme; actual times feed the live delays."""
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
+    position = Integer(default=0)
+    starts_at = Timestamptz()
+    duration_min = Integer(default=10)
+    title = Text()
+    kind = Varchar(length=32, choices=ItemKind, default=ItemKind.other)
+    room = Varchar(length=100, default="")
+    description = Text(default="")
+    actual_start = Timestamptz(null=True, default=None)
+    actual_end = Timestamptz(null=True, default=None)
+
+
+class Speaker(Table):
+    """A speaker of a programme item: a delegate, or free text.
+
+    ``name`` keeps a readable name even when the delegate is deleted.
+    """
+
+    item = ForeignKey(ProgrammeItem, on_delete=OnDelete.cascade, null=False)
+    position = Integer(default=0)
+    delegate = ForeignKey(Delegate, on_delete=OnDelete.set_null, null=True)
+    name = Text(default="")
+    title = Text(default="")
+    role = Varchar(length=100, default="")  # báo cáo, phát biểu chỉ đạo, chủ trì
+
+
+# --------------------------------------------------------------------------- awards
+
+
+class AwardForm(Table):
+    """A form of award conferred by one decision (e.g. Bằng khen của Bộ trưởng Bộ Xây dựng)."""
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
+    rank = Integer(default=0)  # 1 is the highest; presented first
+    title = Text()
+    decision_number = Varchar(length=100, default="")  # số quyết định
+    decision_date = Date(null=True, default=None)
+    issuer = Text(default="")
+
+
+class RecipientKind(str, Enum):
+    individual = "individual"  # cá nhân
+    collective = "collective"  # tập thể
+
+
+class Presence(str, Enum):
+    """What the stage manager marked; ``arrived``/``not_arrived`` come from check-in."""
+
+    expected = "expected"
+    stand_in = "stand_in"  # nhận thay
+    absent = "absent"  # deliver later
+
+
+class Cue(Table):
+    """One step of the award-presentation run sheet, read by the MC."""
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
+    position = Integer(default=0)
+    kind = Varchar(length=32, default="custom")  # announcement, batch, music, photo, custom
+    title = Text(default="")
+    script = Text(default="")
+    state = Varchar(length=16, default="pending")  # pending, live, done, skipped
+    award_form = ForeignKey(AwardForm, on_delete=OnDelete.set_null, null=True)
+    programme_item = ForeignKey(ProgrammeItem, on_delete=OnDelete.set_null, null=True)
+    planned_duration_s = Integer(default=60)
+    started_at = Timestamptz(null=True, default=None)
+    ended_at = Timestamptz(null=True, default=None)
+
+
+class CuePresenter(Table):
+    """A leader who hands out the certificates of a batch."""
+
+    cue = ForeignKey(Cue, on_delete=OnDelete.cascade, null=False)
+    delegate = ForeignKey(Delegate, on_delete=OnDelete.set_null, null=True)
+    name = Text(default="")
+    position = Integer(default=0)
+
+
+class AwardRecipient(Table):
+    """A collective or an individual receiving an award, in calling order."""
+
+    award_form = ForeignKey(AwardForm, on_delete=OnDelete.cascade, null=False, index=True)
+    position = Integer(default=0)
+    kind = Varchar(length=16, choices=RecipientKind, default=RecipientKind.individual)
+    name = Text()  # the person, or the collective's name
+    honorific = Varchar(length=32, default="")
+    delegate = ForeignKey(Delegate, on_delete=OnDelete.set_null, null=True)  # who receives
+    citation = Text(default="")  # thành tích
+    pronunciation_note = Text(default="")
+    presence = Varchar(length=16, choices=Presence, default=Presence.expected)
+    stand_in_name = Text(default="")
+    stand_in_delegate = ForeignKey(Delegate, on_delete=OnDelete.set_null, null=True)
+    cue = ForeignKey(Cue, on_delete=OnDelete.set_null, null=True)  # the batch that calls them
+    cue_position = Integer(default=0)  # place on the stage line, left to right
+    delivered_at = Timestamptz(null=True, default=None)  # handed over after the ceremony
+
+
+ALL_TABLES: tuple[type[Table], ...] = (
+    User,
+    ApiToken,
+    StoreEntry,
+    Event,
+    AuditEntry,
+    Delegate,
+    RevokedToken,
+    InvitationDelivery,
+    CheckInAttempt,
+    ProgrammeItem,
+    Speaker,
+    AwardForm,
+    Cue,
+    CuePresenter,
+    AwardRecipient,
+)

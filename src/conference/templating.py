@@ -1,0 +1,62 @@
+"""The Jinja2 environment: templates and static files from the checkout or the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from conference import formatting, i18n
+
+_PACKAGE = Path(__file__).parent
+_CHECKOUT = _PACKAGE.parent.parent
+
+
+def resource_dir(name: str) -> Path:
+    """``templates``/``static`` inside an installed package, else beside ``src/`` in a checkout."""
+    packaged = _PACKAGE / name
+    return packaged if packaged.is_dir() else _CHECKOUT / name
+
+
+TEMPLATES_DIR = resource_dir("templates")
+STATIC_DIR = resource_dir("static")
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # The callables read the request's language from a context variable, so one
+    # environment serves every language; Jinja's new style fills in (and escapes)
+    # the values itself.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda message: i18n.translations(i18n.current_locale()).gettext(message),
+        ngettext=lambda singular, plural, n: i18n.translations(i18n.current_locale()).ngettext(
+            singular, plural, n
+        ),
+        newstyle=True,
+    )
+    env.globals.update(
+        current_locale=i18n.current_locale,
+        role_name=i18n.role_name,
+        LOCALES=i18n.LOCALES,
+    )
+    env.filters.update(
+        long_date=formatting.long_date,
+        short_date=formatting.short_date,
+        hour=formatting.hour,
+        local_time=formatting.local_time,
+    )
+    return env
+
+
+def template_config(env: Environment | None = None) -> TemplateConfig[Any]:
+    environment = env or make_environment()
+    return TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment))

@@ -1,0 +1,167 @@
+"""Shared fixtures: every database test runs on a temp-file SQLite and on PostgreSQL.
+
+PostgreSQL is the one named by CONFERENCE_TEST_DATABASE_URL; its tables are
+dropped and migrated afresh at the start of the session, so point it at a
+database kept for tests. Without it the PostgreSQL variants are skipped with a
+reason, except under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from litestar import Litestar
+from piccolo.engine.base import Engine
+
+from conference import database
+from conference.app import create_app
+from conference.settings import DatabaseURL, Settings
+from conference.tables import ALL_TABLES
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_URL = os.environ.get("CONFERENCE_TEST_DATABASE_URL", "")
+REDIS_URL = os.environ.get("CONFERENCE_TEST_REDIS_URL", "")
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip a test whose service is missing; under CI=true that is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this test must run)")
+    pytest.skip(reason)
+
+
+@dataclass
+class Backend:
+    name: str
+    url: str
+    engine: Engine
+
+    def settings(self, tmp_path: Path, **overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "database": DatabaseURL.parse(self.url),
+            "secret_key": "test-secret-key-" + "x" * 32,
+            "environment": "test",
+            "instance_dir": tmp_path / "instance",
+            "outbox_dir": tmp_path / "outbox",
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+
+async def _reset_postgres(url: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def sqlite_backend(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Backend]:
+    path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+    url = f"sqlite:///{path}"
+    settings = Settings(database=DatabaseURL.parse(url), secret_key="x", environment="test")
+    engine = database.configure(settings)
+    await database.migrate()
+    yield Backend("sqlite", url, engine)
+
+
+@pytest.fixture(scope="session")
+async def postgres_backend() -> AsyncIterator[Backend | None]:
+    if not PG_URL:
+        yield None
+        return
+    await _reset_postgres(PG_URL)
+    engine = database.make_engine(DatabaseURL.parse(PG_URL))
+    database.use_engine(engine)
+    await database.open_pool(engine)
+    await database.migrate()
+    yield Backend("postgres", PG_URL, engine)
+    await database.close_pool(engine)
+
+
+async def _empty_tables(backend: Backend) -> None:
+    names = [table._meta.tablename for table in ALL_TABLES]
+    if backend.name == "postgres":
+        await backend.engine.run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+    else:
+        for name in reversed(names):
+            await backend.engine.run_ddl(f"DELETE FROM {name}")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def db(
+    request: pytest.FixtureRequest, sqlite_backend: Backend, postgres_backend: Backend | None
+) -> AsyncIterator[Backend]:
+    """An empty, migrated database, bound to every table: SQLite, then PostgreSQL."""
+    if request.param == "postgres":
+        require(postgres_backend is not None, "CONFERENCE_TEST_DATABASE_URL is not set")
+        assert postgres_backend is not None
+        backend = postgres_backend
+    else:
+        backend = sqlite_backend
+    database.use_engine(backend.engine)
+    await _empty_tables(backend)
+    yield backend
+
+
+@pytest.fixture
+def app(db: Backend, tmp_path: Path) -> Litestar:
+    return create_app(db.settings(tmp_path), engine=db.engine)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client calling the app in this event loop (so it shares the database pool).
+
+    The app's lifespan is not run: with the test's engine injected it has nothing to do.
+    """
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 50000)),
+        base_url="http://127.0.0.1:8000",
+    ) as http_client:
+        yield http_client
+
+
+CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+async def csrf_token(client: httpx.AsyncClient, path: str = "/login") -> str:
+    """The CSRF token of a form page, as a browser would submit it."""
+    response = await client.get(path)
+    match = CSRF_FIELD.search(response.text)
+    assert match, f"no CSRF field on {path}"
+    return match.group(1)
+
+
+async def log_in(client: httpx.AsyncClient, username: str, password: str) -> None:
+    token = await csrf_token(client)
+    response = await client.post(
+        "/login",
+        data={"username": username, "password": password, "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 302, response.text
+
+
+@pytest.fixture
+def sample_password() -> str:
+    return "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default() -> Iterator[None]:
+    from conference.i18n import set_locale
+
+    set_locale("vi")
+    yield

@@ -1,0 +1,77 @@
+"""The migrated schema: constraints the database keeps, and aware timestamps."""
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from conference import database
+from conference.invitations import DelegateInput, add_delegates
+from conference.tables import Delegate, DelegateSource, Event, InvitationDelivery
+
+
+async def _event(slug="hn-2022"):
+    event = Event(slug=slug, title="Hội nghị", date=date(2022, 9, 12),
+                  starts_at=time(7, 30), ends_at=time(11, 30))
+    await event.save()
+    return event.id
+
+
+async def test_migrating_again_applies_nothing(db):
+    assert await database.migrate() == []
+
+
+async def test_an_email_is_unique_within_an_event_but_not_across_events(db):
+    first, second = await _event("a"), await _event("b")
+    person = DelegateInput(full_name="Hoàng Cao Thắng", email="thang@example.vn")
+    await add_delegates(first, [person], source=DelegateSource.manual)
+    await add_delegates(second, [person], source=DelegateSource.manual)
+    with pytest.raises(Exception, match="(?i)unique"):
+        await add_delegates(first, [person], source=DelegateSource.manual)
+    # Delegates without an e-mail do not collide with each other.
+    await add_delegates(first, [DelegateInput(full_name="A"), DelegateInput(full_name="B")],
+                        source=DelegateSource.manual)
+    assert await Delegate.count().where(Delegate.event == first) == 3
+
+
+async def test_the_organizers_code_is_unique_within_an_event(db):
+    event = await _event()
+    await add_delegates(event, [DelegateInput(full_name="A", code="DB1")], source=DelegateSource.manual)
+    with pytest.raises(Exception, match="(?i)unique"):
+        await add_delegates(event, [DelegateInput(full_name="B", code="DB1")], source=DelegateSource.manual)
+
+
+async def test_one_delivery_per_delegate_channel_and_token(db):
+    event = await _event()
+    [delegate_id] = await add_delegates(event, [DelegateInput(full_name="A")], source=DelegateSource.manual)
+    token = (await Delegate.select(Delegate.token).first())["token"]
+    await InvitationDelivery(event=event, delegate=delegate_id, token=token).save()
+    with pytest.raises(Exception, match="(?i)unique"):
+        await InvitationDelivery(event=event, delegate=delegate_id, token=token).save()
+
+
+async def test_timestamps_come_back_timezone_aware(db):
+    event = await _event()
+    moment = datetime(2022, 9, 12, 1, 12, tzinfo=UTC)
+    [delegate_id] = await add_delegates(event, [DelegateInput(full_name="A")], source=DelegateSource.manual)
+    await Delegate.update({Delegate.checked_in_at: moment}).where(Delegate.id == delegate_id)
+    row = await Delegate.select(Delegate.checked_in_at, Delegate.created_at).first()
+    assert row["checked_in_at"] == moment
+    assert row["created_at"].tzinfo is not None
+
+
+async def test_tokens_are_long_random_and_url_safe(db):
+    event = await _event()
+    await add_delegates(event, [DelegateInput(full_name=f"Người {i}") for i in range(50)],
+                        source=DelegateSource.manual)
+    tokens = [row["token"] for row in await Delegate.select(Delegate.token)]
+    assert len(set(tokens)) == 50
+    for token in tokens:
+        assert len(token) >= 22  # 128 bits in URL-safe base64 is at least 22 characters
+        assert all(c.isalnum() or c in "-_" for c in token)
+
+
+async def test_deleting_an_event_removes_its_delegates(db):
+    event = await _event()
+    await add_delegates(event, [DelegateInput(full_name="A")], source=DelegateSource.manual)
+    await Event.delete().where(Event.id == event)
+    assert await Delegate.count() == 0
