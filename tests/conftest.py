@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import os
 import re
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,3 +169,87 @@ def _vietnamese_by_default() -> Iterator[None]:
 
     set_locale("vi")
     yield
+
+
+# ---------------------------------------------------------------- a real server, a real browser
+
+CHROMIUM = next(
+    (path for path in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(path).exists()),
+    None,
+)
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen[bytes]
+
+
+@pytest.fixture
+def live_server(db: Backend, tmp_path: Path) -> Iterator[LiveServer]:
+    """`conference serve` in its own process, on the test's database."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "CONFERENCE_DATABASE_URL": db.url,
+        "CONFERENCE_SECRET_KEY": "live-server-secret-" + "y" * 32,
+        "CONFERENCE_ENV": "test",
+        "CONFERENCE_BASE_URL": f"http://127.0.0.1:{port}",
+        "CONFERENCE_INSTANCE_DIR": str(tmp_path / "instance"),
+        "CONFERENCE_OUTBOX_DIR": str(tmp_path / "outbox"),
+    }
+    log = (tmp_path / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "conference.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError((tmp_path / "server.log").read_text())
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise RuntimeError("the server did not start in 30 s")
+    yield LiveServer(url, process)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+async def chromium_browser() -> AsyncIterator[Any]:
+    """Debian's Chromium driven by Playwright's async API (no browser download)."""
+    require(CHROMIUM is not None, "Chromium is not installed (apt-get install chromium)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import warnings
 from collections.abc import Awaitable, Callable
 from typing import NoReturn, TypeVar
 
@@ -54,7 +55,10 @@ def run(work: Callable[[Settings], Awaitable[T]]) -> T:
             await database.close_pool(engine)
 
     try:
-        return asyncio.run(main())
+        with warnings.catch_warnings():
+            # Piccolo warns on stderr when it cannot connect; the one line below says it.
+            warnings.simplefilter("ignore")
+            return asyncio.run(main())
     except DomainError as error:
         fail(translate_error(error))
     except Exception as error:  # noqa: BLE001 - turned into one line when it is the database's

@@ -2,7 +2,8 @@
 
 Piccolo finds its engine through the ``PICCOLO_CONF`` module; this module is that
 module (``DB`` and ``APP_REGISTRY``), so the app, the command line and Piccolo's
-own tools all use the engine named by ``CONFERENCE_DATABASE_URL``.
+own tools all use the engine named by ``CONFERENCE_DATABASE_URL``, or the one
+``use_engine`` was given.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import contextlib
 import io
 import os
 import sqlite3
+import warnings
 from typing import TYPE_CHECKING
 
 from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
@@ -20,6 +22,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
+from conference.errors import ConfigurationError
 from conference.settings import DEFAULT_DATABASE_URL, DatabaseURL
 
 if TYPE_CHECKING:
@@ -32,11 +35,15 @@ SQLITE_BUSY_TIMEOUT_S = 30
 
 
 def make_engine(url: DatabaseURL) -> Engine:
-    """An engine for a parsed database URL; connects lazily."""
+    """An engine for a parsed database URL."""
     if url.backend == "sqlite":
         assert url.sqlite_path is not None
         return SQLiteEngine(path=str(url.sqlite_path), timeout=SQLITE_BUSY_TIMEOUT_S)
-    return PostgresEngine(config={"dsn": url.raw})
+    # Piccolo asks the server's version when the engine is made and only warns when it
+    # cannot; the first real query reports an unreachable server, in one line.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return PostgresEngine(config={"dsn": url.raw})
 
 
 def _enable_wal(path: str) -> None:
@@ -51,8 +58,8 @@ def _enable_wal(path: str) -> None:
 
 def use_engine(engine: Engine) -> None:
     """Point every table, and Piccolo's migration runner, at ``engine``."""
-    global DB
-    DB = engine
+    global _engine
+    _engine = engine
     from conference.tables import ALL_TABLES
 
     for table in (*ALL_TABLES, Migration):
@@ -93,8 +100,21 @@ def configure(settings: Settings) -> Engine:
     return engine
 
 
-DB: Engine = make_engine(
-    DatabaseURL.parse(os.environ.get("CONFERENCE_DATABASE_URL") or DEFAULT_DATABASE_URL)
-)
+_engine: Engine | None = None
+
+
+def __getattr__(name: str) -> object:
+    # ``DB`` is made on first use, not on import: a PostgreSQL engine connects
+    # when it is made, and importing this module must not.
+    global _engine
+    if name != "DB":
+        raise AttributeError(name)
+    if _engine is None:
+        try:
+            url = os.environ.get("CONFERENCE_DATABASE_URL") or DEFAULT_DATABASE_URL
+            _engine = make_engine(DatabaseURL.parse(url))
+        except ConfigurationError:
+            return None  # configure() reports a bad URL in one line when it is used
+    return _engine
 
 APP_REGISTRY = AppRegistry(apps=["conference.piccolo_app"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from conference.i18n import current_locale, gettext
+from conference.i18n import current_locale
 
 _WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -39,5 +39,6 @@ def local_time(value: datetime | None, timezone: str) -> str:
     return local(value, timezone).strftime("%H:%M")
 
 
-def time_range(start: time, end: time) -> str:
-    return gettext("from %(start)s to %(end)s", start=hour(start), end=hour(end))
+def local_hour(value: datetime | None, timezone: str) -> str:
+    """"08h00" in the event's zone, whatever zone the server runs in."""
+    return hour(local(value, timezone)) if value is not None else ""

@@ -53,6 +53,7 @@ def make_environment() -> Environment:
         short_date=formatting.short_date,
         hour=formatting.hour,
         local_time=formatting.local_time,
+        local_hour=formatting.local_hour,
     )
     return env
 

@@ -10,6 +10,7 @@ from litestar.params import Body, FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from conference import program
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser
 from conference.errors import DomainError, FormErrors
 from conference.events import services
@@ -70,7 +71,12 @@ class EventController(Controller):
         event = await services.get_event(slug)
         return Template(
             "events/dashboard.html",
-            context={"event": event, "stats": await services.dashboard(event["id"])},
+            context={
+                "event": event,
+                "stats": await services.dashboard(event["id"]),
+                "programme": await program.programme_outline(event["id"]),
+                "awards": await program.award_overview(event["id"]),
+            },
         )
 
     @get("/events/{slug:str}/edit", name="event_edit", opt=ORGANIZER)

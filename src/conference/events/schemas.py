@@ -52,7 +52,7 @@ class EventInput:
         if not text["title"]:
             errors["title"] = N_("Enter the event's title.")
         slug = slugify(form.get("slug", "") or text["title"])
-        if not slug:
+        if not slug and "title" not in errors:
             errors["slug"] = N_("Enter a short address made of letters and digits.")
         day = _parse(errors, "date", form.get("date", ""), date.fromisoformat,
                      N_("Enter a date like 2022-09-12."))
