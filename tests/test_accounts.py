@@ -23,16 +23,24 @@ async def _post(client, path, data):
 
 
 async def test_organizer_creates_a_desk_account_that_can_log_in(organizer_client, sample_password):
-    page = await _post(organizer_client, "/accounts/", {
-        "username": "letan2", "display_name": "Bàn lễ tân 2", "role": "desk",
-        "password": sample_password,
-    })
+    page = await _post(
+        organizer_client,
+        "/accounts/",
+        {
+            "username": "letan2",
+            "display_name": "Bàn lễ tân 2",
+            "role": "desk",
+            "password": sample_password,
+        },
+    )
     assert page.status_code == 200
     assert "letan2" in page.text and "Bàn lễ tân 2" in page.text
     assert await auth.authenticate("letan2", sample_password) is not None
-    entry = await AuditEntry.select(AuditEntry.user.username.as_alias("by")).where(
-        (AuditEntry.action == "user.create") & (AuditEntry.target == "letan2")
-    ).first()
+    entry = (
+        await AuditEntry.select(AuditEntry.user.username.as_alias("by"))
+        .where((AuditEntry.action == "user.create") & (AuditEntry.target == "letan2"))
+        .first()
+    )
     assert entry["by"] == "btc"
 
 
@@ -53,15 +61,25 @@ async def test_organizer_cannot_disable_their_own_account(organizer_client):
 
 async def test_organizer_resets_a_password(organizer_client, sample_password):
     desk = await auth.create_user("letan", sample_password, Role.desk)
-    await _post(organizer_client, f"/accounts/{desk.id}/password", {"password": "mật khẩu mới 2022"})
+    await _post(
+        organizer_client, f"/accounts/{desk.id}/password", {"password": "mật khẩu mới 2022"}
+    )
     assert await auth.authenticate("letan", "mật khẩu mới 2022") is not None
     assert await auth.authenticate("letan", sample_password) is None
 
 
-async def test_a_short_password_or_taken_name_is_refused_with_a_message(organizer_client, sample_password):
-    page = await _post(organizer_client, "/accounts/", {"username": "a1", "role": "mc", "password": "123"})
+async def test_a_short_password_or_taken_name_is_refused_with_a_message(
+    organizer_client, sample_password
+):
+    page = await _post(
+        organizer_client, "/accounts/", {"username": "a1", "role": "mc", "password": "123"}
+    )
     assert "ít nhất 8 ký tự" in page.text
-    page = await _post(organizer_client, "/accounts/", {"username": "btc", "role": "mc", "password": sample_password})
+    page = await _post(
+        organizer_client,
+        "/accounts/",
+        {"username": "btc", "role": "mc", "password": sample_password},
+    )
     assert "đã có người dùng" in page.text
     assert await User.count() == 1
 

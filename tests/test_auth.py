@@ -82,7 +82,8 @@ async def test_a_form_without_its_csrf_token_is_refused(client, sample_password)
     await auth.create_user("btc", sample_password, Role.organizer)
     await log_in(client, "btc", sample_password)
     response = await client.post(
-        "/accounts/", data={"username": "x1", "password": "password1", "role": "desk"},
+        "/accounts/",
+        data={"username": "x1", "password": "password1", "role": "desk"},
         headers={"accept": "text/html"},
     )
     assert response.status_code == 403

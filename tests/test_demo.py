@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from conference import auth, demo
-from conference.tables import AwardForm, AwardRecipient, Delegate, Event, ProgrammeItem, Speaker, User
+from conference.tables import (
+    AwardForm,
+    AwardRecipient,
+    Delegate,
+    Event,
+    ProgrammeItem,
+    Speaker,
+    User,
+)
 
 
 async def test_the_demo_has_the_seed_event_and_its_three_officials(db):
@@ -29,7 +37,9 @@ async def test_the_demo_programme_awards_and_accounts(db):
     assert 140 <= await Delegate.count() <= 170
     items = await ProgrammeItem.select().order_by(ProgrammeItem.starts_at)
     assert items[0]["kind"] == "reception"
-    assert items[0]["starts_at"].astimezone().isoformat().startswith("2022-09-12T00:30")  # 07h30 UTC+7
+    assert (
+        items[0]["starts_at"].astimezone().isoformat().startswith("2022-09-12T00:30")
+    )  # 07h30 UTC+7
     kinds = [item["kind"] for item in items]
     for kind in ("performance", "opening", "report", "directive", "awards", "photo", "closing"):
         assert kind in kinds

@@ -7,9 +7,9 @@ from datetime import date, time
 import pytest
 
 from conference import auth, demo
+from conference.errors import FormErrors
 from conference.events import services
 from conference.events.schemas import EventInput
-from conference.errors import FormErrors
 from conference.tables import Event, Role
 from tests.conftest import csrf_token, log_in
 
@@ -51,8 +51,14 @@ def test_the_form_is_parsed_with_a_slug_made_from_the_title():
 
 
 def test_every_wrong_field_is_named_at_once():
-    form = {**VALID_FORM, "title": " ", "date": "20/12/2023", "ends_at": "07:00",
-            "timezone": "Mars/Olympus", "stage_capacity": "0"}
+    form = {
+        **VALID_FORM,
+        "title": " ",
+        "date": "20/12/2023",
+        "ends_at": "07:00",
+        "timezone": "Mars/Olympus",
+        "stage_capacity": "0",
+    }
     with pytest.raises(FormErrors) as caught:
         EventInput.from_form(form)
     assert set(caught.value.fields) == {"title", "date", "ends_at", "timezone", "stage_capacity"}
@@ -86,14 +92,19 @@ async def test_a_taken_slug_is_refused(organizer):
 
 async def test_organizer_edits_an_event(organizer):
     await _submit(organizer, "/events/new", {**VALID_FORM, "slug": "hn-2023"})
-    response = await _submit(organizer, "/events/hn-2023/edit",
-                             {**VALID_FORM, "slug": "hn-2023", "venue": "Cung Văn hóa Lao động"})
+    response = await _submit(
+        organizer,
+        "/events/hn-2023/edit",
+        {**VALID_FORM, "slug": "hn-2023", "venue": "Cung Văn hóa Lao động"},
+    )
     assert response.status_code == 200 and "Cung Văn hóa Lao động" in response.text
     assert (await services.get_event("hn-2023"))["venue"] == "Cung Văn hóa Lao động"
 
 
 async def test_titles_with_markup_are_shown_as_text(organizer):
-    await _submit(organizer, "/events/new", {**VALID_FORM, "slug": "x", "title": "<script>alert(1)</script>"})
+    await _submit(
+        organizer, "/events/new", {**VALID_FORM, "slug": "x", "title": "<script>alert(1)</script>"}
+    )
     page = await organizer.get("/events/x")
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;" in page.text

@@ -50,7 +50,6 @@ def registered_routes(app: Litestar) -> list[tuple[str, str, HTTPRouteHandler]]:
     return routes
 
 
-
 async def _anonymous_headers(client: httpx.AsyncClient) -> dict[str, str]:
     # A valid CSRF pair, so what refuses a POST is the guard, not the CSRF check.
     await client.get("/login")
@@ -84,7 +83,9 @@ async def test_anonymous_requests_to_protected_routes_are_refused(app, client):
 
 
 async def test_anonymous_browser_is_sent_to_the_login_page(client):
-    response = await client.get("/accounts/", headers={"accept": "text/html"}, follow_redirects=False)
+    response = await client.get(
+        "/accounts/", headers={"accept": "text/html"}, follow_redirects=False
+    )
     assert response.status_code in (302, 303)
     assert response.headers["location"] == "/login?next=/accounts"
 
@@ -99,7 +100,9 @@ async def test_each_wrong_role_is_refused_on_every_route(app, client, role, samp
         if roles is None or role in roles:
             continue
         response = await client.request(method, _sample_path(path), headers=headers)
-        assert response.status_code == 403, f"{role.value}: {method} {path} -> {response.status_code}"
+        assert response.status_code == 403, (
+            f"{role.value}: {method} {path} -> {response.status_code}"
+        )
         refused += 1
     if role is not Role.organizer:
         assert refused > 0

@@ -29,7 +29,13 @@ def test_nfc_tidies_white_space():
 
 
 def test_names_sort_by_given_then_middle_then_family_name():
-    names = ["Nguyễn Thị Thủy Lệ", "Hoàng Cao Thắng", "Nguyễn Thị Thanh", "Trần Văn An", "Lê Thị An"]
+    names = [
+        "Nguyễn Thị Thủy Lệ",
+        "Hoàng Cao Thắng",
+        "Nguyễn Thị Thanh",
+        "Trần Văn An",
+        "Lê Thị An",
+    ]
     ordered = sorted(names, key=name_sort_key)
     assert ordered == [
         "Lê Thị An",  # given name An; then the middle name: Thị before Văn

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from urllib.parse import quote
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Litestar, Request, Response, Router, get
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -117,7 +118,10 @@ def _stores(settings: Settings) -> StoreRegistry:
     stores: dict[str, Store]
     if settings.redis_url:
         root = RedisStore.with_client(url=settings.redis_url, namespace="conference")
-        stores = {"sessions": root.with_namespace("sessions"), "throttle": root.with_namespace("throttle")}
+        stores = {
+            "sessions": root.with_namespace("sessions"),
+            "throttle": root.with_namespace("throttle"),
+        }
     else:
         root_db = DatabaseStore()
         stores = {
@@ -200,6 +204,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             HTTP_500_INTERNAL_SERVER_ERROR: _server_error,
         },
         lifespan=[lifespan],
-        state={"settings": settings},
+        state=State({"settings": settings}),
         debug=False,
     )

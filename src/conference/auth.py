@@ -200,10 +200,7 @@ async def set_active(user_id: int, active: bool, *, by: CurrentUser) -> None:
     if user_id == by.id and not active:
         raise InvalidInput("You cannot disable your own account.")
     updated = (
-        await User.update({User.active: active})
-        .where(User.id == user_id)
-        .returning(User.id)
-        .run()
+        await User.update({User.active: active}).where(User.id == user_id).returning(User.id).run()
     )
     if not updated:
         raise NotFound("No such account.")
@@ -240,9 +237,11 @@ async def create_token(username: str, name: str = "") -> str:
     if user is None:
         raise NotFound("No account named %(name)s.", name=username)
     token = secrets.token_urlsafe(32)
-    await ApiToken(
-        user=user["id"], name=name or username, token_hash=_token_digest(token)
-    ).save().run()
+    await (
+        ApiToken(user=user["id"], name=name or username, token_hash=_token_digest(token))
+        .save()
+        .run()
+    )
     return token
 
 
@@ -259,7 +258,7 @@ async def user_for_token(token: str) -> CurrentUser | None:
         .where(
             (ApiToken.token_hash == _token_digest(token))
             & ApiToken.revoked_at.is_null()
-            & (ApiToken.user.active.eq(True))
+            & ApiToken.user._.active.eq(True)
         )
         .first()
         .run()
@@ -302,7 +301,8 @@ class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
             if user is None:
                 raise NotAuthorizedException("invalid API token")
             return AuthenticationResult(user=user, auth="token")
-        user_id = connection.scope.get("session", {}).get(SESSION_USER_KEY)
+        session = connection.scope.get("session")
+        user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
         if isinstance(user_id, int):
             user = await get_active_user(user_id)
             if user is not None:

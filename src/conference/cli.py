@@ -32,7 +32,9 @@ def _connection_problem(error: BaseException) -> str | None:
         return f"cannot reach the database ({error.strerror or error})"
     module = type(error).__module__
     if module.startswith("asyncpg") or module.startswith("sqlite3"):
-        return f"database error: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
+        return (
+            f"database error: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
+        )
     return None
 
 
@@ -44,7 +46,7 @@ def run(work: Callable[[Settings], Awaitable[T]]) -> T:
         engine = database.configure(settings)
     except DomainError as error:
         fail(translate_error(error))
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         fail(_connection_problem(error) or str(error))
 
     async def main() -> T:
@@ -61,7 +63,7 @@ def run(work: Callable[[Settings], Awaitable[T]]) -> T:
             return asyncio.run(main())
     except DomainError as error:
         fail(translate_error(error))
-    except Exception as error:  # noqa: BLE001 - turned into one line when it is the database's
+    except Exception as error:
         reason = _connection_problem(error)
         if reason is None:
             raise
@@ -127,7 +129,10 @@ def user() -> None:
 @user.command("add")
 @click.argument("name")
 @click.option(
-    "--role", required=True, type=click.Choice([role.value for role in Role]), help="What they may do."
+    "--role",
+    required=True,
+    type=click.Choice([role.value for role in Role]),
+    help="What they may do.",
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--display-name", default="", help="The person's name, as shown in pages.")

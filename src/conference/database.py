@@ -21,6 +21,7 @@ from piccolo.conf.apps import AppRegistry
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.table import Table
 
 from conference.errors import ConfigurationError
 from conference.settings import DEFAULT_DATABASE_URL, DatabaseURL
@@ -62,7 +63,8 @@ def use_engine(engine: Engine) -> None:
     _engine = engine
     from conference.tables import ALL_TABLES
 
-    for table in (*ALL_TABLES, Migration):
+    tables: tuple[type[Table], ...] = (*ALL_TABLES, Migration)
+    for table in tables:
         table._meta.db = engine
 
 
@@ -116,5 +118,6 @@ def __getattr__(name: str) -> object:
         except ConfigurationError:
             return None  # configure() reports a bad URL in one line when it is used
     return _engine
+
 
 APP_REGISTRY = AppRegistry(apps=["conference.piccolo_app"])

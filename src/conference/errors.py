@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's marker name
+def N_(message: str) -> str:
     """Mark a message id for the catalog; it is translated when shown."""
     return message
 

@@ -12,19 +12,19 @@ _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturda
 
 
 def long_date(value: date) -> str:
-    """"Thứ Hai, ngày 12/9/2022" in Vietnamese; "Monday, 12/9/2022" in English."""
+    """ "Thứ Hai, ngày 12/9/2022" in Vietnamese; "Monday, 12/9/2022" in English."""
     if current_locale() == "vi":
         return f"{_WEEKDAYS_VI[value.weekday()]}, ngày {short_date(value)}"
     return f"{_WEEKDAYS_EN[value.weekday()]}, {short_date(value)}"
 
 
 def short_date(value: date) -> str:
-    """"12/9/2022": day and month without leading zeros, as official letters write them."""
+    """ "12/9/2022": day and month without leading zeros, as official letters write them."""
     return f"{value.day}/{value.month}/{value.year}"
 
 
 def hour(value: time | datetime) -> str:
-    """"08h00", the way a Vietnamese programme writes times."""
+    """ "08h00", the way a Vietnamese programme writes times."""
     return f"{value.hour:02d}h{value.minute:02d}"
 
 
@@ -40,5 +40,5 @@ def local_time(value: datetime | None, timezone: str) -> str:
 
 
 def local_hour(value: datetime | None, timezone: str) -> str:
-    """"08h00" in the event's zone, whatever zone the server runs in."""
+    """ "08h00" in the event's zone, whatever zone the server runs in."""
     return hour(local(value, timezone)) if value is not None else ""

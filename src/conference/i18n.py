@@ -88,7 +88,7 @@ def locale_from_scope(scope: Scope) -> str:
             cookie: SimpleCookie = SimpleCookie()
             try:
                 cookie.load(value.decode("latin-1"))
-            except Exception:  # noqa: BLE001 - a malformed cookie means the default language
+            except Exception:
                 return DEFAULT_LOCALE
             morsel = cookie.get(LOCALE_COOKIE)
             if morsel and morsel.value in LOCALES:

@@ -32,7 +32,9 @@ class DatabaseStore(NamespacedStore):
     def _key(self, key: str) -> str:
         return f"{self.namespace}:{key}"
 
-    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
         data = value.encode() if isinstance(value, str) else value
         expires_at = _expiry(expires_in)
         await StoreEntry.insert(
@@ -44,9 +46,11 @@ class DatabaseStore(NamespacedStore):
         )
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        row = await StoreEntry.select(StoreEntry.value, StoreEntry.expires_at).where(
-            StoreEntry.key == self._key(key)
-        ).first()
+        row = (
+            await StoreEntry.select(StoreEntry.value, StoreEntry.expires_at)
+            .where(StoreEntry.key == self._key(key))
+            .first()
+        )
         if row is None:
             return None
         if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
@@ -71,9 +75,11 @@ class DatabaseStore(NamespacedStore):
         return await self.get(key) is not None
 
     async def expires_in(self, key: str) -> int | None:
-        row = await StoreEntry.select(StoreEntry.expires_at).where(
-            StoreEntry.key == self._key(key)
-        ).first()
+        row = (
+            await StoreEntry.select(StoreEntry.expires_at)
+            .where(StoreEntry.key == self._key(key))
+            .first()
+        )
         if row is None or row["expires_at"] is None:
             return None
         return max(0, int((row["expires_at"] - datetime.now(UTC)).total_seconds()))

@@ -19,7 +19,7 @@ cue_presenter_once       cue_presenter (cue, delegate)
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from piccolo.columns import (
     JSON,
@@ -29,6 +29,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Serial,
     Text,
     Time,
     Timestamptz,
@@ -40,7 +41,7 @@ from piccolo.table import Table
 # --------------------------------------------------------------------------- accounts
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     organizer = "organizer"  # ban tổ chức
     desk = "desk"  # lễ tân
     mc = "mc"  # người dẫn chương trình, stage manager
@@ -48,6 +49,8 @@ class Role(str, Enum):
 
 class User(Table, tablename="app_user"):
     """A person who logs in: an organizer, a front-desk user or an MC."""
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
 
     username = Varchar(length=64, unique=True)
     display_name = Text(default="")
@@ -61,6 +64,8 @@ class User(Table, tablename="app_user"):
 class ApiToken(Table):
     """A bearer token for scanners and scripts; only its SHA-256 is stored."""
 
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
     user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
     name = Varchar(length=100)
     token_hash = Varchar(length=64, unique=True)
@@ -72,6 +77,8 @@ class ApiToken(Table):
 class StoreEntry(Table):
     """Litestar's key-value store in the database: server-side sessions, login throttling."""
 
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
     key = Varchar(length=255, unique=True)
     value = Bytea()
     expires_at = Timestamptz(null=True, default=None, index=True)
@@ -82,6 +89,8 @@ class StoreEntry(Table):
 
 class Event(Table):
     """A conference (hội nghị): one day, one venue, one organizing body."""
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
 
     slug = Varchar(length=80, unique=True)
     title = Text()
@@ -109,6 +118,8 @@ class Event(Table):
 class AuditEntry(Table):
     """Who did what, when: every change an organizer, desk or MC makes."""
 
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
     at = Timestamptz(default=TimestamptzNow(), index=True)
     user = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=True)
@@ -120,13 +131,13 @@ class AuditEntry(Table):
 # --------------------------------------------------------------------------- delegates
 
 
-class Rsvp(str, Enum):
+class Rsvp(StrEnum):
     pending = "pending"
     accepted = "accepted"
     declined = "declined"
 
 
-class DelegateSource(str, Enum):
+class DelegateSource(StrEnum):
     manual = "manual"
     imported = "imported"
     walk_in = "walk_in"  # khách đến không đăng ký trước
@@ -138,6 +149,8 @@ class Delegate(Table):
     ``checked_in_at`` is the once-only arrival: set by one conditional UPDATE
     (``… WHERE checked_in_at IS NULL``), so two desks cannot both check someone in.
     """
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     code = Varchar(length=100, null=True, default=None)  # the organizer's own id (Mã)
@@ -171,12 +184,14 @@ class Delegate(Table):
 class RevokedToken(Table):
     """An invitation token replaced by a new one: its QR code answers ``revoked``."""
 
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
     token = Varchar(length=64, unique=True)
     delegate = ForeignKey(Delegate, on_delete=OnDelete.cascade, null=False)
     revoked_at = Timestamptz(default=TimestamptzNow())
 
 
-class DeliveryState(str, Enum):
+class DeliveryState(StrEnum):
     queued = "queued"
     sending = "sending"
     sent = "sent"
@@ -189,6 +204,8 @@ class InvitationDelivery(Table):
     Unique per (delegate, channel, token) (index ``delivery_once``), so a resumed
     run finds the row it already sent instead of sending again.
     """
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     delegate = ForeignKey(Delegate, on_delete=OnDelete.cascade, null=False)
@@ -205,7 +222,7 @@ class InvitationDelivery(Table):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class ScanResult(str, Enum):
+class ScanResult(StrEnum):
     ok = "ok"
     already_checked_in = "already_checked_in"
     unknown = "unknown"
@@ -216,9 +233,11 @@ class ScanResult(str, Enum):
 class CheckInAttempt(Table):
     """Every scan or manual check-in attempt, whatever its result."""
 
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     delegate = ForeignKey(Delegate, on_delete=OnDelete.set_null, null=True)
-    raw = Text(default="")  # what the scanner read, cut to a sane length
+    scanned_text = Text(default="")  # what the scanner read, cut to a sane length
     result = Varchar(length=32, choices=ScanResult)
     desk = Varchar(length=64, default="")
     user = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
@@ -229,7 +248,7 @@ class CheckInAttempt(Table):
 # --------------------------------------------------------------------------- programme
 
 
-class ItemKind(str, Enum):
+class ItemKind(StrEnum):
     reception = "reception"  # đón tiếp đại biểu
     performance = "performance"  # văn nghệ
     opening = "opening"  # tuyên bố lý do, giới thiệu đại biểu
@@ -245,6 +264,8 @@ class ItemKind(str, Enum):
 
 class ProgrammeItem(Table):
     """One item of the day's programme; actual times feed the live delays."""
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     position = Integer(default=0)
@@ -264,6 +285,8 @@ class Speaker(Table):
     ``name`` keeps a readable name even when the delegate is deleted.
     """
 
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
     item = ForeignKey(ProgrammeItem, on_delete=OnDelete.cascade, null=False)
     position = Integer(default=0)
     delegate = ForeignKey(Delegate, on_delete=OnDelete.set_null, null=True)
@@ -278,6 +301,8 @@ class Speaker(Table):
 class AwardForm(Table):
     """A form of award conferred by one decision (e.g. Bằng khen của Bộ trưởng Bộ Xây dựng)."""
 
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     rank = Integer(default=0)  # 1 is the highest; presented first
     title = Text()
@@ -286,12 +311,12 @@ class AwardForm(Table):
     issuer = Text(default="")
 
 
-class RecipientKind(str, Enum):
+class RecipientKind(StrEnum):
     individual = "individual"  # cá nhân
     collective = "collective"  # tập thể
 
 
-class Presence(str, Enum):
+class Presence(StrEnum):
     """What the stage manager marked; ``arrived``/``not_arrived`` come from check-in."""
 
     expected = "expected"
@@ -301,6 +326,8 @@ class Presence(str, Enum):
 
 class Cue(Table):
     """One step of the award-presentation run sheet, read by the MC."""
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     position = Integer(default=0)
@@ -318,6 +345,8 @@ class Cue(Table):
 class CuePresenter(Table):
     """A leader who hands out the certificates of a batch."""
 
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
     cue = ForeignKey(Cue, on_delete=OnDelete.cascade, null=False)
     delegate = ForeignKey(Delegate, on_delete=OnDelete.set_null, null=True)
     name = Text(default="")
@@ -326,6 +355,8 @@ class CuePresenter(Table):
 
 class AwardRecipient(Table):
     """A collective or an individual receiving an award, in calling order."""
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
 
     award_form = ForeignKey(AwardForm, on_delete=OnDelete.cascade, null=False, index=True)
     position = Integer(default=0)

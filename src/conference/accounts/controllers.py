@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.stores.registry import StoreRegistry
@@ -44,7 +44,9 @@ class SessionController(Controller):
     opt = PUBLIC
 
     @get("/login", name="login")
-    async def login_page(self, request: Request[Any, Any, Any], next: str = "/") -> Template:
+    async def login_page(
+        self, request: Request[Any, Any, Any], next: FromQuery[str] = "/"
+    ) -> Template:
         return Template("accounts/login.html", context={"next": _safe_next(next), "error": None})
 
     @post("/login")
@@ -66,8 +68,11 @@ class SessionController(Controller):
         except services.LoginFailed as error:
             return Template(
                 "accounts/login.html",
-                context={"next": target, "error": translate_error(error),
-                         "username": data.get("username", "")},
+                context={
+                    "next": target,
+                    "error": translate_error(error),
+                    "username": data.get("username", ""),
+                },
                 status_code=401,
             )
         # A fresh session on login: a session id planted before login is worthless after.
@@ -81,7 +86,7 @@ class SessionController(Controller):
         return Redirect("/login")
 
     @get("/lang/{locale:str}", name="set_language")
-    async def set_language(self, locale: FromPath[str], next: str = "/") -> Redirect:
+    async def set_language(self, locale: FromPath[str], next: FromQuery[str] = "/") -> Redirect:
         response = Redirect(_safe_next(next))
         if locale in LOCALES:
             response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 24 * 3600, samesite="lax")
@@ -115,8 +120,11 @@ class AccountsController(Controller):
         except DomainError as error:
             flash(request, translate_error(error), category="error")
         else:
-            flash(request, gettext("Account %(name)s created.", name=created.username),
-                  category="success")
+            flash(
+                request,
+                gettext("Account %(name)s created.", name=created.username),
+                category="success",
+            )
         return Redirect("/accounts/")
 
     @post("/{user_id:int}/active")

@@ -55,7 +55,9 @@ class LoginFailed(DomainError):
     code = "login_failed"
 
 
-async def log_in(throttle: LoginThrottle, address: str, username: str, password: str) -> CurrentUser:
+async def log_in(
+    throttle: LoginThrottle, address: str, username: str, password: str
+) -> CurrentUser:
     """Authenticate, counting failures per address.
 
     Raises TooManyAttempts while the address must wait, and LoginFailed with the

@@ -90,9 +90,7 @@ class EventController(Controller):
     ) -> Template | Redirect:
         event = await services.get_event(slug)
         try:
-            updated = await services.update_event(
-                slug, EventInput.from_form(data), by=request.user
-            )
+            updated = await services.update_event(slug, EventInput.from_form(data), by=request.user)
         except DomainError as error:
             return _form_page(data, event=event, error=error)
         flash(request, gettext("Changes saved."), category="success")

@@ -54,12 +54,27 @@ class EventInput:
         slug = slugify(form.get("slug", "") or text["title"])
         if not slug and "title" not in errors:
             errors["slug"] = N_("Enter a short address made of letters and digits.")
-        day = _parse(errors, "date", form.get("date", ""), date.fromisoformat,
-                     N_("Enter a date like 2022-09-12."))
-        start = _parse(errors, "starts_at", form.get("starts_at", ""), time.fromisoformat,
-                       N_("Enter a time like 07:30."))
-        end = _parse(errors, "ends_at", form.get("ends_at", ""), time.fromisoformat,
-                     N_("Enter a time like 11:30."))
+        day = _parse(
+            errors,
+            "date",
+            form.get("date", ""),
+            date.fromisoformat,
+            N_("Enter a date like 2022-09-12."),
+        )
+        start = _parse(
+            errors,
+            "starts_at",
+            form.get("starts_at", ""),
+            time.fromisoformat,
+            N_("Enter a time like 07:30."),
+        )
+        end = _parse(
+            errors,
+            "ends_at",
+            form.get("ends_at", ""),
+            time.fromisoformat,
+            N_("Enter a time like 11:30."),
+        )
         if start and end and end <= start:
             errors["ends_at"] = N_("The end must come after the start.")
         timezone = (form.get("timezone") or "Asia/Ho_Chi_Minh").strip()
@@ -67,12 +82,22 @@ class EventInput:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
             errors["timezone"] = N_("Unknown time zone.")
-        capacity = _parse(errors, "stage_capacity", form.get("stage_capacity") or "10", int,
-                          N_("Enter a whole number."))
+        capacity = _parse(
+            errors,
+            "stage_capacity",
+            form.get("stage_capacity") or "10",
+            int,
+            N_("Enter a whole number."),
+        )
         if capacity is not None and not 1 <= capacity <= 100:
             errors["stage_capacity"] = N_("The stage holds between 1 and 100 people.")
-        threshold = _parse(errors, "vip_rank_threshold", form.get("vip_rank_threshold") or "3",
-                           int, N_("Enter a whole number."))
+        threshold = _parse(
+            errors,
+            "vip_rank_threshold",
+            form.get("vip_rank_threshold") or "3",
+            int,
+            N_("Enter a whole number."),
+        )
         if threshold is not None and threshold < 0:
             errors["vip_rank_threshold"] = N_("Enter a whole number.")
         if errors:

@@ -21,12 +21,19 @@ class ItemOutline:
 
 async def programme_outline(event_id: int) -> list[ItemOutline]:
     """The programme in order, each item with its speakers in order (two queries)."""
-    items = await ProgrammeItem.select().where(ProgrammeItem.event == event_id).order_by(
-        ProgrammeItem.starts_at
-    ).order_by(ProgrammeItem.position)
-    speakers = await Speaker.select(
-        Speaker.item, Speaker.name, Speaker.title, Speaker.role, Speaker.delegate
-    ).where(Speaker.item.event == event_id).order_by(Speaker.position)
+    items = (
+        await ProgrammeItem.select()
+        .where(ProgrammeItem.event == event_id)
+        .order_by(ProgrammeItem.starts_at)
+        .order_by(ProgrammeItem.position)
+    )
+    speakers = (
+        await Speaker.select(
+            Speaker.item, Speaker.name, Speaker.title, Speaker.role, Speaker.delegate
+        )
+        .where(Speaker.item.event == event_id)
+        .order_by(Speaker.position)
+    )
     by_item: dict[int, list[dict[str, Any]]] = {}
     for speaker in speakers:
         by_item.setdefault(speaker["item"], []).append(speaker)

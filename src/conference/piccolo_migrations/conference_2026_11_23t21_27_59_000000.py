@@ -8,7 +8,7 @@ migration. A unique index means the same thing on SQLite and PostgreSQL.
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-23T21:11:15:000000"
+ID = "2026-11-23T21:27:59:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "unique keys over several columns"
 
