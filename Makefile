@@ -53,7 +53,9 @@ messages: $(STAMP) ## Extract message ids and update the Vietnamese catalog
 		-l vi --no-fuzzy-matching --ignore-obsolete
 
 bench: $(STAMP) ## Run the benchmarks in bench/ (they print figures)
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@shopt -s nullglob; scripts=(bench/*.py); \
+	[ $${#scripts[@]} -gt 0 ] || { echo "no benchmarks yet in bench/"; exit 0; }; \
+	for script in "$${scripts[@]}"; do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
 
 clean: ## Remove the virtual environment, caches and the local database
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache conference.sqlite3* outbox instance
