@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from conference.i18n import current_locale
 
+# Vietnam's zone: for times that belong to no event (logins, audit entries).
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 _WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -37,6 +39,14 @@ def local_time(value: datetime | None, timezone: str) -> str:
     if value is None:
         return ""
     return local(value, timezone).strftime("%H:%M")
+
+
+def local_datetime(value: datetime | None, timezone: str) -> str:
+    """ "23/11/2026 08:12" in the event's (or the organization's) zone."""
+    if value is None:
+        return ""
+    moment = local(value, timezone)
+    return f"{short_date(moment.date())} {moment:%H:%M}"
 
 
 def local_hour(value: datetime | None, timezone: str) -> str:

@@ -46,6 +46,7 @@ def make_environment() -> Environment:
     env.globals.update(
         current_locale=i18n.current_locale,
         role_name=i18n.role_name,
+        DEFAULT_TIMEZONE=formatting.DEFAULT_TIMEZONE,
         LOCALES=i18n.LOCALES,
     )
     env.filters.update(
@@ -54,6 +55,7 @@ def make_environment() -> Environment:
         hour=formatting.hour,
         local_time=formatting.local_time,
         local_hour=formatting.local_hour,
+        local_datetime=formatting.local_datetime,
     )
     return env
 

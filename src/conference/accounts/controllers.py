@@ -101,7 +101,7 @@ class AccountsController(Controller):
     async def accounts_page(self) -> Template:
         return Template(
             "accounts/list.html",
-            context={"users": await auth.list_users(), "roles": list(Role)},
+            context={"users": await auth.list_users(), "roles": services.STAFF_ROLES},
         )
 
     @post("/")
