@@ -1,5 +1,10 @@
 """Delegates, their import, invitation rendering and sending, and RSVP."""
 
-from conference.invitations.services import DelegateInput, add_delegates, new_token
+from conference.invitations.services import (
+    DelegateInput,
+    add_delegates,
+    delegate_fields,
+    new_token,
+)
 
-__all__ = ["DelegateInput", "add_delegates", "new_token"]
+__all__ = ["DelegateInput", "add_delegates", "delegate_fields", "new_token"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from conference.tables import Delegate, DelegateSource
 from conference.text import name_sort_key, nfc, search_key
@@ -34,29 +35,35 @@ class DelegateInput:
     notes: str = ""
 
 
-def delegate_row(event_id: int, data: DelegateInput, *, source: DelegateSource) -> Delegate:
-    """A new Delegate row: text in NFC, search and sort keys derived, a fresh token."""
+def delegate_fields(data: DelegateInput) -> dict[str, Any]:
+    """The stored columns of a delegate: text in NFC, e-mail lower case, keys derived.
+
+    Every way a delegate is written (form, import, demo, walk-in) goes through here,
+    so the search and sort keys always match the name.
+    """
     full_name = nfc(data.full_name)
     position = nfc(data.position)
     organization = nfc(data.organization)
-    return Delegate(
-        event=event_id,
-        code=nfc(data.code) or None,
-        full_name=full_name,
-        honorific=nfc(data.honorific),
-        position=position,
-        organization=organization,
-        email=(data.email or "").strip().lower() or None,
-        phone=nfc(data.phone),
-        group_name=nfc(data.group),
-        protocol_rank=data.protocol_rank,
-        seat=nfc(data.seat),
-        notes=nfc(data.notes),
-        source=source,
-        search_key=search_key(full_name, organization, position),
-        name_sort_key=name_sort_key(full_name),
-        token=new_token(),
-    )
+    return {
+        "code": nfc(data.code) or None,
+        "full_name": full_name,
+        "honorific": nfc(data.honorific),
+        "position": position,
+        "organization": organization,
+        "email": (data.email or "").strip().lower() or None,
+        "phone": nfc(data.phone),
+        "group_name": nfc(data.group),
+        "protocol_rank": data.protocol_rank,
+        "seat": nfc(data.seat),
+        "notes": nfc(data.notes),
+        "search_key": search_key(full_name, organization, position),
+        "name_sort_key": name_sort_key(full_name),
+    }
+
+
+def delegate_row(event_id: int, data: DelegateInput, *, source: DelegateSource) -> Delegate:
+    """A new Delegate row with a fresh token."""
+    return Delegate(event=event_id, source=source, token=new_token(), **delegate_fields(data))
 
 
 async def add_delegates(
