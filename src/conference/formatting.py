@@ -13,20 +13,20 @@ _WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu"
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def long_date(value: date) -> str:
-    """ "Thứ Hai, ngày 12/9/2022" in Vietnamese; "Monday, 12/9/2022" in English."""
-    if current_locale() == "vi":
+def long_date(value: date, locale: str | None = None) -> str:
+    """In Vietnamese "Thứ Hai, ngày 12/9/2022"; in English "Monday, 12/9/2022"."""
+    if (locale or current_locale()) == "vi":
         return f"{_WEEKDAYS_VI[value.weekday()]}, ngày {short_date(value)}"
     return f"{_WEEKDAYS_EN[value.weekday()]}, {short_date(value)}"
 
 
 def short_date(value: date) -> str:
-    """ "12/9/2022": day and month without leading zeros, as official letters write them."""
+    """Written "12/9/2022": day and month without leading zeros, as official letters write them."""
     return f"{value.day}/{value.month}/{value.year}"
 
 
 def hour(value: time | datetime) -> str:
-    """ "08h00", the way a Vietnamese programme writes times."""
+    """Written "08h00", the way a Vietnamese programme writes times."""
     return f"{value.hour:02d}h{value.minute:02d}"
 
 
@@ -42,7 +42,7 @@ def local_time(value: datetime | None, timezone: str) -> str:
 
 
 def local_datetime(value: datetime | None, timezone: str) -> str:
-    """ "23/11/2026 08:12" in the event's (or the organization's) zone."""
+    """Written "23/11/2026 08:12" in the event's (or the organization's) zone."""
     if value is None:
         return ""
     moment = local(value, timezone)
@@ -50,5 +50,5 @@ def local_datetime(value: datetime | None, timezone: str) -> str:
 
 
 def local_hour(value: datetime | None, timezone: str) -> str:
-    """ "08h00" in the event's zone, whatever zone the server runs in."""
+    """Written "08h00" in the event's zone, whatever zone the server runs in."""
     return hour(local(value, timezone)) if value is not None else ""

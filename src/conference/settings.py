@@ -59,6 +59,8 @@ class Settings:
     secret_key: str
     base_url: str = DEFAULT_BASE_URL
     smtp_url: str | None = None
+    mail_from: str = "hoinghi@localhost"
+    mail_rate: float = 5.0  # messages per second; 0 sends as fast as the server takes them
     redis_url: str | None = None
     environment: str = "development"
     instance_dir: Path = field(default_factory=lambda: Path("instance"))
@@ -93,11 +95,24 @@ class Settings:
                 "CONFERENCE_BASE_URL must be an http:// or https:// address (got %(url)r)",
                 url=base_url[:60],
             )
+        try:
+            mail_rate = float(env.get("CONFERENCE_MAIL_RATE") or 5)
+        except ValueError:
+            mail_rate = -1
+        if mail_rate < 0:
+            raise ConfigurationError(
+                "CONFERENCE_MAIL_RATE must be a number of messages per second, 0 for no limit"
+            )
+        mail_from = (env.get("CONFERENCE_MAIL_FROM") or "hoinghi@localhost").strip()
+        if "@" not in mail_from:
+            raise ConfigurationError("CONFERENCE_MAIL_FROM must be an e-mail address")
         return cls(
             database=database,
             secret_key=secret_key,
             base_url=base_url,
             smtp_url=env.get("CONFERENCE_SMTP_URL") or None,
+            mail_from=mail_from,
+            mail_rate=mail_rate,
             redis_url=env.get("CONFERENCE_REDIS_URL") or None,
             environment=environment,
             instance_dir=instance_dir,

@@ -217,6 +217,7 @@ class InvitationDelivery(Table):
     last_error = Text(default="")
     message_id = Varchar(length=255, default="")
     claimed_at = Timestamptz(null=True, default=None)
+    claimed_by = Varchar(length=100, default="")  # host:pid of the sender holding the row
     sent_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

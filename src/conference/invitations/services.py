@@ -1,17 +1,32 @@
-"""Delegates and their invitation tokens: the rules every door (page, import, demo) shares."""
+"""Delegates and their invitations: the rules every door (page, API, import, demo) shares."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from conference.tables import Delegate, DelegateSource
-from conference.text import name_sort_key, nfc, search_key
+from piccolo.query import OrderByRaw
+
+from conference import audit
+from conference.errors import Conflict, NotFound
+from conference.tables import (
+    Delegate,
+    DelegateSource,
+    DeliveryState,
+    Event,
+    InvitationDelivery,
+    RevokedToken,
+    Rsvp,
+)
+from conference.text import fold, name_sort_key, nfc, search_key
 
 # 24 random bytes: 192 bits, URL-safe, 32 characters; nothing about the delegate in it.
 TOKEN_BYTES = 24
+# A delegate list shows at most this many rows; a search narrows it.
+LIST_LIMIT = 500
 
 
 def new_token() -> str:
@@ -75,3 +90,215 @@ async def add_delegates(
     rows = [delegate_row(event_id, data, source=source) for data in delegates]
     inserted = await Delegate.insert(*rows).returning(Delegate.id)
     return [row["id"] for row in inserted]
+
+
+# ------------------------------------------------------------------ one delegate
+
+
+async def _email_taken(event_id: int, email: str | None, *, except_id: int | None = None) -> bool:
+    if not email:
+        return False
+    query = Delegate.exists().where(
+        (Delegate.event == event_id) & (Delegate.email == email.strip().lower())
+    )
+    if except_id is not None:
+        query = query.where(Delegate.id != except_id)
+    return bool(await query)
+
+
+async def _code_taken(event_id: int, code: str | None, *, except_id: int | None = None) -> bool:
+    if not code:
+        return False
+    query = Delegate.exists().where((Delegate.event == event_id) & (Delegate.code == nfc(code)))
+    if except_id is not None:
+        query = query.where(Delegate.id != except_id)
+    return bool(await query)
+
+
+async def _check_unique(event_id: int, data: DelegateInput, except_id: int | None = None) -> None:
+    if await _email_taken(event_id, data.email, except_id=except_id):
+        raise Conflict(
+            "Another delegate of this event already has the e-mail %(email)s.", email=data.email
+        )
+    if await _code_taken(event_id, data.code, except_id=except_id):
+        raise Conflict("Another delegate of this event already has the code %(code)s.", code=data.code)
+
+
+async def create_delegate(
+    event_id: int, data: DelegateInput, *, by: Any = None, source: DelegateSource = DelegateSource.manual
+) -> int:
+    """Add one delegate; raise Conflict when the e-mail or code is taken in the event."""
+    await _check_unique(event_id, data)
+    [delegate_id] = await add_delegates(event_id, [data], source=source)
+    await audit.record("delegate.create", by=by, event_id=event_id, target=str(delegate_id))
+    return delegate_id
+
+
+async def update_delegate(event_id: int, delegate_id: int, data: DelegateInput, *, by: Any = None) -> None:
+    """Change a delegate; raise NotFound, or Conflict when the e-mail or code is taken."""
+    await get_delegate(event_id, delegate_id)
+    await _check_unique(event_id, data, except_id=delegate_id)
+    values = {getattr(Delegate, name): value for name, value in delegate_fields(data).items()}
+    values[Delegate.updated_at] = datetime.now(UTC)
+    await Delegate.update(values).where(Delegate.id == delegate_id)
+    await audit.record("delegate.update", by=by, event_id=event_id, target=str(delegate_id))
+
+
+async def delete_delegate(event_id: int, delegate_id: int, *, by: Any = None) -> None:
+    delegate = await get_delegate(event_id, delegate_id)
+    await Delegate.delete().where(Delegate.id == delegate_id)
+    await audit.record(
+        "delegate.delete", by=by, event_id=event_id, target=str(delegate_id), name=delegate["full_name"]
+    )
+
+
+async def get_delegate(event_id: int, delegate_id: int) -> dict[str, Any]:
+    row = await Delegate.select().where((Delegate.id == delegate_id) & (Delegate.event == event_id)).first()
+    if row is None:
+        raise NotFound("No such delegate in this event.")
+    return row
+
+
+async def revoke_invitation(event_id: int, delegate_id: int, *, by: Any = None) -> None:
+    """Withdraw the invitation: its QR code and page stop working until reissued."""
+    await get_delegate(event_id, delegate_id)
+    await Delegate.update({Delegate.revoked_at: datetime.now(UTC)}).where(Delegate.id == delegate_id)
+    await audit.record("invitation.revoke", by=by, event_id=event_id, target=str(delegate_id))
+
+
+async def reissue_invitation(event_id: int, delegate_id: int, *, by: Any = None) -> str:
+    """Give the delegate a new token (and a working invitation); the old QR code answers revoked."""
+    delegate = await get_delegate(event_id, delegate_id)
+    token = new_token()
+    async with Delegate._meta.db.transaction():
+        await RevokedToken(token=delegate["token"], delegate=delegate_id).save()
+        await Delegate.update(
+            {Delegate.token: token, Delegate.revoked_at: None, Delegate.updated_at: datetime.now(UTC)}
+        ).where(Delegate.id == delegate_id)
+    await audit.record("invitation.reissue", by=by, event_id=event_id, target=str(delegate_id))
+    return token
+
+
+# ------------------------------------------------------------------ the delegate's own page
+
+
+class InvitationUnavailable(NotFound):
+    code = "invitation_unavailable"
+
+
+async def invitation_by_token(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The event and the delegate of a working invitation token.
+
+    Raises InvitationUnavailable for an unknown, replaced or withdrawn token, with
+    one message for all, so the page tells nothing about anyone.
+    """
+    if not token or len(token) > 100:
+        raise InvitationUnavailable("This invitation link is not valid.")
+    delegate = await Delegate.select().where(Delegate.token == token).first()
+    if delegate is None or delegate["revoked_at"] is not None:
+        raise InvitationUnavailable("This invitation link is not valid.")
+    event = await Event.select().where(Event.id == delegate["event"]).first()
+    assert event is not None
+    return event, delegate
+
+
+async def record_rsvp(token: str, answer: str, note: str = "") -> Rsvp:
+    """Accept or decline: repeatable, the last answer wins, its time recorded."""
+    choice = Rsvp(answer) if answer in (Rsvp.accepted.value, Rsvp.declined.value) else None
+    if choice is None:
+        raise InvitationUnavailable("Choose whether you will attend.")
+    event, delegate = await invitation_by_token(token)
+    await Delegate.update(
+        {Delegate.rsvp: choice, Delegate.rsvp_at: datetime.now(UTC), Delegate.rsvp_note: nfc(note)[:500]}
+    ).where((Delegate.id == delegate["id"]) & Delegate.revoked_at.is_null())
+    await audit.record("rsvp", event_id=event["id"], target=str(delegate["id"]), answer=choice.value)
+    return choice
+
+
+# ------------------------------------------------------------------ the list
+
+
+@dataclass(frozen=True)
+class DelegateFilter:
+    """What the organizer narrowed the list to; empty means everyone."""
+
+    query: str = ""
+    group: str = ""
+    rsvp: str = ""  # pending | accepted | declined
+    invitation: str = ""  # not_sent | queued | sent | failed | no_email | revoked
+    arrival: str = ""  # arrived | not_arrived
+    order: str = "rank"  # rank | name
+
+
+@dataclass
+class DelegateList:
+    rows: list[dict[str, Any]]
+    total: int  # in the event, before filtering
+    matched: int  # after filtering, before the display limit
+    groups: list[str] = field(default_factory=list)
+
+
+def invitation_state(delegate: dict[str, Any], delivery_state: str | None) -> str:
+    """One word for where a delegate's invitation stands, for the list and its filter."""
+    if delegate["revoked_at"] is not None:
+        return "revoked"
+    if delivery_state is not None:
+        return delivery_state if delivery_state != DeliveryState.sending.value else "queued"
+    return "not_sent" if delegate["email"] else "no_email"
+
+
+# LIKE wildcards mean nothing in a name; SQLite has no default escape character,
+# so they are dropped rather than escaped.
+_LIKE_SPECIAL = str.maketrans("", "", "%_\\")
+
+
+def search_condition(query: str) -> Any:
+    """Each folded word of ``query`` must appear in the delegate's search key."""
+    condition = None
+    for word in fold(query).translate(_LIKE_SPECIAL).split():
+        clause = Delegate.search_key.like(f"%{word}%")
+        condition = clause if condition is None else condition & clause
+    return condition
+
+
+async def list_delegates(event_id: int, wanted: DelegateFilter) -> DelegateList:
+    """The event's delegates, searched, filtered and sorted (four queries)."""
+    query = Delegate.select().where(Delegate.event == event_id)
+    condition = search_condition(wanted.query)
+    if condition is not None:
+        query = query.where(condition)
+    if wanted.group:
+        query = query.where(Delegate.group_name == wanted.group)
+    if wanted.rsvp in {r.value for r in Rsvp}:
+        query = query.where(Delegate.rsvp == wanted.rsvp)
+    if wanted.arrival == "arrived":
+        query = query.where(Delegate.checked_in_at.is_not_null())
+    elif wanted.arrival == "not_arrived":
+        query = query.where(Delegate.checked_in_at.is_null())
+    if wanted.order == "name":
+        query = query.order_by(Delegate.name_sort_key, Delegate.full_name)
+    else:
+        # Ranked leaders first, in rank order; everyone else by Vietnamese name order.
+        query = query.order_by(
+            OrderByRaw("protocol_rank IS NULL"), Delegate.protocol_rank, Delegate.name_sort_key
+        )
+    rows = await query
+    # Only a delivery of the delegate's current token counts: a reissued
+    # invitation has not been sent until it is sent again.
+    deliveries = {
+        (row["delegate"], row["token"]): row["state"]
+        for row in await InvitationDelivery.select(
+            InvitationDelivery.delegate, InvitationDelivery.state, InvitationDelivery.token
+        ).where(InvitationDelivery.event == event_id)
+    }
+    for row in rows:
+        row["invitation_state"] = invitation_state(row, deliveries.get((row["id"], row["token"])))
+    if wanted.invitation:
+        rows = [row for row in rows if row["invitation_state"] == wanted.invitation]
+    groups = await Delegate.select(Delegate.group_name).where(Delegate.event == event_id).distinct()
+    return DelegateList(
+        rows=rows[:LIST_LIMIT],
+        total=await Delegate.count().where(Delegate.event == event_id),
+        matched=len(rows),
+        groups=sorted({g["group_name"] for g in groups if g["group_name"]}, key=fold),
+    )

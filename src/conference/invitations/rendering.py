@@ -1,0 +1,153 @@
+"""One invitation, three forms: the delegate's page, the printed card and the e-mail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment
+
+from conference.formatting import hour, long_date
+from conference.invitations.qr import invitation_url, qr_png, qr_svg
+from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, render_wording
+from conference.program import ItemOutline
+from conference.text import slugify
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """Everything the three forms show, for one delegate."""
+
+    token: str
+    url: str
+    event: dict[str, Any]
+    delegate: dict[str, Any]
+    subject: str
+    paragraphs: list[str]
+    when: str  # "07h30, Thứ Hai, ngày 12/9/2022"
+    programme: list[ItemOutline]
+    own_items: list[ItemOutline]  # where this delegate speaks
+
+    @property
+    def addressee(self) -> str:
+        """"Ông Hoàng Cao Thắng, Phó Bí thư Đảng ủy, …, Sở Xây dựng Hà Nội"."""
+        person = " ".join(p for p in (self.delegate["honorific"], self.delegate["full_name"]) if p)
+        parts = [person, self.delegate["position"], self.delegate["organization"]]
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def qr_svg(self) -> str:
+        return qr_svg(self.url, title=f"Mã QR giấy mời của {self.delegate['full_name']}")
+
+    @property
+    def qr_png(self) -> bytes:
+        return qr_png(self.url)
+
+    @property
+    def qr_filename(self) -> str:
+        return f"ma-qr-{slugify(self.delegate['full_name'], 40) or 'giay-moi'}.png"
+
+    def local_hour(self, moment: datetime) -> str:
+        return hour(moment.astimezone(ZoneInfo(self.event["timezone"])))
+
+
+def when_text(event: dict[str, Any]) -> str:
+    # The invitation is a Vietnamese document, whatever the language of the page around it.
+    return f"{hour(event['starts_at'])}, {long_date(event['date'], locale='vi')}"
+
+
+def wording_context(event: dict[str, Any], delegate: dict[str, Any]) -> dict[str, Any]:
+    keys = ("honorific", "full_name", "position", "organization")
+    return {
+        "delegate": {key: delegate.get(key) or "" for key in keys},
+        "event": {
+            "title": event["title"],
+            "organizer_name": event["organizer_name"],
+            "venue": event["venue"],
+            "address": event["address"],
+        },
+        "when": when_text(event),
+    }
+
+
+def build_invitation(
+    event: dict[str, Any],
+    delegate: dict[str, Any],
+    programme: list[ItemOutline],
+    base_url: str,
+) -> Invitation:
+    """The invitation of ``delegate`` (a Delegate row as a dict) to ``event``."""
+    context = wording_context(event, delegate)
+    body = render_wording(event.get("invitation_body") or DEFAULT_BODY, context)
+    return Invitation(
+        token=delegate["token"],
+        url=invitation_url(base_url, delegate["token"]),
+        event=event,
+        delegate=delegate,
+        subject=" ".join(
+            render_wording(event.get("invitation_subject") or DEFAULT_SUBJECT, context).split()
+        ),
+        paragraphs=[p.strip() for p in body.split("\n\n") if p.strip()],
+        when=context["when"],
+        programme=programme,
+        own_items=[
+            item
+            for item in programme
+            if any(s.get("delegate") == delegate["id"] for s in item.speakers)
+        ],
+    )
+
+
+@cache
+def _environment() -> Environment:
+    from conference.templating import make_environment
+
+    return make_environment()
+
+
+def render_html(template: str, invitation: Invitation, **extra: Any) -> str:
+    return _environment().get_template(template).render(invitation=invitation, **extra)
+
+
+def build_email(
+    invitation: Invitation, *, sender: Address, message_id_domain: str = "conference.local"
+) -> EmailMessage:
+    """The e-mail: plain text and HTML, the QR code inline and attached, UTF-8 headers."""
+    message = EmailMessage()
+    message["Subject"] = invitation.subject
+    message["From"] = Address(
+        display_name=invitation.event["organizer_name"] or sender.display_name,
+        addr_spec=sender.addr_spec,
+    )
+    message["To"] = Address(
+        display_name=" ".join(
+            p for p in (invitation.delegate["honorific"], invitation.delegate["full_name"]) if p
+        ),
+        addr_spec=invitation.delegate["email"],
+    )
+    message["Date"] = format_datetime(datetime.now().astimezone())
+    message["Message-ID"] = make_msgid(domain=message_id_domain)
+    message.set_content(render_html("email/invitation.txt", invitation))
+    qr_cid = make_msgid(domain=message_id_domain)
+    message.add_alternative(
+        render_html("email/invitation.html", invitation, qr_cid=qr_cid[1:-1]), subtype="html"
+    )
+    html_part = message.get_payload()[1]  # type: ignore[index]
+    html_part.add_related(
+        invitation.qr_png,
+        maintype="image",
+        subtype="png",
+        cid=qr_cid,
+        disposition="inline",
+        filename="ma-qr.png",
+    )
+    message.add_attachment(
+        invitation.qr_png, maintype="image", subtype="png", filename=invitation.qr_filename
+    )
+    return message

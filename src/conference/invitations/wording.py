@@ -1,0 +1,72 @@
+"""The invitation's wording, which organizers edit per event, rendered in Jinja2's sandbox.
+
+Only the subject and the body paragraph are theirs; the official frame (national
+heading, "Kính gửi", time, place, QR code, signature) is the product's template.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from conference.errors import InvalidInput
+
+DEFAULT_SUBJECT = "Giấy mời tham dự {{ event.title }}"
+DEFAULT_BODY = (
+    "{{ event.organizer_name }} trân trọng kính mời {{ delegate.honorific or 'Quý đại biểu' }} "
+    "tới dự {{ event.title }}.\n\n"
+    "Sự hiện diện của {{ delegate.honorific or 'Quý đại biểu' }} là niềm vinh dự "
+    "và góp phần vào thành công của Hội nghị."
+)
+
+# The names an organizer may use in their wording, documented on the editing page.
+PLACEHOLDERS = (
+    "delegate.honorific",
+    "delegate.full_name",
+    "delegate.position",
+    "delegate.organization",
+    "event.title",
+    "event.organizer_name",
+    "event.venue",
+    "event.address",
+    "when",
+)
+
+_sandbox = ImmutableSandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
+
+
+class WordingError(InvalidInput):
+    code = "invalid_wording"
+
+
+def render_wording(source: str, context: dict[str, Any]) -> str:
+    """Render organizer-written text; raise WordingError with the line of a mistake."""
+    try:
+        return _sandbox.from_string(source).render(context).strip()
+    except TemplateError as error:
+        line = getattr(error, "lineno", None)
+        raise WordingError(
+            "The invitation wording has a mistake near line %(line)s: %(detail)s",
+            line=line or 1,
+            detail=str(error.message or error)[:200],
+        ) from error
+
+
+SAMPLE_CONTEXT: dict[str, Any] = {
+    "delegate": {
+        "honorific": "Ông",
+        "full_name": "Hoàng Cao Thắng",
+        "position": "Phó Giám đốc",
+        "organization": "Sở Xây dựng Hà Nội",
+    },
+    "event": {"title": "Hội nghị", "organizer_name": "Sở Xây dựng Hà Nội", "venue": "", "address": ""},
+    "when": "07h30, Thứ Hai, ngày 12/9/2022",
+}
+
+
+def check_wording(subject: str, body: str) -> None:
+    """Raise WordingError unless both render with a sample delegate."""
+    render_wording(subject, SAMPLE_CONTEXT)
+    render_wording(body, SAMPLE_CONTEXT)
