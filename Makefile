@@ -6,9 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Message ids marked in Python: N_() and the domain errors that carry them.
-BABEL_KEYWORDS := -k N_ -k gettext -k DomainError -k InvalidInput -k NotFound -k Conflict \
-	-k ConfigurationError -k FormErrors -k TooManyAttempts -k LoginFailed
+# Message ids marked in Python: the list lives in conference.i18n.MESSAGE_KEYWORDS.
+BABEL_KEYWORDS = $(shell $(BIN)/python -c "from conference.i18n import MESSAGE_KEYWORDS as k; print(' '.join('-k ' + w for w in k))")
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test test-sqlite lint format messages bench clean

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 from conference import formatting
 from conference.errors import InvalidInput
-from conference.i18n import LOCALE_DIR, gettext, set_locale, translate_error
+from conference.i18n import LOCALE_DIR, MESSAGE_KEYWORDS, gettext, set_locale, translate_error
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {
@@ -91,3 +91,24 @@ def test_dates_are_written_the_vietnamese_way():
     assert formatting.hour(time(8, 0)) == "08h00"
     set_locale("en")
     assert formatting.long_date(date(2022, 9, 12)) == "Monday, 12/9/2022"
+
+
+def _all_subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _all_subclasses(sub)
+
+
+def test_every_domain_error_class_is_extracted_for_translation():
+    import importlib
+    import pkgutil
+
+    import conference
+    from conference.errors import DomainError
+
+    for module in pkgutil.walk_packages(conference.__path__, "conference."):
+        if "piccolo_migrations" not in module.name:
+            importlib.import_module(module.name)
+    names = {cls.__name__ for cls in _all_subclasses(DomainError)} | {"DomainError"}
+    missing = names - {k.split(":")[0] for k in MESSAGE_KEYWORDS}
+    assert not missing, f"add to conference.i18n.MESSAGE_KEYWORDS: {sorted(missing)}"

@@ -27,6 +27,11 @@ PUBLIC_ROUTES = {
     ("GET", "/lang/{locale:str}"),
     ("GET", "/static/{file_path:path}"),
     ("HEAD", "/static/{file_path:path}"),
+    # The delegate's own invitation: the token in the address is the credential.
+    ("GET", "/i/{token:str}"),
+    ("GET", "/i/{token:str}/qr.svg"),
+    ("GET", "/i/{token:str}/qr.png"),
+    ("POST", "/i/{token:str}/rsvp"),
 }
 
 _PARAM = re.compile(r"{(\w+):(\w+)}")

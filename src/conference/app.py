@@ -10,6 +10,7 @@ from urllib.parse import quote
 from litestar import Litestar, Request, Response, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -41,6 +42,9 @@ from conference.auth import (
 from conference.errors import DomainError, NotFound
 from conference.events.controllers import EventController
 from conference.i18n import LocaleMiddleware, gettext, translate_error
+from conference.invitations.api import DelegateApiController
+from conference.invitations.controllers import DelegateController, InvitationController
+from conference.invitations.public import InvitationPageController
 from conference.settings import Settings
 from conference.store import DatabaseStore
 from conference.templating import STATIC_DIR, template_config
@@ -176,6 +180,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             SessionController,
             AccountsController,
             EventController,
+            DelegateController,
+            DelegateApiController,
+            InvitationController,
+            InvitationPageController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),
         ],
         middleware=[
@@ -185,6 +193,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/healthz$"]),
         ],
         guards=[role_guard],
+        dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
         stores=_stores(settings),
         template_config=templates,
         plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],

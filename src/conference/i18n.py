@@ -25,6 +25,26 @@ DEFAULT_LOCALE = "vi"
 LOCALE_COOKIE = "lang"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
+# What Babel extracts message ids from: the gettext markers and every domain
+# error, whose first argument is a message id (a test checks none is missing).
+MESSAGE_KEYWORDS = (
+    "N_",
+    "gettext",
+    "ngettext:1,2",
+    "DomainError",
+    "InvalidInput",
+    "NotFound",
+    "Conflict",
+    "ConfigurationError",
+    "FormErrors",
+    "TooManyAttempts",
+    "LoginFailed",
+    "WordingError",
+    "InvitationUnavailable",
+    "SendFailed",
+    "ImportFileError",
+)
+
 _current_locale: ContextVar[str] = ContextVar("locale", default=DEFAULT_LOCALE)
 
 
@@ -69,6 +89,31 @@ ROLE_NAMES = {
 
 def role_name(role: str) -> str:
     return gettext(ROLE_NAMES.get(role, role))
+
+
+RSVP_NAMES = {
+    "pending": N_("No answer yet"),
+    "accepted": N_("Accepted"),
+    "declined": N_("Declined"),
+}
+
+
+def rsvp_name(state: str) -> str:
+    return gettext(RSVP_NAMES.get(state, state))
+
+
+INVITATION_STATE_NAMES = {
+    "not_sent": N_("Not sent"),
+    "queued": N_("Waiting to be sent"),
+    "sent": N_("Sent"),
+    "failed": N_("Sending failed"),
+    "no_email": N_("No e-mail"),
+    "revoked": N_("Withdrawn"),
+}
+
+
+def invitation_state_name(state: str) -> str:
+    return gettext(INVITATION_STATE_NAMES.get(state, state))
 
 
 __all__ = ["N_", "gettext", "ngettext", "role_name", "translate_error"]

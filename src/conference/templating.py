@@ -46,6 +46,8 @@ def make_environment() -> Environment:
     env.globals.update(
         current_locale=i18n.current_locale,
         role_name=i18n.role_name,
+        rsvp_name=i18n.rsvp_name,
+        invitation_state_name=i18n.invitation_state_name,
         DEFAULT_TIMEZONE=formatting.DEFAULT_TIMEZONE,
         LOCALES=i18n.LOCALES,
     )

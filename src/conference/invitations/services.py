@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ from typing import Any
 from piccolo.query import OrderByRaw
 
 from conference import audit
-from conference.errors import Conflict, NotFound
+from conference.errors import Conflict, InvalidInput, NotFound
 from conference.tables import (
     Delegate,
     DelegateSource,
@@ -21,6 +22,7 @@ from conference.tables import (
     RevokedToken,
     Rsvp,
 )
+from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, check_wording
 from conference.text import fold, name_sort_key, nfc, search_key
 
 # 24 random bytes: 192 bits, URL-safe, 32 characters; nothing about the delegate in it.
@@ -179,6 +181,17 @@ async def reissue_invitation(event_id: int, delegate_id: int, *, by: Any = None)
     return token
 
 
+async def save_wording(event_id: int, subject: str, body: str, *, by: Any = None) -> None:
+    """Keep the organizer's invitation wording; empty means the default. Raises WordingError."""
+    # The body keeps its line breaks (paragraphs), so only its characters are normalized.
+    subject, body = nfc(subject), unicodedata.normalize("NFC", body.replace("\r\n", "\n")).strip()
+    check_wording(subject or DEFAULT_SUBJECT, body or DEFAULT_BODY)
+    await Event.update(
+        {Event.invitation_subject: subject, Event.invitation_body: body, Event.updated_at: datetime.now(UTC)}
+    ).where(Event.id == event_id)
+    await audit.record("invitation.wording", by=by, event_id=event_id)
+
+
 # ------------------------------------------------------------------ the delegate's own page
 
 
@@ -206,7 +219,7 @@ async def record_rsvp(token: str, answer: str, note: str = "") -> Rsvp:
     """Accept or decline: repeatable, the last answer wins, its time recorded."""
     choice = Rsvp(answer) if answer in (Rsvp.accepted.value, Rsvp.declined.value) else None
     if choice is None:
-        raise InvitationUnavailable("Choose whether you will attend.")
+        raise InvalidInput("Choose whether you will attend.")
     event, delegate = await invitation_by_token(token)
     await Delegate.update(
         {Delegate.rsvp: choice, Delegate.rsvp_at: datetime.now(UTC), Delegate.rsvp_note: nfc(note)[:500]}

@@ -1,0 +1,66 @@
+"""The delegate search API: the same search as the list page, for desks and scripts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+
+from conference.auth import CurrentUser, allow
+from conference.events.services import get_event
+from conference.invitations import services
+from conference.invitations.qr import invitation_url
+from conference.invitations.schemas import DelegateListOut, DelegateOut
+from conference.settings import Settings
+from conference.tables import Role
+
+API_LIMIT = 50
+
+
+def delegate_out(row: dict[str, Any], *, organizer: bool, base_url: str) -> DelegateOut:
+    """A delegate for the API; the desk sees names, titles and seats, never contacts."""
+    return DelegateOut(
+        id=row["id"],
+        full_name=row["full_name"],
+        honorific=row["honorific"],
+        position=row["position"],
+        organization=row["organization"],
+        group=row["group_name"],
+        seat=row["seat"],
+        protocol_rank=row["protocol_rank"],
+        notes=row["notes"],
+        rsvp=row["rsvp"],
+        checked_in_at=row["checked_in_at"],
+        email=row["email"] if organizer else None,
+        phone=(row["phone"] or None) if organizer else None,
+        invitation_url=invitation_url(base_url, row["token"]) if organizer else None,
+    )
+
+
+class DelegateApiController(Controller):
+    path = "/api/events/{slug:str}/delegates"
+    opt = allow(Role.organizer, Role.desk)
+    tags = ["delegates"]
+
+    @get("/")
+    async def search(
+        self,
+        request: Request[CurrentUser, Any, Any],
+        slug: FromPath[str],
+        settings: NamedDependency[Settings],
+        q: FromQuery[str] = "",
+        limit: FromQuery[int] = API_LIMIT,
+    ) -> DelegateListOut:
+        """Delegates whose name, organization or title holds every word of ``q``,
+        ignoring case and diacritics, in protocol order."""
+        event = await get_event(slug)
+        listing = await services.list_delegates(event["id"], services.DelegateFilter(query=q))
+        organizer = request.user.is_organizer
+        rows = listing.rows[: max(1, min(limit, services.LIST_LIMIT))]
+        return DelegateListOut(
+            delegates=[delegate_out(r, organizer=organizer, base_url=settings.base_url) for r in rows],
+            matched=listing.matched,
+            total=listing.total,
+        )

@@ -1,0 +1,385 @@
+"""Organizer pages: the delegate list and form, import and export, sending, wording, print."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.di import NamedDependency
+from litestar.params import Body, FromPath, FromQuery
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from conference import program
+from conference.auth import ORGANIZER, CurrentUser
+from conference.errors import DomainError, FormErrors, InvalidInput
+from conference.events.services import get_event
+from conference.i18n import gettext, translate_error
+from conference.invitations import exporting, importing, services
+from conference.invitations.background import run_for, start_sending
+from conference.invitations.qr import invitation_url
+from conference.invitations.rendering import build_invitation
+from conference.invitations.schemas import FIELDS, parse_delegate_form
+from conference.invitations.sending import outbox_status
+from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, PLACEHOLDERS
+from conference.settings import Settings
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+StaffRequest = Request[CurrentUser, Any, Any]
+
+
+def _delegate_form(
+    event: dict[str, Any], form: dict[str, Any], *, delegate_id: int | None, error: DomainError | None
+) -> Template:
+    fields = error.fields if isinstance(error, FormErrors) else {}
+    return Template(
+        "invitations/delegate_form.html",
+        context={
+            "event": event,
+            "form": form,
+            "delegate_id": delegate_id,
+            "errors": {name: gettext(message) for name, message in fields.items()},
+            "error": translate_error(error) if error else None,
+        },
+        status_code=400 if error else 200,
+    )
+
+
+def _as_form(delegate: dict[str, Any]) -> dict[str, Any]:
+    values = {name: delegate.get(name) or "" for name in FIELDS}
+    values["group"] = delegate["group_name"]
+    return values
+
+
+class DelegateController(Controller):
+    path = "/events/{slug:str}/delegates"
+    opt = ORGANIZER
+
+    @get("/", name="delegates")
+    async def list_delegates(
+        self,
+        slug: FromPath[str],
+        settings: NamedDependency[Settings],
+        q: FromQuery[str] = "",
+        group: FromQuery[str] = "",
+        rsvp: FromQuery[str] = "",
+        invitation: FromQuery[str] = "",
+        arrival: FromQuery[str] = "",
+        order: FromQuery[str] = "rank",
+    ) -> Template:
+        event = await get_event(slug)
+        wanted = services.DelegateFilter(
+            query=q, group=group, rsvp=rsvp, invitation=invitation, arrival=arrival, order=order
+        )
+        listing = await services.list_delegates(event["id"], wanted)
+        for row in listing.rows:
+            row["url"] = invitation_url(settings.base_url, row["token"])
+        return Template(
+            "invitations/delegates.html",
+            context={"event": event, "listing": listing, "wanted": wanted},
+        )
+
+    @get("/new", name="delegate_new")
+    async def new_delegate(self, slug: FromPath[str]) -> Template:
+        return _delegate_form(await get_event(slug), {}, delegate_id=None, error=None)
+
+    @post("/new")
+    async def create_delegate(
+        self, request: StaffRequest, slug: FromPath[str], data: Form
+    ) -> Template | Redirect:
+        event = await get_event(slug)
+        try:
+            await services.create_delegate(event["id"], parse_delegate_form(data), by=request.user)
+        except DomainError as error:
+            return _delegate_form(event, data, delegate_id=None, error=error)
+        flash(request, gettext("Delegate added."), category="success")
+        return Redirect(f"/events/{slug}/delegates/")
+
+    @get("/{delegate_id:int}", name="delegate_edit")
+    async def edit_delegate(self, slug: FromPath[str], delegate_id: FromPath[int]) -> Template:
+        event = await get_event(slug)
+        delegate = await services.get_delegate(event["id"], delegate_id)
+        return _delegate_form(event, _as_form(delegate), delegate_id=delegate_id, error=None)
+
+    @post("/{delegate_id:int}")
+    async def update_delegate(
+        self, request: StaffRequest, slug: FromPath[str], delegate_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
+        event = await get_event(slug)
+        try:
+            await services.update_delegate(
+                event["id"], delegate_id, parse_delegate_form(data), by=request.user
+            )
+        except DomainError as error:
+            return _delegate_form(event, data, delegate_id=delegate_id, error=error)
+        flash(request, gettext("Changes saved."), category="success")
+        return Redirect(f"/events/{slug}/delegates/")
+
+    @post("/{delegate_id:int}/delete")
+    async def delete_delegate(
+        self, request: StaffRequest, slug: FromPath[str], delegate_id: FromPath[int]
+    ) -> Redirect:
+        event = await get_event(slug)
+        await services.delete_delegate(event["id"], delegate_id, by=request.user)
+        flash(request, gettext("Delegate removed."), category="success")
+        return Redirect(f"/events/{slug}/delegates/")
+
+    @post("/{delegate_id:int}/revoke")
+    async def revoke(
+        self, request: StaffRequest, slug: FromPath[str], delegate_id: FromPath[int]
+    ) -> Redirect:
+        event = await get_event(slug)
+        await services.revoke_invitation(event["id"], delegate_id, by=request.user)
+        flash(request, gettext("Invitation withdrawn: its QR code no longer works."), category="success")
+        return Redirect(f"/events/{slug}/delegates/{delegate_id}")
+
+    @post("/{delegate_id:int}/reissue")
+    async def reissue(
+        self, request: StaffRequest, slug: FromPath[str], delegate_id: FromPath[int]
+    ) -> Redirect:
+        event = await get_event(slug)
+        await services.reissue_invitation(event["id"], delegate_id, by=request.user)
+        flash(
+            request,
+            gettext("New invitation issued: the old QR code no longer works. Send it again."),
+            category="success",
+        )
+        return Redirect(f"/events/{slug}/delegates/{delegate_id}")
+
+    # ------------------------------------------------------------ import and export
+
+    @get("/import", name="delegates_import")
+    async def import_page(self, slug: FromPath[str]) -> Template:
+        return Template("invitations/import.html", context={"event": await get_event(slug)})
+
+    @post("/import", request_max_body_size=12 * 1024 * 1024)
+    async def preview_import(
+        self, slug: FromPath[str], settings: NamedDependency[Settings], data: Upload
+    ) -> Template:
+        event = await get_event(slug)
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return Template(
+                "invitations/import.html",
+                context={"event": event, "error": gettext("Choose a CSV or Excel file.")},
+                status_code=400,
+            )
+        content = await upload.read()
+        try:
+            plan = await importing.plan_import(event["id"], upload.filename, content)
+        except DomainError as error:
+            return Template(
+                "invitations/import.html",
+                context={"event": event, "error": translate_error(error)},
+                status_code=400,
+            )
+        upload_id = _keep_upload(settings, content) if plan.ok else ""
+        return Template(
+            "invitations/import_preview.html",
+            context={"event": event, "plan": plan, "upload_id": upload_id, "filename": upload.filename},
+            status_code=200 if plan.ok else 400,
+        )
+
+    @post("/import/confirm")
+    async def confirm_import(
+        self, request: StaffRequest, slug: FromPath[str], settings: NamedDependency[Settings], data: Form
+    ) -> Template | Redirect:
+        event = await get_event(slug)
+        content = _take_upload(settings, data.get("upload_id", ""))
+        if content is None:
+            flash(request, gettext("The file has expired; choose it again."), category="error")
+            return Redirect(f"/events/{slug}/delegates/import")
+        # Planned again: the list may have changed since the preview.
+        plan = await importing.plan_import(event["id"], data.get("filename", ""), content)
+        if not plan.ok:
+            return Template(
+                "invitations/import_preview.html",
+                context={"event": event, "plan": plan, "upload_id": "", "filename": data.get("filename")},
+                status_code=400,
+            )
+        result = await importing.apply_import(event["id"], plan, by=request.user)
+        flash(
+            request,
+            gettext(
+                "Imported: %(added)s added, %(updated)s updated, %(unchanged)s unchanged.",
+                added=result.added,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            ),
+            category="success",
+        )
+        return Redirect(f"/events/{slug}/delegates/")
+
+    @get("/export.csv", name="delegates_export_csv")
+    async def export_csv(self, slug: FromPath[str]) -> Response[bytes]:
+        event = await get_event(slug)
+        headers, rows = await exporting.export_rows(event["id"])
+        return _download(exporting.to_csv(headers, rows), f"dai-bieu-{slug}.csv", "text/csv; charset=utf-8")
+
+    @get("/export.xlsx", name="delegates_export_xlsx")
+    async def export_xlsx(self, slug: FromPath[str]) -> Response[bytes]:
+        event = await get_event(slug)
+        headers, rows = await exporting.export_rows(event["id"])
+        return _download(
+            exporting.to_xlsx(headers, rows),
+            f"dai-bieu-{slug}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+
+def _download(content: bytes, filename: str, media_type: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _uploads(settings: Settings) -> Path:
+    folder = settings.instance_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _keep_upload(settings: Settings, content: bytes) -> str:
+    """Keep a previewed file until the organizer confirms; its name is unguessable."""
+    upload_id = secrets.token_urlsafe(16)
+    (_uploads(settings) / upload_id).write_bytes(content)
+    return upload_id
+
+
+def _take_upload(settings: Settings, upload_id: str) -> bytes | None:
+    if not upload_id or not upload_id.replace("-", "").replace("_", "").isalnum():
+        return None
+    path = _uploads(settings) / upload_id
+    if not path.exists():
+        return None
+    content = path.read_bytes()
+    path.unlink()
+    return content
+
+
+class InvitationController(Controller):
+    path = "/events/{slug:str}/invitations"
+    opt = ORGANIZER
+
+    @get("/", name="invitations")
+    async def outbox_page(self, slug: FromPath[str], settings: NamedDependency[Settings]) -> Template:
+        event = await get_event(slug)
+        without_email = await services.list_delegates(
+            event["id"], services.DelegateFilter(invitation="no_email", order="name")
+        )
+        for row in without_email.rows:
+            row["url"] = invitation_url(settings.base_url, row["token"])
+        run = run_for(event["id"])
+        return Template(
+            "invitations/outbox.html",
+            context={
+                "event": event,
+                "status": await outbox_status(event["id"]),
+                "run": run,
+                "without_email": without_email.rows,
+                "smtp": bool(settings.smtp_url),
+                "outbox_dir": str(settings.outbox_dir),
+            },
+        )
+
+    @post("/send")
+    async def send(
+        self, request: StaffRequest, slug: FromPath[str], settings: NamedDependency[Settings], data: Form
+    ) -> Redirect:
+        event = await get_event(slug)
+        started = await start_sending(
+            event["id"], settings, only_unsent=data.get("mode") != "all", by=request.user
+        )
+        if not started:
+            flash(request, gettext("Invitations are already being sent."), category="error")
+        return Redirect(f"/events/{slug}/invitations/")
+
+    @get("/status", name="invitations_status")
+    async def status(self, slug: FromPath[str]) -> dict[str, Any]:
+        event = await get_event(slug)
+        status = await outbox_status(event["id"])
+        run = run_for(event["id"])
+        return {
+            "queued": status.queued,
+            "sending": status.sending,
+            "sent": status.sent,
+            "failed": status.failed,
+            "without_email": status.without_email,
+            "running": run.running,
+            "stopped_by": (run.last.stopped_by if run.last else "") or run.error,
+        }
+
+    @get("/wording", name="invitation_wording")
+    async def wording_page(self, slug: FromPath[str], settings: NamedDependency[Settings]) -> Template:
+        event = await get_event(slug)
+        return await _wording_page(event, settings, event["invitation_subject"], event["invitation_body"])
+
+    @post("/wording")
+    async def save_wording(
+        self, request: StaffRequest, slug: FromPath[str], settings: NamedDependency[Settings], data: Form
+    ) -> Template | Redirect:
+        event = await get_event(slug)
+        subject, body = data.get("subject", ""), data.get("body", "")
+        try:
+            await services.save_wording(event["id"], subject, body, by=request.user)
+        except InvalidInput as error:
+            return await _wording_page(event, settings, subject, body, error=translate_error(error))
+        flash(request, gettext("Invitation wording saved."), category="success")
+        return Redirect(f"/events/{slug}/invitations/wording")
+
+    @get("/print", name="invitations_print")
+    async def print_view(
+        self, slug: FromPath[str], settings: NamedDependency[Settings], ids: FromQuery[str] = "", group: FromQuery[str] = ""
+    ) -> Template:
+        """A4, one invitation a page: every delegate, a group, or the chosen ids."""
+        event = await get_event(slug)
+        listing = await services.list_delegates(event["id"], services.DelegateFilter(group=group))
+        wanted = {int(i) for i in ids.split(",") if i.strip().isdigit()}
+        rows = [
+            r for r in listing.rows if r["revoked_at"] is None and (not wanted or r["id"] in wanted)
+        ]
+        programme = await program.programme_outline(event["id"])
+        invitations = [build_invitation(event, row, programme, settings.base_url) for row in rows]
+        return Template(
+            "invitations/print.html", context={"event": event, "invitations": invitations}
+        )
+
+
+async def _wording_page(
+    event: dict[str, Any], settings: Settings, subject: str, body: str, *, error: str | None = None
+) -> Template:
+    sample = dict(event, invitation_subject=subject, invitation_body=body)
+    preview = None
+    if error is None:
+        delegate = {
+            "id": 0,
+            "token": "xem-truoc",
+            "honorific": "Ông",
+            "full_name": "Hoàng Cao Thắng",
+            "position": "Phó Giám đốc",
+            "organization": event["organizer_name"],
+            "email": "",
+        }
+        preview = build_invitation(sample, delegate, [], settings.base_url)
+    return Template(
+        "invitations/wording.html",
+        context={
+            "event": event,
+            "subject": subject,
+            "body": body,
+            "default_subject": DEFAULT_SUBJECT,
+            "default_body": DEFAULT_BODY,
+            "placeholders": PLACEHOLDERS,
+            "preview": preview,
+            "error": error,
+        },
+        status_code=400 if error else 200,
+    )
+

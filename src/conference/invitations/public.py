@@ -1,0 +1,81 @@
+"""The delegate's own invitation page, its QR images and the RSVP buttons (no login)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.di import NamedDependency
+from litestar.params import Body, FromPath
+from litestar.response import Redirect, Template
+
+from conference import program
+from conference.auth import PUBLIC
+from conference.errors import InvalidInput
+from conference.i18n import translate_error
+from conference.invitations import services
+from conference.invitations.qr import invitation_url, qr_png, qr_svg
+from conference.invitations.rendering import build_invitation
+from conference.settings import Settings
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+# Invitation pages are personal: no shared cache may keep them.
+PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+
+
+def _unavailable(error: services.InvitationUnavailable) -> Template:
+    return Template(
+        "invitations/unavailable.html",
+        context={"message": translate_error(error)},
+        status_code=404,
+        headers=PRIVATE,
+    )
+
+
+class InvitationPageController(Controller):
+    path = "/i"
+    opt = PUBLIC
+
+    @get("/{token:str}", name="invitation_page")
+    async def page(self, token: FromPath[str], settings: NamedDependency[Settings]) -> Template:
+        try:
+            event, delegate = await services.invitation_by_token(token)
+        except services.InvitationUnavailable as error:
+            return _unavailable(error)
+        invitation = build_invitation(
+            event, delegate, await program.programme_outline(event["id"]), settings.base_url
+        )
+        return Template(
+            "invitations/page.html", context={"invitation": invitation}, headers=PRIVATE
+        )
+
+    @get("/{token:str}/qr.svg", media_type="image/svg+xml")
+    async def qr_svg_image(self, token: FromPath[str], settings: NamedDependency[Settings]) -> Response[Any]:
+        try:
+            await services.invitation_by_token(token)
+        except services.InvitationUnavailable as error:
+            return _unavailable(error)
+        url = invitation_url(settings.base_url, token)
+        return Response(qr_svg(url), media_type="image/svg+xml", headers=PRIVATE)
+
+    @get("/{token:str}/qr.png", media_type="image/png")
+    async def qr_png_image(self, token: FromPath[str], settings: NamedDependency[Settings]) -> Response[Any]:
+        try:
+            await services.invitation_by_token(token)
+        except services.InvitationUnavailable as error:
+            return _unavailable(error)
+        url = invitation_url(settings.base_url, token)
+        return Response(qr_png(url, scale=10), media_type="image/png", headers=PRIVATE)
+
+    @post("/{token:str}/rsvp")
+    async def rsvp(
+        self, request: Request[Any, Any, Any], token: FromPath[str], data: Form
+    ) -> Template | Redirect:
+        try:
+            await services.record_rsvp(token, data.get("answer", ""), data.get("note", ""))
+        except services.InvitationUnavailable as error:
+            return _unavailable(error)
+        except InvalidInput:
+            pass  # neither button: show the page again, nothing changed
+        return Redirect(f"/i/{token}#rsvp")

@@ -1,0 +1,95 @@
+"""The delegate form, parsed and checked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import msgspec
+
+from email_validator import EmailNotValidError, validate_email
+
+from conference.errors import FormErrors, N_
+from conference.invitations.services import DelegateInput
+from conference.text import nfc
+
+FIELDS = (
+    "full_name",
+    "honorific",
+    "position",
+    "organization",
+    "email",
+    "phone",
+    "group",
+    "protocol_rank",
+    "seat",
+    "code",
+    "notes",
+)
+
+
+def parse_delegate_form(form: Mapping[str, str]) -> DelegateInput:
+    """A DelegateInput from the form; raise FormErrors naming every wrong field."""
+    errors: dict[str, str] = {}
+    text = {name: nfc(form.get(name, "")) for name in FIELDS}
+    if not text["full_name"]:
+        errors["full_name"] = N_("Enter the delegate's full name.")
+    email = text["email"].lower()
+    if email and not _looks_like_email(email):
+        errors["email"] = N_("This e-mail address is not valid.")
+    rank: int | None = None
+    if text["protocol_rank"]:
+        try:
+            rank = int(text["protocol_rank"])
+        except ValueError:
+            rank = 0
+        if rank < 1:
+            errors["protocol_rank"] = N_("The protocol rank is a whole number from 1.")
+    if errors:
+        raise FormErrors(errors)
+    return DelegateInput(
+        full_name=text["full_name"],
+        honorific=text["honorific"],
+        position=text["position"],
+        organization=text["organization"],
+        email=email or None,
+        phone=text["phone"],
+        group=text["group"],
+        protocol_rank=rank,
+        seat=text["seat"],
+        code=text["code"] or None,
+        notes=text["notes"],
+    )
+
+
+def _looks_like_email(value: str) -> bool:
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+class DelegateOut(msgspec.Struct, omit_defaults=True):
+    """A delegate as the API shows one; e-mail, phone and link only to organizers."""
+
+    id: int
+    full_name: str
+    honorific: str
+    position: str
+    organization: str
+    group: str
+    seat: str
+    protocol_rank: int | None
+    notes: str
+    rsvp: str
+    checked_in_at: datetime | None
+    email: str | None = None
+    phone: str | None = None
+    invitation_url: str | None = None
+
+
+class DelegateListOut(msgspec.Struct):
+    delegates: list[DelegateOut]
+    matched: int
+    total: int
