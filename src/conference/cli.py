@@ -173,5 +173,68 @@ def token_create(name: str, label: str) -> None:
     click.echo(run(work))
 
 
+@main.group()
+def delegates() -> None:
+    """Manage an event's delegate list."""
+
+
+@delegates.command("import")
+@click.argument("slug")
+@click.argument("file", type=click.Path())
+@click.option(
+    "--dry-run", is_flag=True, help="Check the file and show what would change; write nothing."
+)
+def delegates_import(slug: str, file: str, dry_run: bool) -> None:
+    """Import the delegates of the event SLUG from FILE: CSV (UTF-8) or XLSX.
+
+    Rows match existing delegates by code, else by e-mail. A file with any bad row
+    imports nothing: the bad rows are listed, with their row numbers.
+    """
+    from pathlib import Path
+
+    from conference.errors import N_, NotFound
+    from conference.events.services import get_event
+    from conference.i18n import gettext
+    from conference.invitations import importing
+
+    async def work(settings: Settings) -> None:
+        await database.migrate()
+        try:
+            event = await get_event(slug)
+        except NotFound:
+            fail(gettext(N_("No event has the slug %(slug)s."), slug=slug))
+        path = Path(file)
+        plan = await importing.plan_import(event["id"], path.name, importing.read_file(path))
+        click.echo(
+            gettext(N_("File: %(file)s; rows read: %(rows)s"), file=path.name, rows=plan.rows_read)
+        )
+        click.echo(gettext(N_("To add: %(count)s"), count=len(plan.to_add)))
+        click.echo(gettext(N_("To update: %(count)s"), count=len(plan.to_update)))
+        click.echo(gettext(N_("Unchanged: %(count)s"), count=plan.unchanged))
+        if plan.unknown_columns:
+            columns = ", ".join(plan.unknown_columns)
+            click.echo(gettext(N_("Unknown columns, ignored: %(columns)s"), columns=columns))
+        if not plan.ok:
+            # The report goes to stdout: stderr keeps its one line for the failure.
+            for problem in plan.problems:
+                reason = gettext(problem.message, **problem.params)
+                click.echo(gettext(N_("row %(row)s: %(reason)s"), row=problem.row, reason=reason))
+            fail(gettext(importing.BAD_ROWS, count=len(plan.bad_rows)))
+        if dry_run:
+            click.echo(gettext(N_("Dry run: nothing was written.")))
+            return
+        result = await importing.apply_import(event["id"], plan)
+        click.echo(
+            gettext(
+                N_("Imported: %(added)s added, %(updated)s updated, %(unchanged)s unchanged."),
+                added=result.added,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            )
+        )
+
+    run(work)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -13,10 +13,12 @@ import io
 import os
 import sqlite3
 import warnings
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
 from piccolo.apps.migrations.tables import Migration
+from piccolo.columns import Column
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -66,6 +68,35 @@ def use_engine(engine: Engine) -> None:
     tables: tuple[type[Table], ...] = (*ALL_TABLES, Migration)
     for table in tables:
         table._meta.db = engine
+
+
+# Both SQLite (since 3.32) and PostgreSQL take at most 32,766 values in one statement.
+MAX_PARAMETERS = 32_000
+
+
+async def insert_rows(
+    table: type[Table],
+    rows: Sequence[Table],
+    *,
+    returning: Column | None = None,
+    skip_existing: bool = False,
+) -> list[dict[str, Any]]:
+    """Insert many rows in as few statements as the parameter limit allows.
+
+    ``skip_existing`` ignores rows a unique key already has (ON CONFLICT DO NOTHING).
+    Returns the ``returning`` column of each inserted row, in order.
+    """
+    per_statement = max(1, MAX_PARAMETERS // len(table._meta.columns))
+    inserted: list[dict[str, Any]] = []
+    for start in range(0, len(rows), per_statement):
+        query = table.insert(*rows[start : start + per_statement])
+        if skip_existing:
+            query = query.on_conflict(action="DO NOTHING")
+        if returning is not None:
+            inserted += await query.returning(returning)
+        else:
+            await query
+    return inserted
 
 
 async def open_pool(engine: Engine) -> None:

@@ -24,7 +24,9 @@ class Mailbox:
     refuse: set[str] = field(default_factory=set)  # recipients answered 550
     hold: asyncio.Event | None = None  # while set, the next message waits here
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
         if address in self.refuse:
             return "550 5.1.1 No such user here"
         envelope.rcpt_tos.append(address)

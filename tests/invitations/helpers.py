@@ -13,21 +13,45 @@ from conference.invitations import DelegateInput, add_delegates
 from conference.tables import DelegateSource, Event, ProgrammeItem, Speaker
 
 PEOPLE = [
-    DelegateInput(full_name="Nguyễn Thị Thủy Lệ", honorific="Bà", email="le@example.vn",
-                  position="Chủ tịch Công đoàn Xây dựng Việt Nam", organization="Bộ Xây dựng",
-                  protocol_rank=1, group="Lãnh đạo"),
-    DelegateInput(full_name="Hoàng Cao Thắng", honorific="Ông", email="thang@example.vn",
-                  position="Phó Bí thư Đảng ủy, Phó Giám đốc Sở Xây dựng Hà Nội",
-                  organization="Sở Xây dựng Hà Nội", protocol_rank=2, group="Lãnh đạo"),
-    DelegateInput(full_name="Đặng Văn Đức", honorific="Ông", email="duc@example.vn",
-                  organization="Công ty Xây dựng số 1", group="Đại biểu"),
-    DelegateInput(full_name="Trần Thị <b>Mai</b>", honorific="Bà", email="mai@example.vn",
-                  organization="Ban Quản lý dự án", group="Khen thưởng"),
+    DelegateInput(
+        full_name="Nguyễn Thị Thủy Lệ",
+        honorific="Bà",
+        email="le@example.vn",
+        position="Chủ tịch Công đoàn Xây dựng Việt Nam",
+        organization="Bộ Xây dựng",
+        protocol_rank=1,
+        group="Lãnh đạo",
+    ),
+    DelegateInput(
+        full_name="Hoàng Cao Thắng",
+        honorific="Ông",
+        email="thang@example.vn",
+        position="Phó Bí thư Đảng ủy, Phó Giám đốc Sở Xây dựng Hà Nội",
+        organization="Sở Xây dựng Hà Nội",
+        protocol_rank=2,
+        group="Lãnh đạo",
+    ),
+    DelegateInput(
+        full_name="Đặng Văn Đức",
+        honorific="Ông",
+        email="duc@example.vn",
+        organization="Công ty Xây dựng số 1",
+        group="Đại biểu",
+    ),
+    DelegateInput(
+        full_name="Trần Thị <b>Mai</b>",
+        honorific="Bà",
+        email="mai@example.vn",
+        organization="Ban Quản lý dự án",
+        group="Khen thưởng",
+    ),
     DelegateInput(full_name="Lê Văn Hùng", honorific="Ông", email=None, group="Đại biểu"),
 ]
 
 
-async def make_event(slug: str = "hn-2022", people: list[DelegateInput] | None = None) -> tuple[int, list[int]]:
+async def make_event(
+    slug: str = "hn-2022", people: list[DelegateInput] | None = None
+) -> tuple[int, list[int]]:
     event = Event(
         slug=slug,
         title='Hội nghị Tổng kết 30 năm phong trào "Người tốt, việc tốt"',

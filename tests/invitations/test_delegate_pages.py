@@ -7,7 +7,6 @@ import re
 import pytest
 
 from conference import auth
-from conference.invitations import services
 from conference.tables import Delegate, RevokedToken, Role
 from tests.conftest import csrf_token, log_in
 from tests.invitations.helpers import make_event
@@ -58,12 +57,18 @@ async def test_wildcards_in_a_search_match_nothing_special(organizer):
 
 
 async def test_filters_by_group_answer_invitation_and_arrival(organizer):
-    event_id, ids = await make_event()
+    _, ids = await make_event()
     await Delegate.update({Delegate.rsvp: "declined"}).where(Delegate.id == ids[2])
     assert names_in((await organizer.get("/events/hn-2022/delegates/?group=Lãnh đạo")).text) == [
-        "Nguyễn Thị Thủy Lệ", "Hoàng Cao Thắng"]
-    assert names_in((await organizer.get("/events/hn-2022/delegates/?rsvp=declined")).text) == ["Đặng Văn Đức"]
-    assert names_in((await organizer.get("/events/hn-2022/delegates/?invitation=no_email")).text) == ["Lê Văn Hùng"]
+        "Nguyễn Thị Thủy Lệ",
+        "Hoàng Cao Thắng",
+    ]
+    assert names_in((await organizer.get("/events/hn-2022/delegates/?rsvp=declined")).text) == [
+        "Đặng Văn Đức"
+    ]
+    assert names_in(
+        (await organizer.get("/events/hn-2022/delegates/?invitation=no_email")).text
+    ) == ["Lê Văn Hùng"]
     assert names_in((await organizer.get("/events/hn-2022/delegates/?arrival=arrived")).text) == []
 
 
@@ -77,9 +82,17 @@ async def test_organizer_adds_a_delegate_in_nfc_with_keys(organizer):
     decomposed = "Ngô Thị Hương".encode().decode()
     import unicodedata
 
-    page = await _post(organizer, "/events/hn-2022/delegates/new", {
-        "full_name": unicodedata.normalize("NFD", decomposed), "honorific": "Bà",
-        "email": "Huong@Example.VN", "protocol_rank": "7", "group": "Khách mời"})
+    page = await _post(
+        organizer,
+        "/events/hn-2022/delegates/new",
+        {
+            "full_name": unicodedata.normalize("NFD", decomposed),
+            "honorific": "Bà",
+            "email": "Huong@Example.VN",
+            "protocol_rank": "7",
+            "group": "Khách mời",
+        },
+    )
     assert page.status_code == 200 and "Đã thêm đại biểu" in page.text
     row = await Delegate.select().where(Delegate.email == "huong@example.vn").first()
     assert row["full_name"] == "Ngô Thị Hương" and row["protocol_rank"] == 7
@@ -88,8 +101,11 @@ async def test_organizer_adds_a_delegate_in_nfc_with_keys(organizer):
 
 async def test_a_bad_delegate_form_names_each_problem_and_saves_nothing(organizer):
     await make_event()
-    page = await _post(organizer, "/events/hn-2022/delegates/new", {
-        "full_name": " ", "email": "not-an-email", "protocol_rank": "-2"})
+    page = await _post(
+        organizer,
+        "/events/hn-2022/delegates/new",
+        {"full_name": " ", "email": "not-an-email", "protocol_rank": "-2"},
+    )
     assert page.status_code == 400
     assert "Nhập họ và tên đại biểu" in page.text
     assert "Địa chỉ email không hợp lệ" in page.text
@@ -99,17 +115,25 @@ async def test_a_bad_delegate_form_names_each_problem_and_saves_nothing(organize
 
 async def test_an_email_taken_in_the_event_is_refused(organizer):
     await make_event()
-    page = await _post(organizer, "/events/hn-2022/delegates/new", {
-        "full_name": "Người Khác", "email": "THANG@example.vn"})
+    page = await _post(
+        organizer,
+        "/events/hn-2022/delegates/new",
+        {"full_name": "Người Khác", "email": "THANG@example.vn"},
+    )
     assert page.status_code == 400 and "thang@example.vn" in page.text.lower()
 
 
 async def test_organizer_edits_and_removes_a_delegate(organizer):
     _, ids = await make_event()
-    page = await _post(organizer, f"/events/hn-2022/delegates/{ids[2]}", {
-        "full_name": "Đặng Văn Đức", "honorific": "Ông", "email": "duc@example.vn", "seat": "B12"})
+    page = await _post(
+        organizer,
+        f"/events/hn-2022/delegates/{ids[2]}",
+        {"full_name": "Đặng Văn Đức", "honorific": "Ông", "email": "duc@example.vn", "seat": "B12"},
+    )
     assert page.status_code == 200
-    assert (await Delegate.select(Delegate.seat).where(Delegate.id == ids[2]).first())["seat"] == "B12"
+    assert (await Delegate.select(Delegate.seat).where(Delegate.id == ids[2]).first())[
+        "seat"
+    ] == "B12"
     await _post(organizer, f"/events/hn-2022/delegates/{ids[2]}/delete", {})
     assert await Delegate.count().where(Delegate.id == ids[2]) == 0
 
@@ -142,10 +166,14 @@ async def test_the_api_search_hides_contacts_from_the_desk(client, sample_passwo
     await auth.create_user("letan", sample_password, Role.desk)
     organizer = {"authorization": f"Bearer {await auth.create_token('btc')}"}
     desk = {"authorization": f"Bearer {await auth.create_token('letan')}"}
-    seen = (await client.get("/api/events/hn-2022/delegates", params={"q": "thang"}, headers=organizer)).json()
+    seen = (
+        await client.get("/api/events/hn-2022/delegates", params={"q": "thang"}, headers=organizer)
+    ).json()
     [thang] = seen["delegates"]
     assert thang["email"] == "thang@example.vn" and thang["invitation_url"].startswith("http")
-    seen = (await client.get("/api/events/hn-2022/delegates", params={"q": "thang"}, headers=desk)).json()
+    seen = (
+        await client.get("/api/events/hn-2022/delegates", params={"q": "thang"}, headers=desk)
+    ).json()
     [thang] = seen["delegates"]
     assert thang["full_name"] == "Hoàng Cao Thắng" and thang["seat"] == ""
     assert "email" not in thang and "phone" not in thang and "invitation_url" not in thang

@@ -17,7 +17,9 @@ from tests.invitations.helpers import make_event
 
 @pytest.fixture
 def app(db, tmp_path, smtp_server) -> Litestar:  # the app of these tests sends to the test server
-    return create_app(db.settings(tmp_path, smtp_url=smtp_server.url, mail_rate=0), engine=db.engine)
+    return create_app(
+        db.settings(tmp_path, smtp_url=smtp_server.url, mail_rate=0), engine=db.engine
+    )
 
 
 @pytest.fixture
@@ -38,15 +40,24 @@ async def _wait_for_run(event_id: int) -> None:
         await asyncio.wait_for(run.task, timeout=30)
 
 
-async def test_sending_from_the_page_runs_in_the_background_and_reports_progress(organizer, smtp_server):
+async def test_sending_from_the_page_runs_in_the_background_and_reports_progress(
+    organizer, smtp_server
+):
     event_id, _ = await make_event()
     page = await organizer.get("/events/hn-2022/invitations/")
     assert 'data-stat="without_email">1<' in page.text and "Lê Văn Hùng" in page.text
     await _post(organizer, "/events/hn-2022/invitations/send", {"mode": "unsent"})
     await _wait_for_run(event_id)
     status = (await organizer.get("/events/hn-2022/invitations/status")).json()
-    assert status == {"queued": 0, "sending": 0, "sent": 4, "failed": 0, "without_email": 1,
-                      "running": False, "stopped_by": ""}
+    assert status == {
+        "queued": 0,
+        "sending": 0,
+        "sent": 4,
+        "failed": 0,
+        "without_email": 1,
+        "running": False,
+        "stopped_by": "",
+    }
     assert len(smtp_server.mailbox.messages) == 4
     listing = await organizer.get("/events/hn-2022/delegates/?invitation=sent")
     assert listing.text.count('class="state inv-sent"') == 4
@@ -81,9 +92,14 @@ async def test_a_server_failure_shows_why_and_sending_again_finishes(organizer, 
 
 async def test_the_organizer_rewords_the_invitation_and_sees_a_preview(organizer, smtp_server):
     event_id, _ = await make_event()
-    page = await _post(organizer, "/events/hn-2022/invitations/wording", {
-        "subject": "Trân trọng kính mời {{ delegate.honorific }} {{ delegate.full_name }}",
-        "body": "Kính mời {{ delegate.honorific }} dự hội nghị.\n\nĐề nghị đến trước 15 phút."})
+    page = await _post(
+        organizer,
+        "/events/hn-2022/invitations/wording",
+        {
+            "subject": "Trân trọng kính mời {{ delegate.honorific }} {{ delegate.full_name }}",
+            "body": "Kính mời {{ delegate.honorific }} dự hội nghị.\n\nĐề nghị đến trước 15 phút.",
+        },
+    )
     assert "Đã lưu nội dung giấy mời" in page.text
     assert "Trân trọng kính mời Ông Hoàng Cao Thắng" in page.text  # the preview
     await _post(organizer, "/events/hn-2022/invitations/send", {"mode": "unsent"})
@@ -99,6 +115,8 @@ async def test_the_organizer_rewords_the_invitation_and_sees_a_preview(organizer
 )
 async def test_wording_with_a_mistake_or_an_escape_attempt_is_refused(organizer, body):
     await make_event()
-    page = await _post(organizer, "/events/hn-2022/invitations/wording", {"subject": "", "body": body})
+    page = await _post(
+        organizer, "/events/hn-2022/invitations/wording", {"subject": "", "body": body}
+    )
     assert page.status_code == 400 and "Nội dung giấy mời có lỗi" in page.text
     assert (await Event.select(Event.invitation_body).first())["invitation_body"] == ""

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import re
-
-from PIL import Image
-
 from conference.invitations import services
 from conference.tables import AuditEntry, Delegate
 from tests.conftest import CSRF_FIELD
@@ -16,7 +11,9 @@ BASE = "http://127.0.0.1:8000"
 
 
 async def _token(delegate_id: int) -> str:
-    return (await Delegate.select(Delegate.token).where(Delegate.id == delegate_id).first())["token"]
+    return (await Delegate.select(Delegate.token).where(Delegate.id == delegate_id).first())[
+        "token"
+    ]
 
 
 async def test_the_page_is_a_formal_vietnamese_invitation(client):
@@ -27,7 +24,10 @@ async def test_the_page_is_a_formal_vietnamese_invitation(client):
     text = page.text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
     assert "GIẤY MỜI" in text and "Số: 125/GM-SXD" in text
-    assert "Kính gửi:</strong> Ông Hoàng Cao Thắng, Phó Bí thư Đảng ủy, Phó Giám đốc Sở Xây dựng Hà Nội" in text
+    assert (
+        "Kính gửi:</strong> Ông Hoàng Cao Thắng, "
+        "Phó Bí thư Đảng ủy, Phó Giám đốc Sở Xây dựng Hà Nội" in text
+    )
     assert "07h30, Thứ Hai, ngày 12/9/2022" in text
     assert "Hội trường tầng 3, 52 Lê Đại Hành, Hà Nội" in text
     assert "Phát biểu chỉ đạo" in text  # the programme, and his own slot
@@ -47,12 +47,14 @@ async def test_the_qr_images_decode_to_the_invitation_url(client):
 
 
 async def test_accept_then_decline_the_last_answer_wins_and_is_timed(client):
-    event_id, ids = await make_event()
+    _, ids = await make_event()
     token = await _token(ids[2])
     page = await client.get(f"/i/{token}")
     csrf = CSRF_FIELD.search(page.text).group(1)
-    answer = await client.post(f"/i/{token}/rsvp", data={"answer": "accepted", "note": "Đến muộn 10 phút",
-                                                         "_csrf_token": csrf})
+    answer = await client.post(
+        f"/i/{token}/rsvp",
+        data={"answer": "accepted", "note": "Đến muộn 10 phút", "_csrf_token": csrf},
+    )
     assert answer.status_code == 302
     row = await Delegate.select().where(Delegate.id == ids[2]).first()
     assert row["rsvp"] == "accepted" and row["rsvp_note"] == "Đến muộn 10 phút" and row["rsvp_at"]

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import email
+import email.policy
 import os
 import socket
 from datetime import UTC, datetime
-import email.policy
 from email.headerregistry import Address
 
+from conference.invitations import services
 from conference.invitations.mail import FileMailer, SmtpConfig, SmtpMailer
 from conference.invitations.sending import outbox_status, queue_invitations, send_pending
 from conference.tables import Delegate, DeliveryState, InvitationDelivery
-from conference.invitations import services
 from tests.invitations.helpers import decode_qr, make_event
 
 BASE = "https://hoinghi.example.vn"
@@ -62,7 +62,7 @@ async def test_the_message_carries_names_subject_links_and_a_qr_that_decodes(db,
     inline = [p for p in images if p["Content-ID"]]
     attached = [p for p in images if p.get_content_disposition() == "attachment"]
     assert len(inline) == 1 and len(attached) == 1
-    assert f'cid:{inline[0]["Content-ID"].strip("<>")}' in html
+    assert f"cid:{inline[0]['Content-ID'].strip('<>')}" in html
     assert attached[0].get_filename() == "ma-qr-hoang-cao-thang.png"
     for part in images:
         assert decode_qr(part.get_content()) == url
@@ -77,7 +77,9 @@ async def test_markup_in_a_name_is_escaped_in_the_html_email(db, smtp_server):
     assert "Trần Thị &lt;b&gt;Mai&lt;/b&gt;" in html and "<b>Mai</b>" not in html
 
 
-async def test_a_server_that_fails_halfway_then_a_resumed_run_sends_each_exactly_once(db, smtp_server):
+async def test_a_server_that_fails_halfway_then_a_resumed_run_sends_each_exactly_once(
+    db, smtp_server
+):
     event_id, _ = await make_event()
     await queue_invitations(event_id, only_unsent=False)
     smtp_server.mailbox.fail_after = 2
@@ -108,7 +110,9 @@ async def test_a_refused_recipient_is_failed_with_the_reason_and_can_be_retried(
     assert again.sent == 1 and smtp_server.mailbox.recipients().count("duc@example.vn") == 1
 
 
-async def test_only_unsent_sends_nothing_twice_and_a_new_round_sends_everyone_again(db, smtp_server):
+async def test_only_unsent_sends_nothing_twice_and_a_new_round_sends_everyone_again(
+    db, smtp_server
+):
     event_id, _ = await make_event()
     await queue_invitations(event_id, only_unsent=True)
     await send_all(event_id, smtp_server)
@@ -128,7 +132,9 @@ async def test_withdrawn_invitations_are_not_sent_and_reissued_ones_are(db, smtp
     await services.reissue_invitation(event_id, ids[1])
     assert await queue_invitations(event_id, only_unsent=True) == 2
     await send_all(event_id, smtp_server)
-    new_token = (await Delegate.select(Delegate.token).where(Delegate.id == ids[1]).first())["token"]
+    new_token = (await Delegate.select(Delegate.token).where(Delegate.id == ids[1]).first())[
+        "token"
+    ]
     last_to_thang = [m for m in smtp_server.mailbox.messages if "thang@" in str(m["To"])][-1]
     assert f"/i/{new_token}" in last_to_thang.get_body(preferencelist=("plain",)).get_content()
 
@@ -137,8 +143,10 @@ async def test_a_row_left_sending_by_a_dead_process_is_taken_over(db, smtp_serve
     event_id, ids = await make_event()
     await queue_invitations(event_id, only_unsent=True)
     await InvitationDelivery.update(
-        {InvitationDelivery.state: DeliveryState.sending,
-         InvitationDelivery.claimed_by: f"{socket.gethostname()}:999999"}
+        {
+            InvitationDelivery.state: DeliveryState.sending,
+            InvitationDelivery.claimed_by: f"{socket.gethostname()}:999999",
+        }
     ).where(InvitationDelivery.delegate == ids[0])
     result = await send_all(event_id, smtp_server)
     assert result.sent == 4 and smtp_server.mailbox.recipients().count("le@example.vn") == 1
@@ -149,9 +157,11 @@ async def test_a_row_another_live_sender_holds_is_left_alone(db, smtp_server):
     await queue_invitations(event_id, only_unsent=True)
     # The parent of this test process is alive: its row is in someone's hands.
     await InvitationDelivery.update(
-        {InvitationDelivery.state: DeliveryState.sending,
-         InvitationDelivery.claimed_at: datetime.now(UTC),
-         InvitationDelivery.claimed_by: f"{socket.gethostname()}:{os.getppid()}"}
+        {
+            InvitationDelivery.state: DeliveryState.sending,
+            InvitationDelivery.claimed_at: datetime.now(UTC),
+            InvitationDelivery.claimed_by: f"{socket.gethostname()}:{os.getppid()}",
+        }
     ).where(InvitationDelivery.delegate == ids[0])
     result = await send_all(event_id, smtp_server)
     assert result.sent == 3 and "le@example.vn" not in smtp_server.mailbox.recipients()
@@ -159,11 +169,14 @@ async def test_a_row_another_live_sender_holds_is_left_alone(db, smtp_server):
 
 async def test_two_senders_at_once_send_each_message_once(db, smtp_server):
     people = [
-        services.DelegateInput(full_name=f"Đại biểu {i}", email=f"db{i}@example.vn") for i in range(40)
+        services.DelegateInput(full_name=f"Đại biểu {i}", email=f"db{i}@example.vn")
+        for i in range(40)
     ]
     event_id, _ = await make_event(people=people)
     await queue_invitations(event_id, only_unsent=True)
-    first, second = await asyncio.gather(send_all(event_id, smtp_server), send_all(event_id, smtp_server))
+    first, second = await asyncio.gather(
+        send_all(event_id, smtp_server), send_all(event_id, smtp_server)
+    )
     assert first.sent + second.sent == 40
     recipients = smtp_server.mailbox.recipients()
     assert len(recipients) == len(set(recipients)) == 40
@@ -172,7 +185,9 @@ async def test_two_senders_at_once_send_each_message_once(db, smtp_server):
 async def test_without_smtp_each_message_is_an_eml_file(db, tmp_path):
     event_id, _ = await make_event()
     await queue_invitations(event_id, only_unsent=True)
-    result = await send_pending(event_id, FileMailer(tmp_path / "outbox"), base_url=BASE, sender=SENDER)
+    result = await send_pending(
+        event_id, FileMailer(tmp_path / "outbox"), base_url=BASE, sender=SENDER
+    )
     files = sorted((tmp_path / "outbox").glob("*.eml"))
     assert result.sent == 4 and len(files) == 4
     parsed = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)

@@ -42,7 +42,7 @@ def delegate_out(row: dict[str, Any], *, organizer: bool, base_url: str) -> Dele
 class DelegateApiController(Controller):
     path = "/api/events/{slug:str}/delegates"
     opt = allow(Role.organizer, Role.desk)
-    tags = ["delegates"]
+    tags = ["delegates"]  # noqa: RUF012 - Litestar reads it as a class attribute
 
     @get("/")
     async def search(
@@ -60,7 +60,9 @@ class DelegateApiController(Controller):
         organizer = request.user.is_organizer
         rows = listing.rows[: max(1, min(limit, services.LIST_LIMIT))]
         return DelegateListOut(
-            delegates=[delegate_out(r, organizer=organizer, base_url=settings.base_url) for r in rows],
+            delegates=[
+                delegate_out(r, organizer=organizer, base_url=settings.base_url) for r in rows
+            ],
             matched=listing.matched,
             total=listing.total,
         )

@@ -34,7 +34,9 @@ def run_for(event_id: int) -> SendingRun:
     return _runs.setdefault(event_id, SendingRun())
 
 
-async def start_sending(event_id: int, settings: Settings, *, only_unsent: bool, by: object) -> bool:
+async def start_sending(
+    event_id: int, settings: Settings, *, only_unsent: bool, by: object
+) -> bool:
     """Queue the invitations and send them in the background; False if already running here.
 
     Another process sending the same event at the same time is safe: rows are

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
 from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -34,7 +34,11 @@ StaffRequest = Request[CurrentUser, Any, Any]
 
 
 def _delegate_form(
-    event: dict[str, Any], form: dict[str, Any], *, delegate_id: int | None, error: DomainError | None
+    event: dict[str, Any],
+    form: dict[str, Any],
+    *,
+    delegate_id: int | None,
+    error: DomainError | None,
 ) -> Template:
     fields = error.fields if isinstance(error, FormErrors) else {}
     return Template(
@@ -135,7 +139,11 @@ class DelegateController(Controller):
     ) -> Redirect:
         event = await get_event(slug)
         await services.revoke_invitation(event["id"], delegate_id, by=request.user)
-        flash(request, gettext("Invitation withdrawn: its QR code no longer works."), category="success")
+        flash(
+            request,
+            gettext("Invitation withdrawn: its QR code no longer works."),
+            category="success",
+        )
         return Redirect(f"/events/{slug}/delegates/{delegate_id}")
 
     @post("/{delegate_id:int}/reissue")
@@ -181,13 +189,22 @@ class DelegateController(Controller):
         upload_id = _keep_upload(settings, content) if plan.ok else ""
         return Template(
             "invitations/import_preview.html",
-            context={"event": event, "plan": plan, "upload_id": upload_id, "filename": upload.filename},
+            context={
+                "event": event,
+                "plan": plan,
+                "upload_id": upload_id,
+                "filename": upload.filename,
+            },
             status_code=200 if plan.ok else 400,
         )
 
     @post("/import/confirm")
     async def confirm_import(
-        self, request: StaffRequest, slug: FromPath[str], settings: NamedDependency[Settings], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        settings: NamedDependency[Settings],
+        data: Form,
     ) -> Template | Redirect:
         event = await get_event(slug)
         content = _take_upload(settings, data.get("upload_id", ""))
@@ -199,7 +216,12 @@ class DelegateController(Controller):
         if not plan.ok:
             return Template(
                 "invitations/import_preview.html",
-                context={"event": event, "plan": plan, "upload_id": "", "filename": data.get("filename")},
+                context={
+                    "event": event,
+                    "plan": plan,
+                    "upload_id": "",
+                    "filename": data.get("filename"),
+                },
                 status_code=400,
             )
         result = await importing.apply_import(event["id"], plan, by=request.user)
@@ -219,7 +241,9 @@ class DelegateController(Controller):
     async def export_csv(self, slug: FromPath[str]) -> Response[bytes]:
         event = await get_event(slug)
         headers, rows = await exporting.export_rows(event["id"])
-        return _download(exporting.to_csv(headers, rows), f"dai-bieu-{slug}.csv", "text/csv; charset=utf-8")
+        return _download(
+            exporting.to_csv(headers, rows), f"dai-bieu-{slug}.csv", "text/csv; charset=utf-8"
+        )
 
     @get("/export.xlsx", name="delegates_export_xlsx")
     async def export_xlsx(self, slug: FromPath[str]) -> Response[bytes]:
@@ -269,7 +293,9 @@ class InvitationController(Controller):
     opt = ORGANIZER
 
     @get("/", name="invitations")
-    async def outbox_page(self, slug: FromPath[str], settings: NamedDependency[Settings]) -> Template:
+    async def outbox_page(
+        self, slug: FromPath[str], settings: NamedDependency[Settings]
+    ) -> Template:
         event = await get_event(slug)
         without_email = await services.list_delegates(
             event["id"], services.DelegateFilter(invitation="no_email", order="name")
@@ -291,7 +317,11 @@ class InvitationController(Controller):
 
     @post("/send")
     async def send(
-        self, request: StaffRequest, slug: FromPath[str], settings: NamedDependency[Settings], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        settings: NamedDependency[Settings],
+        data: Form,
     ) -> Redirect:
         event = await get_event(slug)
         started = await start_sending(
@@ -317,13 +347,21 @@ class InvitationController(Controller):
         }
 
     @get("/wording", name="invitation_wording")
-    async def wording_page(self, slug: FromPath[str], settings: NamedDependency[Settings]) -> Template:
+    async def wording_page(
+        self, slug: FromPath[str], settings: NamedDependency[Settings]
+    ) -> Template:
         event = await get_event(slug)
-        return await _wording_page(event, settings, event["invitation_subject"], event["invitation_body"])
+        return await _wording_page(
+            event, settings, event["invitation_subject"], event["invitation_body"]
+        )
 
     @post("/wording")
     async def save_wording(
-        self, request: StaffRequest, slug: FromPath[str], settings: NamedDependency[Settings], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        settings: NamedDependency[Settings],
+        data: Form,
     ) -> Template | Redirect:
         event = await get_event(slug)
         subject, body = data.get("subject", ""), data.get("body", "")
@@ -336,7 +374,11 @@ class InvitationController(Controller):
 
     @get("/print", name="invitations_print")
     async def print_view(
-        self, slug: FromPath[str], settings: NamedDependency[Settings], ids: FromQuery[str] = "", group: FromQuery[str] = ""
+        self,
+        slug: FromPath[str],
+        settings: NamedDependency[Settings],
+        ids: FromQuery[str] = "",
+        group: FromQuery[str] = "",
     ) -> Template:
         """A4, one invitation a page: every delegate, a group, or the chosen ids."""
         event = await get_event(slug)
@@ -382,4 +424,3 @@ async def _wording_page(
         },
         status_code=400 if error else 200,
     )
-

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import email.policy
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
 
 from conference.errors import ConfigurationError, DomainError
 
-# Python 3.11 drops the space where it folds a header between two encoded words
-# ("Tổng kết" arrives as "Tổngkết"). RFC 5322 allows lines of 998 characters, so
-# headers are written unfolded; bodies are already encoded in short lines.
-WIRE_POLICY = email.policy.SMTP.clone(max_line_length=998)
-
-
-def wire_bytes(message: EmailMessage) -> bytes:
-    return message.as_bytes(policy=WIRE_POLICY)
+if TYPE_CHECKING:
+    from conference.invitations.rendering import OutgoingEmail
 
 
 class SendFailed(DomainError):
@@ -39,10 +31,13 @@ class Mailer(Protocol):
     async def __aenter__(self) -> Mailer: ...
 
     async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None: ...
 
-    async def send(self, message: EmailMessage, *, name: str) -> None:
+    async def send(self, message: OutgoingEmail, *, name: str) -> None:
         """Deliver one message or raise SendFailed; ``name`` labels it (file name, logs)."""
         ...
 
@@ -114,13 +109,11 @@ class SmtpMailer:
                 self._client.close()
             self._client = None
 
-    async def send(self, message: EmailMessage, *, name: str) -> None:
+    async def send(self, message: OutgoingEmail, *, name: str) -> None:
         try:
             if self._client is None or not self._client.is_connected:
                 self._client = await self._connect()
-            sender = message["From"].addresses[0].addr_spec
-            recipients = [address.addr_spec for address in message["To"].addresses]
-            await self._client.sendmail(sender, recipients, wire_bytes(message))
+            await self._client.sendmail(message.sender, message.recipients, message.data)
         except aiosmtplib.SMTPRecipientsRefused as error:
             raise SendFailed(_first_line(error), permanent=True) from error
         except aiosmtplib.SMTPResponseException as error:
@@ -149,11 +142,11 @@ class FileMailer:
     async def __aexit__(self, *exc: object) -> None:
         return None
 
-    async def send(self, message: EmailMessage, *, name: str) -> None:
+    async def send(self, message: OutgoingEmail, *, name: str) -> None:
         path = self.directory / f"{name}.eml"
         partial = path.with_suffix(".eml.part")
         try:
-            partial.write_bytes(wire_bytes(message))
+            partial.write_bytes(message.data)
             partial.replace(path)  # a file appears whole, or not at all
         except OSError as error:
             raise SendFailed(str(error)) from error

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
 from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
@@ -51,7 +51,9 @@ class InvitationPageController(Controller):
         )
 
     @get("/{token:str}/qr.svg", media_type="image/svg+xml")
-    async def qr_svg_image(self, token: FromPath[str], settings: NamedDependency[Settings]) -> Response[Any]:
+    async def qr_svg_image(
+        self, token: FromPath[str], settings: NamedDependency[Settings]
+    ) -> Response[Any]:
         try:
             await services.invitation_by_token(token)
         except services.InvitationUnavailable as error:
@@ -60,7 +62,9 @@ class InvitationPageController(Controller):
         return Response(qr_svg(url), media_type="image/svg+xml", headers=PRIVATE)
 
     @get("/{token:str}/qr.png", media_type="image/png")
-    async def qr_png_image(self, token: FromPath[str], settings: NamedDependency[Settings]) -> Response[Any]:
+    async def qr_png_image(
+        self, token: FromPath[str], settings: NamedDependency[Settings]
+    ) -> Response[Any]:
         try:
             await services.invitation_by_token(token)
         except services.InvitationUnavailable as error:

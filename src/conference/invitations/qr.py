@@ -1,8 +1,18 @@
-"""The invitation's QR code: segno makes it once per URL; SVG for pages, PNG for e-mail."""
+"""The invitation's QR code: segno makes it once per URL; SVG for pages, PNG for e-mail.
+
+Making a code costs a few milliseconds, most of it segno choosing the mask (the
+standard requires the mask with the lowest penalty, which keeps codes easy for
+cameras), so codes are cached, and a large send makes its codes on every core.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import io
+import multiprocessing
+import os
+from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
 import segno
@@ -10,8 +20,12 @@ import segno
 # Error correction M survives a creased or badly printed card; never a Micro QR,
 # which phone cameras and hand scanners often do not read.
 ERROR_LEVEL = "m"
-# Enough for a few thousand delegates' codes in memory, each generated once.
+# Pixels per module in the e-mail's PNG: a version-5 code is 45 modules with its
+# quiet zone, 225 px, sharp at the 180 px the e-mail shows it.
+EMAIL_SCALE = 5
 CACHE_SIZE = 20_000
+# Below this many missing codes, starting worker processes costs more than it saves.
+PARALLEL_FROM = 64
 
 
 def invitation_url(base_url: str, token: str) -> str:
@@ -19,26 +33,96 @@ def invitation_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/i/{token}"
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def _code(payload: str) -> segno.QRCode:
-    # The mask is chosen by segno (most of the cost): the spec's penalty rules keep
-    # the code easy for cameras, which matters more than milliseconds here.
+def _make(payload: str) -> segno.QRCode:
     return segno.make(payload, error=ERROR_LEVEL, micro=False, boost_error=False)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def qr_png(payload: str, scale: int = 6) -> bytes:
-    """A PNG (black on white, 4-module quiet zone) of ``payload``."""
+def render_png(payload: str, scale: int = EMAIL_SCALE) -> bytes:
+    """A PNG (black on white, 4-module quiet zone) of ``payload``, made now."""
     buffer = io.BytesIO()
-    _code(payload).save(buffer, kind="png", scale=scale, border=4)
+    _make(payload).save(buffer, kind="png", scale=scale, border=4)
     return buffer.getvalue()
+
+
+def _render_many(payloads: list[str]) -> list[bytes]:
+    return [render_png(payload) for payload in payloads]
+
+
+class _PngCache:
+    """Least-recently-used PNGs by (payload, scale)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[str, int], bytes] = OrderedDict()
+
+    def get(self, key: tuple[str, int]) -> bytes | None:
+        value = self.items.get(key)
+        if value is not None:
+            self.items.move_to_end(key)
+        return value
+
+    def put(self, key: tuple[str, int], value: bytes) -> None:
+        self.items[key] = value
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        self.items.clear()
+
+
+png_cache = _PngCache(CACHE_SIZE)
+
+
+def qr_png(payload: str, scale: int = EMAIL_SCALE) -> bytes:
+    """The PNG of ``payload``, made once and then served from the cache."""
+    key = (payload, scale)
+    cached = png_cache.get(key)
+    if cached is None:
+        cached = render_png(payload, scale)
+        png_cache.put(key, cached)
+    return cached
+
+
+_pool: ProcessPoolExecutor | None = None
+
+
+def _workers() -> int:
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
+
+
+def _process_pool() -> ProcessPoolExecutor:
+    global _pool
+    if _pool is None:
+        # forkserver, not fork: the server process has threads (database drivers).
+        context = multiprocessing.get_context("forkserver")
+        _pool = ProcessPoolExecutor(max_workers=_workers(), mp_context=context)
+    return _pool
+
+
+async def prepare_png(payloads: list[str]) -> None:
+    """Make the e-mail PNGs of ``payloads`` not yet cached, on every core, and cache them."""
+    missing = list(dict.fromkeys(p for p in payloads if png_cache.get((p, EMAIL_SCALE)) is None))
+    if len(missing) < PARALLEL_FROM or _workers() == 1:
+        for payload in missing:
+            qr_png(payload)
+        return
+    loop = asyncio.get_running_loop()
+    workers = _workers()
+    chunks = [missing[i::workers] for i in range(workers)]
+    results = await asyncio.gather(
+        *(loop.run_in_executor(_process_pool(), _render_many, chunk) for chunk in chunks)
+    )
+    for chunk, images in zip(chunks, results, strict=True):
+        for payload, image in zip(chunk, images, strict=True):
+            png_cache.put((payload, EMAIL_SCALE), image)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
 def qr_svg(payload: str, *, title: str = "") -> str:
     """An inline SVG that scales with its container (no fixed size, viewBox kept)."""
     buffer = io.BytesIO()
-    _code(payload).save(
+    _make(payload).save(
         buffer,
         kind="svg",
         scale=1,
@@ -48,7 +132,7 @@ def qr_svg(payload: str, *, title: str = "") -> str:
         omitsize=True,
         title=title or None,
         svgclass="qr",
-        light="#fff",
         lineclass=None,
+        light="#fff",
     )
     return buffer.getvalue().decode()

@@ -6,10 +6,9 @@ from collections.abc import Mapping
 from datetime import datetime
 
 import msgspec
-
 from email_validator import EmailNotValidError, validate_email
 
-from conference.errors import FormErrors, N_
+from conference.errors import N_, FormErrors
 from conference.invitations.services import DelegateInput
 from conference.text import nfc
 

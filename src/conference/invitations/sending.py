@@ -21,12 +21,14 @@ from email.headerregistry import Address
 from typing import Any
 
 from conference import audit, program
+from conference.database import insert_rows
 from conference.invitations.mail import Mailer, SendFailed
+from conference.invitations.qr import invitation_url, prepare_png
 from conference.invitations.rendering import build_email, build_invitation
 from conference.tables import Delegate, DeliveryState, Event, InvitationDelivery
 
 CHANNEL = "email"
-BATCH = 50
+BATCH = 100  # rows claimed per round; their QR codes are made together on every core
 # A live sender finishes or gives up on a message well within this (SMTP timeout 30 s).
 ABANDONED_AFTER = timedelta(minutes=2)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
@@ -95,21 +97,28 @@ async def queue_invitations(event_id: int, *, only_unsent: bool, by: Any = None)
     }
     new_rows = [
         InvitationDelivery(
-            event=event_id, delegate=d["id"], channel=CHANNEL, token=d["token"], recipient=d["email"]
+            event=event_id,
+            delegate=d["id"],
+            channel=CHANNEL,
+            token=d["token"],
+            recipient=d["email"],
         )
         for d in delegates
         if (d["id"], d["token"]) not in existing
     ]
-    if new_rows:
-        # ON CONFLICT: a second organizer pressing "send" at the same moment adds nothing.
-        await InvitationDelivery.insert(*new_rows).on_conflict(action="DO NOTHING")
+    # skip_existing: a second organizer pressing "send" at the same moment adds nothing.
+    await insert_rows(InvitationDelivery, new_rows, skip_existing=True)
     unfinished = any(
         row["state"] in (DeliveryState.queued, DeliveryState.sending) for row in existing.values()
     )
-    again = [DeliveryState.failed] if (only_unsent or unfinished) else [
-        DeliveryState.failed,
-        DeliveryState.sent,
-    ]
+    again = (
+        [DeliveryState.failed]
+        if (only_unsent or unfinished)
+        else [
+            DeliveryState.failed,
+            DeliveryState.sent,
+        ]
+    )
     current = {(d["id"], d["token"]) for d in delegates}
     current_ids = [row["id"] for key, row in existing.items() if key in current]
     if current_ids:
@@ -121,7 +130,9 @@ async def queue_invitations(event_id: int, *, only_unsent: bool, by: Any = None)
             }
         ).where(InvitationDelivery.id.is_in(current_ids) & InvitationDelivery.state.is_in(again))
     queued = (await outbox_status(event_id)).pending
-    await audit.record("invitations.queue", by=by, event_id=event_id, queued=queued, only_unsent=only_unsent)
+    await audit.record(
+        "invitations.queue", by=by, event_id=event_id, queued=queued, only_unsent=only_unsent
+    )
     return queued
 
 
@@ -144,7 +155,9 @@ async def take_over_abandoned(event_id: int) -> int:
     now = datetime.now(UTC)
     rows = await InvitationDelivery.select(
         InvitationDelivery.id, InvitationDelivery.claimed_by, InvitationDelivery.claimed_at
-    ).where((InvitationDelivery.event == event_id) & (InvitationDelivery.state == DeliveryState.sending))
+    ).where(
+        (InvitationDelivery.event == event_id) & (InvitationDelivery.state == DeliveryState.sending)
+    )
     ids = [row["id"] for row in rows if _abandoned(row, now)]
     if ids:
         await InvitationDelivery.update({InvitationDelivery.state: DeliveryState.queued}).where(
@@ -163,13 +176,17 @@ async def _claim(row_id: int) -> bool:
                 InvitationDelivery.attempts: InvitationDelivery.attempts + 1,
             }
         )
-        .where((InvitationDelivery.id == row_id) & (InvitationDelivery.state == DeliveryState.queued))
+        .where(
+            (InvitationDelivery.id == row_id) & (InvitationDelivery.state == DeliveryState.queued)
+        )
         .returning(InvitationDelivery.id)
     )
     return bool(claimed)
 
 
-async def _finish(row_id: int, state: DeliveryState, *, error: str = "", message_id: str = "") -> None:
+async def _finish(
+    row_id: int, state: DeliveryState, *, error: str = "", message_id: str = ""
+) -> None:
     now = datetime.now(UTC)
     values: dict[Any, Any] = {
         InvitationDelivery.state: state,
@@ -213,7 +230,10 @@ async def send_pending(
                 InvitationDelivery.select(
                     InvitationDelivery.id, InvitationDelivery.delegate, InvitationDelivery.token
                 )
-                .where((InvitationDelivery.event == event_id) & (InvitationDelivery.state == DeliveryState.queued))
+                .where(
+                    (InvitationDelivery.event == event_id)
+                    & (InvitationDelivery.state == DeliveryState.queued)
+                )
                 .order_by(InvitationDelivery.id)
                 .limit(BATCH)
             )
@@ -221,8 +241,11 @@ async def send_pending(
                 break
             delegates = {
                 d["id"]: d
-                for d in await Delegate.select().where(Delegate.id.is_in([r["delegate"] for r in batch]))
+                for d in await Delegate.select().where(
+                    Delegate.id.is_in([r["delegate"] for r in batch])
+                )
             }
+            await prepare_png([invitation_url(base_url, row["token"]) for row in batch])
             for row in batch:
                 if not await _claim(row["id"]):
                     continue  # another sender took it
@@ -233,7 +256,9 @@ async def send_pending(
                     failed += 1
                     continue
                 assert delegate is not None
-                message = build_email(build_invitation(event, delegate, programme, base_url), sender=sender)
+                message = build_email(
+                    build_invitation(event, delegate, programme, base_url), sender=sender
+                )
                 if interval:
                     await asyncio.sleep(max(0.0, next_send - time.monotonic()))
                     next_send = max(next_send + interval, time.monotonic())
@@ -247,7 +272,7 @@ async def send_pending(
                         await _finish(row["id"], DeliveryState.queued, error=error.reason)
                         return RunResult(sent, failed, stopped_by=error.reason or "connection lost")
                 else:
-                    await _finish(row["id"], DeliveryState.sent, message_id=str(message["Message-ID"]))
+                    await _finish(row["id"], DeliveryState.sent, message_id=message.message_id)
                     sent += 1
                 if on_progress is not None:
                     outcome = on_progress(sent, failed)

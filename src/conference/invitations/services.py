@@ -12,7 +12,9 @@ from typing import Any
 from piccolo.query import OrderByRaw
 
 from conference import audit
+from conference.database import insert_rows
 from conference.errors import Conflict, InvalidInput, NotFound
+from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, check_wording
 from conference.tables import (
     Delegate,
     DelegateSource,
@@ -22,7 +24,6 @@ from conference.tables import (
     RevokedToken,
     Rsvp,
 )
-from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, check_wording
 from conference.text import fold, name_sort_key, nfc, search_key
 
 # 24 random bytes: 192 bits, URL-safe, 32 characters; nothing about the delegate in it.
@@ -86,11 +87,9 @@ def delegate_row(event_id: int, data: DelegateInput, *, source: DelegateSource) 
 async def add_delegates(
     event_id: int, delegates: Sequence[DelegateInput], *, source: DelegateSource
 ) -> list[int]:
-    """Insert delegates in one statement; return their ids in the given order."""
-    if not delegates:
-        return []
+    """Insert delegates in as few statements as possible; return their ids in order."""
     rows = [delegate_row(event_id, data, source=source) for data in delegates]
-    inserted = await Delegate.insert(*rows).returning(Delegate.id)
+    inserted = await insert_rows(Delegate, rows, returning=Delegate.id)
     return [row["id"] for row in inserted]
 
 
@@ -123,11 +122,17 @@ async def _check_unique(event_id: int, data: DelegateInput, except_id: int | Non
             "Another delegate of this event already has the e-mail %(email)s.", email=data.email
         )
     if await _code_taken(event_id, data.code, except_id=except_id):
-        raise Conflict("Another delegate of this event already has the code %(code)s.", code=data.code)
+        raise Conflict(
+            "Another delegate of this event already has the code %(code)s.", code=data.code
+        )
 
 
 async def create_delegate(
-    event_id: int, data: DelegateInput, *, by: Any = None, source: DelegateSource = DelegateSource.manual
+    event_id: int,
+    data: DelegateInput,
+    *,
+    by: Any = None,
+    source: DelegateSource = DelegateSource.manual,
 ) -> int:
     """Add one delegate; raise Conflict when the e-mail or code is taken in the event."""
     await _check_unique(event_id, data)
@@ -136,7 +141,9 @@ async def create_delegate(
     return delegate_id
 
 
-async def update_delegate(event_id: int, delegate_id: int, data: DelegateInput, *, by: Any = None) -> None:
+async def update_delegate(
+    event_id: int, delegate_id: int, data: DelegateInput, *, by: Any = None
+) -> None:
     """Change a delegate; raise NotFound, or Conflict when the e-mail or code is taken."""
     await get_delegate(event_id, delegate_id)
     await _check_unique(event_id, data, except_id=delegate_id)
@@ -150,12 +157,20 @@ async def delete_delegate(event_id: int, delegate_id: int, *, by: Any = None) ->
     delegate = await get_delegate(event_id, delegate_id)
     await Delegate.delete().where(Delegate.id == delegate_id)
     await audit.record(
-        "delegate.delete", by=by, event_id=event_id, target=str(delegate_id), name=delegate["full_name"]
+        "delegate.delete",
+        by=by,
+        event_id=event_id,
+        target=str(delegate_id),
+        name=delegate["full_name"],
     )
 
 
 async def get_delegate(event_id: int, delegate_id: int) -> dict[str, Any]:
-    row = await Delegate.select().where((Delegate.id == delegate_id) & (Delegate.event == event_id)).first()
+    row = (
+        await Delegate.select()
+        .where((Delegate.id == delegate_id) & (Delegate.event == event_id))
+        .first()
+    )
     if row is None:
         raise NotFound("No such delegate in this event.")
     return row
@@ -164,7 +179,9 @@ async def get_delegate(event_id: int, delegate_id: int) -> dict[str, Any]:
 async def revoke_invitation(event_id: int, delegate_id: int, *, by: Any = None) -> None:
     """Withdraw the invitation: its QR code and page stop working until reissued."""
     await get_delegate(event_id, delegate_id)
-    await Delegate.update({Delegate.revoked_at: datetime.now(UTC)}).where(Delegate.id == delegate_id)
+    await Delegate.update({Delegate.revoked_at: datetime.now(UTC)}).where(
+        Delegate.id == delegate_id
+    )
     await audit.record("invitation.revoke", by=by, event_id=event_id, target=str(delegate_id))
 
 
@@ -175,7 +192,11 @@ async def reissue_invitation(event_id: int, delegate_id: int, *, by: Any = None)
     async with Delegate._meta.db.transaction():
         await RevokedToken(token=delegate["token"], delegate=delegate_id).save()
         await Delegate.update(
-            {Delegate.token: token, Delegate.revoked_at: None, Delegate.updated_at: datetime.now(UTC)}
+            {
+                Delegate.token: token,
+                Delegate.revoked_at: None,
+                Delegate.updated_at: datetime.now(UTC),
+            }
         ).where(Delegate.id == delegate_id)
     await audit.record("invitation.reissue", by=by, event_id=event_id, target=str(delegate_id))
     return token
@@ -187,7 +208,11 @@ async def save_wording(event_id: int, subject: str, body: str, *, by: Any = None
     subject, body = nfc(subject), unicodedata.normalize("NFC", body.replace("\r\n", "\n")).strip()
     check_wording(subject or DEFAULT_SUBJECT, body or DEFAULT_BODY)
     await Event.update(
-        {Event.invitation_subject: subject, Event.invitation_body: body, Event.updated_at: datetime.now(UTC)}
+        {
+            Event.invitation_subject: subject,
+            Event.invitation_body: body,
+            Event.updated_at: datetime.now(UTC),
+        }
     ).where(Event.id == event_id)
     await audit.record("invitation.wording", by=by, event_id=event_id)
 
@@ -222,9 +247,15 @@ async def record_rsvp(token: str, answer: str, note: str = "") -> Rsvp:
         raise InvalidInput("Choose whether you will attend.")
     event, delegate = await invitation_by_token(token)
     await Delegate.update(
-        {Delegate.rsvp: choice, Delegate.rsvp_at: datetime.now(UTC), Delegate.rsvp_note: nfc(note)[:500]}
+        {
+            Delegate.rsvp: choice,
+            Delegate.rsvp_at: datetime.now(UTC),
+            Delegate.rsvp_note: nfc(note)[:500],
+        }
     ).where((Delegate.id == delegate["id"]) & Delegate.revoked_at.is_null())
-    await audit.record("rsvp", event_id=event["id"], target=str(delegate["id"]), answer=choice.value)
+    await audit.record(
+        "rsvp", event_id=event["id"], target=str(delegate["id"]), answer=choice.value
+    )
     return choice
 
 
@@ -267,7 +298,7 @@ _LIKE_SPECIAL = str.maketrans("", "", "%_\\")
 
 def search_condition(query: str) -> Any:
     """Each folded word of ``query`` must appear in the delegate's search key."""
-    condition = None
+    condition: Any = None
     for word in fold(query).translate(_LIKE_SPECIAL).split():
         clause = Delegate.search_key.like(f"%{word}%")
         condition = clause if condition is None else condition & clause

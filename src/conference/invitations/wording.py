@@ -6,9 +6,10 @@ heading, "Kính gửi", time, place, QR code, signature) is the product's templa
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from conference.errors import InvalidInput
@@ -41,10 +42,15 @@ class WordingError(InvalidInput):
     code = "invalid_wording"
 
 
+@lru_cache(maxsize=64)
+def _compiled(source: str) -> Template:
+    return _sandbox.from_string(source)
+
+
 def render_wording(source: str, context: dict[str, Any]) -> str:
     """Render organizer-written text; raise WordingError with the line of a mistake."""
     try:
-        return _sandbox.from_string(source).render(context).strip()
+        return _compiled(source).render(context).strip()
     except TemplateError as error:
         line = getattr(error, "lineno", None)
         raise WordingError(
@@ -61,7 +67,12 @@ SAMPLE_CONTEXT: dict[str, Any] = {
         "position": "Phó Giám đốc",
         "organization": "Sở Xây dựng Hà Nội",
     },
-    "event": {"title": "Hội nghị", "organizer_name": "Sở Xây dựng Hà Nội", "venue": "", "address": ""},
+    "event": {
+        "title": "Hội nghị",
+        "organizer_name": "Sở Xây dựng Hà Nội",
+        "venue": "",
+        "address": "",
+    },
     "when": "07h30, Thứ Hai, ngày 12/9/2022",
 }
 

@@ -8,9 +8,7 @@ DESCRIPTION = "outbox rows record who claimed them"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="conference", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="conference", description=DESCRIPTION)
 
     manager.add_column(
         table_class_name="InvitationDelivery",
