@@ -236,5 +236,84 @@ def delegates_import(slug: str, file: str, dry_run: bool) -> None:
     run(work)
 
 
+@main.group()
+def invitations() -> None:
+    """Send the invitations of an event."""
+
+
+@invitations.command("send")
+@click.argument("slug")
+@click.option(
+    "--only-unsent",
+    is_flag=True,
+    help="Only delegates not yet sent their current invitation (and those that failed).",
+)
+@click.option(
+    "--rate", type=click.FloatRange(min=0), default=None, help="Messages a second (0: no limit)."
+)
+def invitations_send(slug: str, only_unsent: bool, rate: float | None) -> None:
+    """E-mail the invitations of the event SLUG, with a progress bar.
+
+    Without --only-unsent everyone is sent their invitation again, unless an earlier
+    run was interrupted: then that run is finished first, and nobody gets it twice.
+    Without CONFERENCE_SMTP_URL the messages are written as .eml files to ./outbox/.
+    """
+    from email.headerregistry import Address
+
+    from conference.errors import N_, NotFound
+    from conference.events.services import get_event
+    from conference.i18n import gettext
+    from conference.invitations.mail import make_mailer
+    from conference.invitations.sending import outbox_status, queue_invitations, send_pending
+
+    async def work(settings: Settings) -> None:
+        await database.migrate()
+        try:
+            event = await get_event(slug)
+        except NotFound:
+            fail(gettext(N_("No event has the slug %(slug)s."), slug=slug))
+        mailer = make_mailer(settings.smtp_url, settings.outbox_dir)
+        queued = await queue_invitations(event["id"], only_unsent=only_unsent)
+        status = await outbox_status(event["id"])
+        if status.without_email:
+            click.echo(
+                gettext(
+                    N_("%(count)s delegates have no e-mail: print their invitations or send their links."),
+                    count=status.without_email,
+                )
+            )
+        if queued == 0:
+            click.echo(gettext(N_("Nothing to send: every invitation has been sent.")))
+            return
+        with click.progressbar(length=queued, label=gettext(N_("Sending"))) as bar:
+            result = await send_pending(
+                event["id"],
+                mailer,
+                base_url=settings.base_url,
+                sender=Address(addr_spec=settings.mail_from),
+                rate=settings.mail_rate if rate is None else rate,
+                on_progress=lambda sent, failed: bar.update(1),
+            )
+        click.echo(gettext(N_("Sent: %(sent)s; failed: %(failed)s."), sent=result.sent, failed=result.failed))
+        if not settings.smtp_url:
+            click.echo(gettext(N_("Written as .eml files to %(dir)s."), dir=str(settings.outbox_dir)))
+        if result.stopped_by:
+            fail(
+                gettext(
+                    N_("the mail server stopped the run (%(reason)s); run the command again to continue"),
+                    reason=result.stopped_by,
+                )
+            )
+        if result.failed:
+            fail(
+                gettext(
+                    N_("%(count)s invitations failed; see their reasons on the invitations page"),
+                    count=result.failed,
+                )
+            )
+
+    run(work)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

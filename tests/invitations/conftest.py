@@ -6,6 +6,7 @@ import asyncio
 import email
 import email.policy
 import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -22,7 +23,9 @@ class Mailbox:
     messages: list[EmailMessage] = field(default_factory=list)
     fail_after: int | None = None
     refuse: set[str] = field(default_factory=set)  # recipients answered 550
-    hold: asyncio.Event | None = None  # while set, the next message waits here
+    hold_at: int | None = None  # the message with this index waits for ``release``
+    holding: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -35,8 +38,12 @@ class Mailbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.fail_after is not None and len(self.messages) >= self.fail_after:
             return "421 4.3.0 Service shutting down"
-        if self.hold is not None:
-            await self.hold.wait()
+        if self.hold_at is not None and len(self.messages) == self.hold_at:
+            self.holding.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait)
+            if server.transport is None or server.transport.is_closing():
+                # The client is gone before hearing "250": a real server keeps nothing.
+                return "451 4.4.2 Connection lost"
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(parsed)  # type: ignore[arg-type]
         return "250 Message accepted"
