@@ -10,7 +10,7 @@ from conference import auth, demo
 from conference.errors import FormErrors
 from conference.events import services
 from conference.events.schemas import EventInput
-from conference.tables import Event, Role
+from conference.tables import Delegate, Event, Role
 from tests.conftest import csrf_token, log_in
 
 VALID_FORM = {
@@ -138,3 +138,18 @@ async def test_the_events_list_is_in_english_after_the_switch(organizer):
     assert "New event" in page.text and "Wednesday, 20/12/2023" in page.text
     await organizer.get("/lang/vi")
     assert "Hội nghị mới" in (await organizer.get("/")).text
+
+
+async def test_expected_attendance_leaves_out_declines_and_withdrawn_invitations(db):
+    from conference.invitations import services as delegates
+
+    await demo.load()
+    event = await services.get_event("nguoi-tot-viec-tot-2022")
+    before = await services.dashboard(event["id"])
+    rows = await Delegate.select(Delegate.id, Delegate.token).limit(3)
+    await delegates.record_rsvp(rows[0]["token"], "declined")
+    await delegates.record_rsvp(rows[1]["token"], "accepted")
+    await delegates.revoke_invitation(event["id"], rows[2]["id"])
+    after = await services.dashboard(event["id"])
+    assert after.expected == before.expected - 2
+    assert (after.accepted, after.declined, after.invited) == (1, 1, before.invited - 1)

@@ -12,7 +12,7 @@ from typing import NoReturn, TypeVar
 import click
 
 from conference import database
-from conference.errors import DomainError
+from conference.errors import N_, DomainError
 from conference.i18n import set_locale, translate_error
 from conference.settings import Settings
 from conference.tables import Role
@@ -236,6 +236,11 @@ def delegates_import(slug: str, file: str, dry_run: bool) -> None:
     run(work)
 
 
+# The send command's lines, marked for the catalog.
+NO_EMAIL = N_("%(count)s delegates have no e-mail: print their invitations or send their links.")
+STOPPED = N_("the mail server stopped the run (%(reason)s); run the command again to continue")
+
+
 @main.group()
 def invitations() -> None:
     """Send the invitations of an event."""
@@ -260,7 +265,7 @@ def invitations_send(slug: str, only_unsent: bool, rate: float | None) -> None:
     """
     from email.headerregistry import Address
 
-    from conference.errors import N_, NotFound
+    from conference.errors import NotFound
     from conference.events.services import get_event
     from conference.i18n import gettext
     from conference.invitations.mail import make_mailer
@@ -278,7 +283,7 @@ def invitations_send(slug: str, only_unsent: bool, rate: float | None) -> None:
         if status.without_email:
             click.echo(
                 gettext(
-                    N_("%(count)s delegates have no e-mail: print their invitations or send their links."),
+                    NO_EMAIL,
                     count=status.without_email,
                 )
             )
@@ -294,13 +299,19 @@ def invitations_send(slug: str, only_unsent: bool, rate: float | None) -> None:
                 rate=settings.mail_rate if rate is None else rate,
                 on_progress=lambda sent, failed: bar.update(1),
             )
-        click.echo(gettext(N_("Sent: %(sent)s; failed: %(failed)s."), sent=result.sent, failed=result.failed))
+        click.echo(
+            gettext(
+                N_("Sent: %(sent)s; failed: %(failed)s."), sent=result.sent, failed=result.failed
+            )
+        )
         if not settings.smtp_url:
-            click.echo(gettext(N_("Written as .eml files to %(dir)s."), dir=str(settings.outbox_dir)))
+            click.echo(
+                gettext(N_("Written as .eml files to %(dir)s."), dir=str(settings.outbox_dir))
+            )
         if result.stopped_by:
             fail(
                 gettext(
-                    N_("the mail server stopped the run (%(reason)s); run the command again to continue"),
+                    STOPPED,
                     reason=result.stopped_by,
                 )
             )

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from conference import auth
-
 from conference.tables import Delegate, Role
 from tests.invitations.helpers import decode_qr, make_event
 

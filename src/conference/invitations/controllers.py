@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,6 +32,7 @@ from conference.settings import Settings
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 StaffRequest = Request[CurrentUser, Any, Any]
+UPLOAD_KEPT_S = 24 * 3600
 
 
 def _delegate_form(
@@ -271,9 +273,17 @@ def _uploads(settings: Settings) -> Path:
 
 
 def _keep_upload(settings: Settings, content: bytes) -> str:
-    """Keep a previewed file until the organizer confirms; its name is unguessable."""
+    """Keep a previewed file until the organizer confirms; its name is unguessable.
+
+    Files of previews never confirmed are deleted after a day.
+    """
+    folder = _uploads(settings)
+    stale = time.time() - UPLOAD_KEPT_S
+    for old in folder.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
     upload_id = secrets.token_urlsafe(16)
-    (_uploads(settings) / upload_id).write_bytes(content)
+    (folder / upload_id).write_bytes(content)
     return upload_id
 
 
@@ -382,7 +392,9 @@ class InvitationController(Controller):
     ) -> Template:
         """A4, one invitation a page: every delegate, a group, or the chosen ids."""
         event = await get_event(slug)
-        listing = await services.list_delegates(event["id"], services.DelegateFilter(group=group))
+        listing = await services.list_delegates(
+            event["id"], services.DelegateFilter(group=group), limit=None
+        )
         wanted = {int(i) for i in ids.split(",") if i.strip().isdigit()}
         rows = [
             r for r in listing.rows if r["revoked_at"] is None and (not wanted or r["id"] in wanted)

@@ -305,8 +305,13 @@ def search_condition(query: str) -> Any:
     return condition
 
 
-async def list_delegates(event_id: int, wanted: DelegateFilter) -> DelegateList:
-    """The event's delegates, searched, filtered and sorted (four queries)."""
+async def list_delegates(
+    event_id: int, wanted: DelegateFilter, *, limit: int | None = LIST_LIMIT
+) -> DelegateList:
+    """The event's delegates, searched, filtered and sorted (four queries).
+
+    At most ``limit`` rows come back (None: all, for printing); ``matched`` counts all.
+    """
     query = Delegate.select().where(Delegate.event == event_id)
     condition = search_condition(wanted.query)
     if condition is not None:
@@ -341,7 +346,7 @@ async def list_delegates(event_id: int, wanted: DelegateFilter) -> DelegateList:
         rows = [row for row in rows if row["invitation_state"] == wanted.invitation]
     groups = await Delegate.select(Delegate.group_name).where(Delegate.event == event_id).distinct()
     return DelegateList(
-        rows=rows[:LIST_LIMIT],
+        rows=rows[:limit] if limit is not None else rows,
         total=await Delegate.count().where(Delegate.event == event_id),
         matched=len(rows),
         groups=sorted({g["group_name"] for g in groups if g["group_name"]}, key=fold),
