@@ -13,21 +13,7 @@ from conference.errors import InvalidInput
 from conference.i18n import LOCALE_DIR, MESSAGE_KEYWORDS, gettext, set_locale, translate_error
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYWORDS = {
-    name: None
-    for name in (
-        "N_",
-        "gettext",
-        "DomainError",
-        "InvalidInput",
-        "NotFound",
-        "Conflict",
-        "ConfigurationError",
-        "FormErrors",
-        "TooManyAttempts",
-        "LoginFailed",
-    )
-}
+KEYWORDS = {name.split(":")[0]: None for name in MESSAGE_KEYWORDS}
 
 
 def _catalog():

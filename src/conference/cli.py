@@ -7,13 +7,13 @@ import os
 import sys
 import warnings
 from collections.abc import Awaitable, Callable
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from conference import database
-from conference.errors import N_, DomainError
-from conference.i18n import set_locale, translate_error
+from conference.errors import N_, DomainError, NotFound
+from conference.i18n import gettext, set_locale, translate_error
 from conference.settings import Settings
 from conference.tables import Role
 
@@ -74,6 +74,16 @@ def run(work: Callable[[Settings], Awaitable[T]]) -> T:
 @click.version_option(package_name="conference")
 def main() -> None:
     """Event management for official conferences: invitations, check-in, programme, awards."""
+
+
+async def event_or_fail(slug: str) -> dict[str, Any]:
+    """The event with this slug, or one line and exit 1."""
+    from conference.events.services import get_event
+
+    try:
+        return await get_event(slug)
+    except NotFound:
+        fail(gettext(N_("No event has the slug %(slug)s."), slug=slug))
 
 
 @main.command()
@@ -192,17 +202,11 @@ def delegates_import(slug: str, file: str, dry_run: bool) -> None:
     """
     from pathlib import Path
 
-    from conference.errors import N_, NotFound
-    from conference.events.services import get_event
-    from conference.i18n import gettext
     from conference.invitations import importing
 
     async def work(settings: Settings) -> None:
         await database.migrate()
-        try:
-            event = await get_event(slug)
-        except NotFound:
-            fail(gettext(N_("No event has the slug %(slug)s."), slug=slug))
+        event = await event_or_fail(slug)
         path = Path(file)
         plan = await importing.plan_import(event["id"], path.name, importing.read_file(path))
         click.echo(
@@ -265,18 +269,12 @@ def invitations_send(slug: str, only_unsent: bool, rate: float | None) -> None:
     """
     from email.headerregistry import Address
 
-    from conference.errors import NotFound
-    from conference.events.services import get_event
-    from conference.i18n import gettext
     from conference.invitations.mail import make_mailer
     from conference.invitations.sending import outbox_status, queue_invitations, send_pending
 
     async def work(settings: Settings) -> None:
         await database.migrate()
-        try:
-            event = await get_event(slug)
-        except NotFound:
-            fail(gettext(N_("No event has the slug %(slug)s."), slug=slug))
+        event = await event_or_fail(slug)
         mailer = make_mailer(settings.smtp_url, settings.outbox_dir)
         queued = await queue_invitations(event["id"], only_unsent=only_unsent)
         status = await outbox_status(event["id"])

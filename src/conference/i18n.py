@@ -87,8 +87,12 @@ ROLE_NAMES = {
 }
 
 
+def _label(names: dict[str, str], value: str) -> str:
+    return gettext(names.get(value, value))
+
+
 def role_name(role: str) -> str:
-    return gettext(ROLE_NAMES.get(role, role))
+    return _label(ROLE_NAMES, role)
 
 
 RSVP_NAMES = {
@@ -99,7 +103,7 @@ RSVP_NAMES = {
 
 
 def rsvp_name(state: str) -> str:
-    return gettext(RSVP_NAMES.get(state, state))
+    return _label(RSVP_NAMES, state)
 
 
 INVITATION_STATE_NAMES = {
@@ -113,7 +117,7 @@ INVITATION_STATE_NAMES = {
 
 
 def invitation_state_name(state: str) -> str:
-    return gettext(INVITATION_STATE_NAMES.get(state, state))
+    return _label(INVITATION_STATE_NAMES, state)
 
 
 __all__ = ["N_", "gettext", "ngettext", "role_name", "translate_error"]

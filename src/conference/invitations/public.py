@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -33,6 +34,19 @@ def _unavailable(error: services.InvitationUnavailable) -> Template:
     )
 
 
+async def _qr_image(
+    token: str, settings: Settings, media_type: str, draw: Callable[[str], str | bytes]
+) -> Response[Any]:
+    """The code of a working invitation, drawn by ``draw``; the same 404 page otherwise."""
+    try:
+        await services.invitation_by_token(token)
+    except services.InvitationUnavailable as error:
+        return _unavailable(error)
+    return Response(
+        draw(invitation_url(settings.base_url, token)), media_type=media_type, headers=PRIVATE
+    )
+
+
 class InvitationPageController(Controller):
     path = "/i"
     opt = PUBLIC
@@ -54,23 +68,13 @@ class InvitationPageController(Controller):
     async def qr_svg_image(
         self, token: FromPath[str], settings: NamedDependency[Settings]
     ) -> Response[Any]:
-        try:
-            await services.invitation_by_token(token)
-        except services.InvitationUnavailable as error:
-            return _unavailable(error)
-        url = invitation_url(settings.base_url, token)
-        return Response(qr_svg(url), media_type="image/svg+xml", headers=PRIVATE)
+        return await _qr_image(token, settings, "image/svg+xml", qr_svg)
 
     @get("/{token:str}/qr.png", media_type="image/png")
     async def qr_png_image(
         self, token: FromPath[str], settings: NamedDependency[Settings]
     ) -> Response[Any]:
-        try:
-            await services.invitation_by_token(token)
-        except services.InvitationUnavailable as error:
-            return _unavailable(error)
-        url = invitation_url(settings.base_url, token)
-        return Response(qr_png(url, scale=10), media_type="image/png", headers=PRIVATE)
+        return await _qr_image(token, settings, "image/png", lambda url: qr_png(url, scale=10))
 
     @post("/{token:str}/rsvp")
     async def rsvp(
