@@ -45,6 +45,7 @@ MESSAGE_KEYWORDS = (
     "ImportFileError",
 )
 
+
 _current_locale: ContextVar[str] = ContextVar("locale", default=DEFAULT_LOCALE)
 
 

@@ -12,6 +12,8 @@ from PIL import Image
 from conference.invitations import DelegateInput, add_delegates
 from conference.tables import DelegateSource, Event, ProgrammeItem, Speaker
 
+__all__ = ["PEOPLE", "DelegateInput", "decode_qr", "make_event"]
+
 PEOPLE = [
     DelegateInput(
         full_name="Nguyễn Thị Thủy Lệ",

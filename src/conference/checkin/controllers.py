@@ -1,0 +1,94 @@
+"""The check-in API: scan, undo, and the event's figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from conference.auth import ANY_ROLE, CurrentUser, allow
+from conference.checkin import services
+from conference.checkin.schemas import DelegateBrief, ScanIn, ScanOut
+from conference.events.services import dashboard, get_event_cached
+from conference.settings import Settings
+from conference.tables import Role
+
+DESK = allow(Role.organizer, Role.desk)
+
+
+def scan_out(redeemed: services.Redeemed) -> ScanOut:
+    d = redeemed.delegate
+    brief = (
+        DelegateBrief(
+            id=d["id"],
+            honorific=d["honorific"],
+            full_name=d["full_name"],
+            position=d["position"],
+            organization=d["organization"],
+            group=d["group_name"],
+            seat=d["seat"],
+            notes=d["notes"],
+        )
+        if d
+        else None
+    )
+    return ScanOut(
+        result=redeemed.result.value,
+        delegate=brief,
+        checked_in_at=redeemed.checked_in_at,
+        message=redeemed.message,
+    )
+
+
+class CheckInApiController(Controller):
+    path = "/api/events/{slug:str}"
+    tags = ["check-in"]  # noqa: RUF012 - Litestar reads it as a class attribute
+
+    @post("/checkins", opt=DESK, status_code=HTTP_200_OK)
+    async def scan(
+        self,
+        request: Request[CurrentUser, Any, Any],
+        slug: FromPath[str],
+        data: JSONBody[ScanIn],
+        settings: NamedDependency[Settings],
+    ) -> ScanOut:
+        """Check in the delegate whose invitation the scanner read; exactly once."""
+        event = await get_event_cached(slug)
+        redeemed = await services.redeem(
+            event,
+            data.code,
+            base_url=settings.base_url,
+            by=request.user,
+            desk=data.desk or request.user.label,
+            nonce=data.nonce,
+        )
+        return scan_out(redeemed)
+
+    @delete("/checkins/{delegate_id:int}", opt=DESK, status_code=HTTP_200_OK)
+    async def undo(
+        self,
+        request: Request[CurrentUser, Any, Any],
+        slug: FromPath[str],
+        delegate_id: FromPath[int],
+    ) -> dict[str, Any]:
+        """Undo a mistaken check-in: the desk its own within 10 minutes, an organizer any."""
+        event = await get_event_cached(slug)
+        await services.undo_check_in(event["id"], delegate_id, by=request.user)
+        return {"undone": delegate_id}
+
+    @get("/stats", opt=ANY_ROLE)
+    async def stats(self, slug: FromPath[str]) -> dict[str, Any]:
+        """Invited, accepted, declined, expected and arrived, in all and by group."""
+        event = await get_event_cached(slug)
+        figures = await dashboard(event["id"])
+        return {
+            "invited": figures.invited,
+            "accepted": figures.accepted,
+            "declined": figures.declined,
+            "expected": figures.expected,
+            "checked_in": figures.checked_in,
+            "by_group": figures.by_group,
+        }

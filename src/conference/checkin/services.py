@@ -1,0 +1,239 @@
+"""Check-in: a scan becomes an arrival exactly once, however many desks scan at the same moment.
+
+``redeem`` is the one function every door calls (desk page, API, search result). It
+makes at most three queries: the conditional UPDATE that checks a delegate in
+(``… WHERE checked_in_at IS NULL``, so the database lets exactly one desk win), a
+single SELECT that explains a refusal, and the INSERT that logs the attempt.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from conference import audit
+from conference.errors import N_, InvalidInput, NotFound
+from conference.i18n import translations
+from conference.tables import CheckInAttempt, Delegate, RevokedToken, Role, ScanResult
+
+# What a scan keeps in the log: enough to see what the scanner typed, no more.
+LOGGED_TEXT = 300
+# A desk may undo its own check-in for this long; an organizer, any time.
+DESK_UNDO_WINDOW = timedelta(minutes=10)
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,100}")
+
+SHOWN = (
+    Delegate.id,
+    Delegate.event,
+    Delegate.honorific,
+    Delegate.full_name,
+    Delegate.position,
+    Delegate.organization,
+    Delegate.group_name,
+    Delegate.seat,
+    Delegate.notes,
+    Delegate.protocol_rank,
+    Delegate.notify_on_arrival,
+    Delegate.checked_in_at,
+    Delegate.checked_in_desk,
+)
+
+MESSAGES = {
+    ScanResult.ok: N_("Welcome, %(name)s."),
+    ScanResult.already_checked_in: N_("Already checked in at %(time)s%(where)s."),
+    ScanResult.unknown: N_("This code is not an invitation of this system."),
+    ScanResult.revoked: N_("This invitation was withdrawn or replaced. Ask the organizers."),
+    ScanResult.other_event: N_("This invitation is for another event."),
+}
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    """The answer to a scan: a result code, the delegate when known, the desk's message."""
+
+    result: ScanResult
+    delegate: dict[str, Any] | None
+    checked_in_at: datetime | None
+    message: str  # Vietnamese, for the desk
+
+    @property
+    def ok(self) -> bool:
+        return self.result is ScanResult.ok
+
+
+def token_from_scan(text: str, base_url: str) -> str | None:
+    """The token in what a scanner read: a bare token or our invitation URL; else None.
+
+    A URL of another site is not ours, whatever its path says.
+    """
+    text = text.strip()
+    if "/i/" in text:
+        parts = urlsplit(text)
+        ours = urlsplit(base_url)
+        if parts.scheme and (parts.netloc or "").lower() != ours.netloc.lower():
+            return None
+        text = parts.path.rsplit("/i/", 1)[-1].split("/", 1)[0]
+    return text if _TOKEN.fullmatch(text) else None
+
+
+def _message(result: ScanResult, delegate: dict[str, Any] | None, timezone: str) -> str:
+    vietnamese = translations("vi")
+    template = vietnamese.gettext(MESSAGES[result])
+    if delegate is None:
+        return template
+    name = " ".join(p for p in (delegate["honorific"], delegate["full_name"]) if p)
+    when = delegate["checked_in_at"]
+    local = when.astimezone(_zone(timezone)).strftime("%H:%M") if when else ""
+    desk = delegate.get("checked_in_desk") or ""
+    where = vietnamese.gettext(N_(" at %(desk)s")) % {"desk": desk} if desk else ""
+    return template % {"name": name, "time": local, "where": where}
+
+
+def _zone(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+async def redeem(
+    event: dict[str, Any],
+    scanned: str,
+    *,
+    base_url: str,
+    by: Any = None,
+    desk: str = "",
+    nonce: str | None = None,
+) -> Redeemed:
+    """Check in the delegate whose invitation ``scanned`` holds, at ``desk``.
+
+    ``nonce`` makes a retry safe: the same nonce for the same delegate answers
+    ``ok`` again without a second check-in. Every attempt is logged. Never raises
+    for bad input: an empty, huge, binary or foreign scan is ``unknown``.
+    """
+    desk = desk.strip()[:64]
+    nonce = (nonce or "").strip()[:100] or None
+    token = token_from_scan(scanned[:2000], base_url)
+    now = datetime.now(UTC)
+    result, row = ScanResult.unknown, None
+    if token is not None:
+        updated = (
+            await Delegate.update(
+                {
+                    Delegate.checked_in_at: now,
+                    Delegate.checked_in_desk: desk,
+                    Delegate.checked_in_by: getattr(by, "id", None),
+                    Delegate.checked_in_nonce: nonce,
+                }
+            )
+            .where(
+                (Delegate.token == token)
+                & (Delegate.event == event["id"])
+                & Delegate.checked_in_at.is_null()
+                & Delegate.revoked_at.is_null()
+            )
+            .returning(*SHOWN)
+        )
+        if updated:
+            result, row = ScanResult.ok, updated[0]
+        else:
+            result, row = await _why_not(event["id"], token, nonce)
+    await CheckInAttempt(
+        event=event["id"],
+        delegate=row["id"] if row and result is not ScanResult.other_event else None,
+        scanned_text=scanned[:LOGGED_TEXT].replace("\x00", ""),
+        result=result,
+        desk=desk,
+        user=getattr(by, "id", None),
+        nonce=nonce,
+    ).save()
+    shown = row if result in (ScanResult.ok, ScanResult.already_checked_in) else None
+    return Redeemed(
+        result=result,
+        delegate=shown,
+        checked_in_at=shown["checked_in_at"] if shown else None,
+        message=_message(result, shown, event["timezone"]),
+    )
+
+
+async def _why_not(
+    event_id: int, token: str, nonce: str | None
+) -> tuple[ScanResult, dict[str, Any] | None]:
+    """One query: the delegate of the token, or of the token it replaced."""
+    replaced = RevokedToken.select(RevokedToken.delegate).where(RevokedToken.token == token)
+    row = (
+        await Delegate.select(
+            *SHOWN, Delegate.token, Delegate.revoked_at, Delegate.checked_in_nonce
+        )
+        .where((Delegate.token == token) | Delegate.id.is_in(replaced))
+        .first()
+    )
+    if row is None:
+        return ScanResult.unknown, None
+    if row["event"] != event_id:
+        return ScanResult.other_event, row
+    if row["token"] != token or row["revoked_at"] is not None:
+        return ScanResult.revoked, row
+    if nonce is not None and row["checked_in_nonce"] == nonce:
+        return ScanResult.ok, row  # the same scan sent again: one check-in, answered ok
+    return ScanResult.already_checked_in, row
+
+
+async def check_in_delegate(
+    event: dict[str, Any], delegate_id: int, *, by: Any = None, desk: str = ""
+) -> Redeemed:
+    """Check in a delegate found by name at the desk: the same rule as a scan."""
+    row = (
+        await Delegate.select(Delegate.token)
+        .where((Delegate.id == delegate_id) & (Delegate.event == event["id"]))
+        .first()
+    )
+    if row is None:
+        raise NotFound("No such delegate in this event.")
+    return await redeem(event, row["token"], base_url="", by=by, desk=desk)
+
+
+async def undo_check_in(event_id: int, delegate_id: int, *, by: Any) -> None:
+    """Take back a mistaken check-in: an organizer any time, the desk its own within minutes.
+
+    Raises NotFound when the delegate is not checked in, InvalidInput when this
+    account may no longer undo it.
+    """
+    condition = (
+        (Delegate.id == delegate_id)
+        & (Delegate.event == event_id)
+        & Delegate.checked_in_at.is_not_null()
+    )
+    if by.role is not Role.organizer:
+        condition = (
+            condition
+            & (Delegate.checked_in_by == by.id)
+            & (Delegate.checked_in_at > datetime.now(UTC) - DESK_UNDO_WINDOW)
+        )
+    undone = (
+        await Delegate.update(
+            {
+                Delegate.checked_in_at: None,
+                Delegate.checked_in_desk: "",
+                Delegate.checked_in_by: None,
+                Delegate.checked_in_nonce: None,
+            }
+        )
+        .where(condition)
+        .returning(Delegate.id)
+    )
+    if not undone:
+        checked_in = await Delegate.exists().where(
+            (Delegate.id == delegate_id)
+            & (Delegate.event == event_id)
+            & Delegate.checked_in_at.is_not_null()
+        )
+        if not checked_in:
+            raise NotFound("This delegate is not checked in.")
+        raise InvalidInput(
+            "Only an organizer can undo this check-in: "
+            "it is not yours, or more than 10 minutes old."
+        )
+    await audit.record("checkin.undo", by=by, event_id=event_id, target=str(delegate_id))
