@@ -11,6 +11,10 @@ from conference import auth
 from conference.tables import Delegate, Role
 from tests.invitations.helpers import DelegateInput, make_event
 
+SCAN = "/api/events/hn-2022/checkins"
+STATS = "/api/events/hn-2022/stats"
+MALFORMED = [b"", b"not json", b'{"nonce": "x"}', b'{"code": 12}', b"\xff\xfe"]
+
 
 @pytest.fixture
 async def desk_headers(db, sample_password) -> dict[str, str]:
@@ -26,7 +30,7 @@ async def test_a_scan_answers_as_design_says(client, desk_headers):
     await make_event()
     token = (await _tokens())[1]
     response = await client.post(
-        "/api/events/hn-2022/checkins",
+        SCAN,
         json={"code": f"http://127.0.0.1:8000/i/{token}", "nonce": "a1", "desk": "Bàn 2"},
         headers=desk_headers,
     )
@@ -35,13 +39,9 @@ async def test_a_scan_answers_as_design_says(client, desk_headers):
     assert body["result"] == "ok" and body["message"] == "Kính chào Ông Hoàng Cao Thắng."
     assert body["delegate"]["full_name"] == "Hoàng Cao Thắng" and "email" not in body["delegate"]
     assert body["checked_in_at"].endswith("Z") or "+00:00" in body["checked_in_at"]
-    again = await client.post(
-        "/api/events/hn-2022/checkins", json={"code": token, "nonce": "a1"}, headers=desk_headers
-    )
+    again = await client.post(SCAN, json={"code": token, "nonce": "a1"}, headers=desk_headers)
     assert again.json()["result"] == "ok"  # the same nonce: the same check-in
-    third = await client.post(
-        "/api/events/hn-2022/checkins", json={"code": token}, headers=desk_headers
-    )
+    third = await client.post(SCAN, json={"code": token}, headers=desk_headers)
     assert third.json()["result"] == "already_checked_in" and "Bàn 2" in third.json()["message"]
 
 
@@ -51,7 +51,7 @@ async def test_a_scan_answers_as_design_says(client, desk_headers):
 async def test_a_malformed_request_is_a_400_not_a_500(client, desk_headers, body):
     await make_event()
     response = await client.post(
-        "/api/events/hn-2022/checkins",
+        SCAN,
         content=body,
         headers={**desk_headers, "content-type": "application/json"},
     )
@@ -62,9 +62,7 @@ async def test_an_mc_cannot_scan_and_an_unknown_event_is_404(client, sample_pass
     await make_event()
     await auth.create_user("mc", sample_password, Role.mc)
     mc = {"authorization": f"Bearer {await auth.create_token('mc')}"}
-    assert (
-        await client.post("/api/events/hn-2022/checkins", json={"code": "x"}, headers=mc)
-    ).status_code == 403
+    assert (await client.post(SCAN, json={"code": "x"}, headers=mc)).status_code == 403
     missing = await client.post(
         "/api/events/khong-co/checkins", json={"code": "x"}, headers=desk_headers
     )
@@ -74,14 +72,12 @@ async def test_an_mc_cannot_scan_and_an_unknown_event_is_404(client, sample_pass
 async def test_undo_then_the_stats_follow(client, desk_headers):
     _, ids = await make_event()
     token = (await _tokens())[0]
-    await client.post("/api/events/hn-2022/checkins", json={"code": token}, headers=desk_headers)
-    stats = (await client.get("/api/events/hn-2022/stats", headers=desk_headers)).json()
+    await client.post(SCAN, json={"code": token}, headers=desk_headers)
+    stats = (await client.get(STATS, headers=desk_headers)).json()
     assert stats["checked_in"] == 1 and stats["invited"] == 5
     undone = await client.delete(f"/api/events/hn-2022/checkins/{ids[0]}", headers=desk_headers)
     assert undone.status_code == 200
-    assert (await client.get("/api/events/hn-2022/stats", headers=desk_headers)).json()[
-        "checked_in"
-    ] == 0
+    assert (await client.get(STATS, headers=desk_headers)).json()["checked_in"] == 0
     again = await client.delete(f"/api/events/hn-2022/checkins/{ids[0]}", headers=desk_headers)
     assert again.status_code == 404
 
