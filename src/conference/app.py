@@ -39,7 +39,7 @@ from conference.auth import (
     CSRFUnlessBearerMiddleware,
     role_guard,
 )
-from conference.checkin.controllers import CheckInApiController
+from conference.checkin.controllers import CheckInApiController, DeskController
 from conference.errors import DomainError, NotFound
 from conference.events.controllers import EventController
 from conference.i18n import LocaleMiddleware, gettext, translate_error
@@ -184,6 +184,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             DelegateController,
             DelegateApiController,
             CheckInApiController,
+            DeskController,
             InvitationController,
             InvitationPageController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),

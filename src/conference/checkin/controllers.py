@@ -7,12 +7,14 @@ from typing import Any
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
+from litestar.response import Template
 from litestar.status_codes import HTTP_200_OK
 
 from conference.auth import ANY_ROLE, CurrentUser, allow
 from conference.checkin import services
-from conference.checkin.schemas import DelegateBrief, ScanIn, ScanOut
+from conference.checkin.schemas import DelegateBrief, DeskIn, ScanIn, ScanOut, WalkInIn
 from conference.events.services import dashboard, get_event_cached
+from conference.invitations import DelegateInput
 from conference.settings import Settings
 from conference.tables import Role
 
@@ -43,6 +45,19 @@ def scan_out(redeemed: services.Redeemed) -> ScanOut:
     )
 
 
+class DeskController(Controller):
+    path = "/events/{slug:str}/desk"
+    opt = DESK
+
+    @get("/", name="desk")
+    async def desk_page(
+        self, request: Request[CurrentUser, Any, Any], slug: FromPath[str]
+    ) -> Template:
+        """The front desk: scan field, result panel, search, walk-ins."""
+        event = await get_event_cached(slug)
+        return Template("checkin/desk.html", context={"event": event, "desk": request.user.label})
+
+
 class CheckInApiController(Controller):
     path = "/api/events/{slug:str}"
     tags = ["check-in"]  # noqa: RUF012 - Litestar reads it as a class attribute
@@ -64,6 +79,41 @@ class CheckInApiController(Controller):
             by=request.user,
             desk=data.desk or request.user.label,
             nonce=data.nonce,
+        )
+        return scan_out(redeemed)
+
+    @post("/delegates/{delegate_id:int}/checkin", opt=DESK, status_code=HTTP_200_OK)
+    async def check_in_found(
+        self,
+        request: Request[CurrentUser, Any, Any],
+        slug: FromPath[str],
+        delegate_id: FromPath[int],
+        data: JSONBody[DeskIn],
+    ) -> ScanOut:
+        """Check in a delegate found by name at the desk (no QR code at hand)."""
+        event = await get_event_cached(slug)
+        redeemed = await services.check_in_delegate(
+            event, delegate_id, by=request.user, desk=data.desk or request.user.label
+        )
+        return scan_out(redeemed)
+
+    @post("/walk-ins", opt=DESK, status_code=HTTP_200_OK)
+    async def walk_in(
+        self, request: Request[CurrentUser, Any, Any], slug: FromPath[str], data: JSONBody[WalkInIn]
+    ) -> ScanOut:
+        """Register a guest not on the list and check them in at once."""
+        event = await get_event_cached(slug)
+        redeemed = await services.register_walk_in(
+            event,
+            DelegateInput(
+                full_name=data.full_name,
+                honorific=data.honorific,
+                position=data.position,
+                organization=data.organization,
+                group=data.group,
+            ),
+            by=request.user,
+            desk=data.desk or request.user.label,
         )
         return scan_out(redeemed)
 

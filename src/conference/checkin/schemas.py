@@ -31,3 +31,16 @@ class ScanOut(msgspec.Struct):
     delegate: DelegateBrief | None
     checked_in_at: datetime | None
     message: str  # Vietnamese, for the desk
+
+
+class WalkInIn(msgspec.Struct):
+    full_name: str
+    honorific: str = ""
+    position: str = ""
+    organization: str = ""
+    group: str = "Khách mời"
+    desk: str | None = None
+
+
+class DeskIn(msgspec.Struct):
+    desk: str | None = None

@@ -17,7 +17,16 @@ from urllib.parse import urlsplit
 from conference import audit
 from conference.errors import N_, InvalidInput, NotFound
 from conference.i18n import translations
-from conference.tables import CheckInAttempt, Delegate, RevokedToken, Role, ScanResult
+from conference.invitations import DelegateInput, create_delegate
+from conference.tables import (
+    CheckInAttempt,
+    Delegate,
+    DelegateSource,
+    RevokedToken,
+    Role,
+    ScanResult,
+)
+from conference.text import nfc
 
 # What a scan keeps in the log: enough to see what the scanner typed, no more.
 LOGGED_TEXT = 300
@@ -193,6 +202,16 @@ async def check_in_delegate(
     if row is None:
         raise NotFound("No such delegate in this event.")
     return await redeem(event, row["token"], base_url="", by=by, desk=desk)
+
+
+async def register_walk_in(
+    event: dict[str, Any], data: DelegateInput, *, by: Any = None, desk: str = ""
+) -> Redeemed:
+    """A guest not on the list: added as a delegate (with a token) and checked in at once."""
+    if not nfc(data.full_name):
+        raise InvalidInput("Enter the guest's full name.")
+    delegate_id = await create_delegate(event["id"], data, by=by, source=DelegateSource.walk_in)
+    return await check_in_delegate(event, delegate_id, by=by, desk=desk)
 
 
 async def undo_check_in(event_id: int, delegate_id: int, *, by: Any) -> None:

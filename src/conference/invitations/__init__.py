@@ -3,8 +3,9 @@
 from conference.invitations.services import (
     DelegateInput,
     add_delegates,
+    create_delegate,
     delegate_fields,
     new_token,
 )
 
-__all__ = ["DelegateInput", "add_delegates", "delegate_fields", "new_token"]
+__all__ = ["DelegateInput", "add_delegates", "create_delegate", "delegate_fields", "new_token"]
