@@ -201,46 +201,68 @@ class LiveServer:
     process: subprocess.Popen[bytes]
 
 
-@pytest.fixture
-def live_server(db: Backend, tmp_path: Path) -> Iterator[LiveServer]:
-    """`conference serve` in its own process, on the test's database."""
+def _start_server(db: Backend, folder: Path, extra_env: dict[str, str]) -> LiveServer:
     port = _free_port()
+    folder.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "CONFERENCE_DATABASE_URL": db.url,
         "CONFERENCE_SECRET_KEY": "live-server-secret-" + "y" * 32,
         "CONFERENCE_ENV": "test",
         "CONFERENCE_BASE_URL": f"http://127.0.0.1:{port}",
-        "CONFERENCE_INSTANCE_DIR": str(tmp_path / "instance"),
-        "CONFERENCE_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "CONFERENCE_INSTANCE_DIR": str(folder / "instance"),
+        "CONFERENCE_OUTBOX_DIR": str(folder / "outbox"),
+        **extra_env,
     }
-    log = (tmp_path / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "conference.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    log_path = folder / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "conference.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError((tmp_path / "server.log").read_text())
+            raise RuntimeError(log_path.read_text())
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
+                return LiveServer(url, process)
         except httpx.HTTPError:
             time.sleep(0.1)
-    else:
-        process.kill()
-        raise RuntimeError("the server did not start in 30 s")
-    yield LiveServer(url, process)
-    process.terminate()
+    process.kill()
+    raise RuntimeError("the server did not start in 30 s")
+
+
+def _stop_server(server: LiveServer) -> None:
+    server.process.terminate()
     try:
-        process.wait(timeout=10)
+        server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        server.process.kill()
+
+
+@pytest.fixture
+def start_server(db: Backend, tmp_path: Path) -> Iterator[Any]:
+    """Start `conference serve` processes on the test's database; all stopped afterwards."""
+    started: list[LiveServer] = []
+
+    def start(**extra_env: str) -> LiveServer:
+        server = _start_server(db, tmp_path / f"server{len(started)}", extra_env)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        _stop_server(server)
+
+
+@pytest.fixture
+def live_server(start_server: Any) -> LiveServer:
+    """`conference serve` in its own process, on the test's database."""
+    return start_server()
 
 
 @pytest.fixture(scope="session")

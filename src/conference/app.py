@@ -30,7 +30,7 @@ from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from piccolo.engine.base import Engine
 
-from conference import __version__, database
+from conference import __version__, database, live
 from conference.accounts.controllers import AccountsController, SessionController
 from conference.auth import (
     ANY_ROLE,
@@ -199,7 +199,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
         stores=_stores(settings),
         template_config=templates,
-        plugins=[FlashPlugin(config=FlashConfig(template_config=templates))],
+        plugins=[
+            FlashPlugin(config=FlashConfig(template_config=templates)),
+            live.make_plugin(settings.redis_url),
+        ],
+        on_startup=[live.started],
+        on_shutdown=[live.stopped],
         openapi_config=OpenAPIConfig(
             title="conference",
             version=__version__,

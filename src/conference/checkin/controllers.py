@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, delete, get, post
+from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
-from litestar.response import Template
+from litestar.response import ServerSentEvent, Template
 from litestar.status_codes import HTTP_200_OK
 
+from conference import live
 from conference.auth import ANY_ROLE, CurrentUser, allow
 from conference.checkin import services
 from conference.checkin.schemas import DelegateBrief, DeskIn, ScanIn, ScanOut, WalkInIn
@@ -128,6 +130,14 @@ class CheckInApiController(Controller):
         event = await get_event_cached(slug)
         await services.undo_check_in(event["id"], delegate_id, by=request.user)
         return {"undone": delegate_id}
+
+    @get("/live", opt=ANY_ROLE)
+    async def live_stream(
+        self, slug: FromPath[str], channels: NamedDependency[ChannelsPlugin]
+    ) -> ServerSentEvent:
+        """Server-Sent Events for the event's open pages: ``checkin``, ``checkin_undone``, …"""
+        event = await get_event_cached(slug)
+        return live.response(channels, event["id"])
 
     @get("/stats", opt=ANY_ROLE)
     async def stats(self, slug: FromPath[str]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from conference import audit
+from conference import audit, live
 from conference.errors import N_, InvalidInput, NotFound
 from conference.i18n import translations
 from conference.invitations import DelegateInput, create_delegate
@@ -147,6 +147,7 @@ async def redeem(
         )
         if updated:
             result, row = ScanResult.ok, updated[0]
+            live.publish(event["id"], "checkin", arrival(event, row))
         else:
             result, row = await _why_not(event["id"], token, nonce)
     await CheckInAttempt(
@@ -165,6 +166,39 @@ async def redeem(
         checked_in_at=shown["checked_in_at"] if shown else None,
         message=_message(result, shown, event["timezone"]),
     )
+
+
+def is_vip(event: dict[str, Any], delegate: dict[str, Any]) -> bool:
+    """Announced on arrival: ranked at or above the event's threshold, or marked to notify."""
+    rank = delegate.get("protocol_rank")
+    return bool(delegate.get("notify_on_arrival")) or (
+        rank is not None and rank <= event["vip_rank_threshold"]
+    )
+
+
+def arrival(event: dict[str, Any], delegate: dict[str, Any]) -> dict[str, Any]:
+    """What the live stream says of an arrival: who, where to seat them, and for a VIP
+    the sentence the dashboard shows ("Ông …, … đã đến lúc 08:12")."""
+    when = delegate["checked_in_at"]
+    local = when.astimezone(_zone(event["timezone"])).strftime("%H:%M")
+    person = " ".join(p for p in (delegate["honorific"], delegate["full_name"]) if p)
+    vip = is_vip(event, delegate)
+    return {
+        "delegate_id": delegate["id"],
+        "name": person,
+        "position": delegate["position"],
+        "organization": delegate["organization"],
+        "group": delegate["group_name"],
+        "seat": delegate["seat"],
+        "desk": delegate["checked_in_desk"],
+        "checked_in_at": when.isoformat(),
+        "time": local,
+        "vip": vip,
+        "announcement": translations("vi").gettext(N_("%(who)s has arrived at %(time)s."))
+        % {"who": ", ".join(p for p in (person, delegate["position"]) if p), "time": local}
+        if vip
+        else "",
+    }
 
 
 async def _why_not(
@@ -256,3 +290,4 @@ async def undo_check_in(event_id: int, delegate_id: int, *, by: Any) -> None:
             "it is not yours, or more than 10 minutes old."
         )
     await audit.record("checkin.undo", by=by, event_id=event_id, target=str(delegate_id))
+    live.publish(event_id, "checkin_undone", {"delegate_id": delegate_id})

@@ -1,0 +1,97 @@
+"""Live updates: what just happened, sent to every open page of an event (Server-Sent Events).
+
+Litestar's channels plugin carries them: in this process by default, through Redis
+when CONFERENCE_REDIS_URL is set, so pages served by different processes see the
+same stream. Services call ``publish`` after a change; it never touches the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+log = logging.getLogger(__name__)
+
+# A comment line this often keeps proxies and phones from closing a quiet stream.
+KEEP_ALIVE_S = 15.0
+
+_plugin: ChannelsPlugin | None = None
+_serving = False
+
+
+def make_plugin(redis_url: str | None) -> ChannelsPlugin:
+    """The channels plugin of this app; remembered so services can publish through it."""
+    global _plugin
+    if redis_url:
+        from redis.asyncio import Redis
+
+        backend: Any = RedisChannelsPubSubBackend(
+            redis=Redis.from_url(redis_url), key_prefix="conference"
+        )
+    else:
+        backend = MemoryChannelsBackend()
+    _plugin = ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True)
+    return _plugin
+
+
+def started() -> None:
+    global _serving
+    _serving = True
+
+
+def stopped() -> None:
+    global _serving
+    _serving = False
+
+
+def channel(event_id: int) -> str:
+    return f"event-{event_id}"
+
+
+def publish(event_id: int, kind: str, data: dict[str, Any]) -> None:
+    """Send ``data`` as a ``kind`` event to the event's open pages; a no-op outside a server."""
+    if _plugin is None or not _serving:
+        return
+    _plugin.publish({"kind": kind, "data": data}, channel(event_id))
+
+
+async def stream(
+    plugin: ChannelsPlugin, event_id: int
+) -> AsyncGenerator[ServerSentEventMessage, None]:
+    """The event's live messages, with a keep-alive comment when nothing happens."""
+    async with plugin.start_subscription(channel(event_id)) as subscriber:
+        # A pump into a plain queue: waiting on it with a timeout is safe, where
+        # cancelling the subscriber's own iterator would close it.
+        queue: asyncio.Queue[bytes] = asyncio.Queue()
+
+        async def pump() -> None:
+            async for raw in subscriber.iter_events():
+                await queue.put(raw)
+
+        pumping = asyncio.create_task(pump())
+        try:
+            yield ServerSentEventMessage(comment="connected")
+            while True:
+                try:
+                    raw = await asyncio.wait_for(queue.get(), timeout=KEEP_ALIVE_S)
+                except TimeoutError:
+                    yield ServerSentEventMessage(comment="keep-alive")
+                    continue
+                message = json.loads(raw)
+                yield ServerSentEventMessage(
+                    event=message["kind"], data=json.dumps(message["data"], ensure_ascii=False)
+                )
+        finally:
+            pumping.cancel()
+
+
+def response(plugin: ChannelsPlugin, event_id: int) -> ServerSentEvent:
+    return ServerSentEvent(stream(plugin, event_id), headers={"Cache-Control": "no-store"})
