@@ -39,7 +39,11 @@ from conference.auth import (
     CSRFUnlessBearerMiddleware,
     role_guard,
 )
-from conference.checkin.controllers import CheckInApiController, DeskController
+from conference.checkin.controllers import (
+    ArrivalsController,
+    CheckInApiController,
+    DeskController,
+)
 from conference.errors import DomainError, NotFound
 from conference.events.controllers import EventController
 from conference.i18n import LocaleMiddleware, gettext, translate_error
@@ -185,6 +189,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             DelegateApiController,
             CheckInApiController,
             DeskController,
+            ArrivalsController,
             InvitationController,
             InvitationPageController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),

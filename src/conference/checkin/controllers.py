@@ -12,7 +12,7 @@ from litestar.response import ServerSentEvent, Template
 from litestar.status_codes import HTTP_200_OK
 
 from conference import live
-from conference.auth import ANY_ROLE, CurrentUser, allow
+from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser, allow
 from conference.checkin import services
 from conference.checkin.schemas import DelegateBrief, DeskIn, ScanIn, ScanOut, WalkInIn
 from conference.events.services import dashboard, get_event_cached
@@ -58,6 +58,32 @@ class DeskController(Controller):
         """The front desk: scan field, result panel, search, walk-ins."""
         event = await get_event_cached(slug)
         return Template("checkin/desk.html", context={"event": event, "desk": request.user.label})
+
+
+class ArrivalsController(Controller):
+    path = "/events/{slug:str}/arrivals"
+    opt = ORGANIZER
+
+    @get("/", name="arrivals")
+    async def arrivals_page(self, slug: FromPath[str]) -> Template:
+        """Expected and arrived, by group, over time; the VIPs not yet here; live."""
+        event = await get_event_cached(slug)
+        return Template(
+            "checkin/arrivals.html",
+            context={
+                "event": event,
+                "stats": await dashboard(event["id"]),
+                "arrivals": await services.arrivals(event),
+            },
+        )
+
+    @get("/chart", name="arrivals_chart")
+    async def chart(self, slug: FromPath[str]) -> Template:
+        """The chart alone, for the page to redraw as arrivals come in."""
+        event = await get_event_cached(slug)
+        return Template(
+            "checkin/_chart.html", context={"arrivals": await services.arrivals(event, recent=0)}
+        )
 
 
 class CheckInApiController(Controller):

@@ -291,3 +291,59 @@ async def undo_check_in(event_id: int, delegate_id: int, *, by: Any) -> None:
         )
     await audit.record("checkin.undo", by=by, event_id=event_id, target=str(delegate_id))
     live.publish(event_id, "checkin_undone", {"delegate_id": delegate_id})
+
+
+# ------------------------------------------------------------------ the arrivals dashboard
+
+BUCKET = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """What the organizer watches during the reception."""
+
+    timeline: list[
+        tuple[datetime, int]
+    ]  # start of each 5-minute slot (event's zone), arrivals in it
+    vips_waiting: list[dict[str, Any]]  # expected VIPs not yet here, in protocol order
+    recent: list[dict[str, Any]]  # the latest arrivals, newest first
+
+
+async def arrivals(event: dict[str, Any], *, recent: int = 15) -> Arrivals:
+    """Arrivals over time, the VIPs still expected and the latest arrivals (one query)."""
+    rows = await Delegate.select(*SHOWN, Delegate.rsvp, Delegate.revoked_at).where(
+        Delegate.event == event["id"]
+    )
+    zone = _zone(event["timezone"])
+    arrived = sorted(
+        (r for r in rows if r["checked_in_at"] is not None),
+        key=lambda r: r["checked_in_at"],
+        reverse=True,
+    )
+    counts: dict[datetime, int] = {}
+    for row in arrived:
+        local = row["checked_in_at"].astimezone(zone)
+        slot = local.replace(minute=local.minute - local.minute % 5, second=0, microsecond=0)
+        counts[slot] = counts.get(slot, 0) + 1
+    timeline: list[tuple[datetime, int]] = []
+    if counts:
+        slot, last = min(counts), max(counts)
+        while slot <= last:
+            timeline.append((slot, counts.get(slot, 0)))
+            slot += BUCKET
+    waiting = sorted(
+        (
+            r
+            for r in rows
+            if r["checked_in_at"] is None
+            and r["revoked_at"] is None
+            and r["rsvp"] != "declined"
+            and is_vip(event, r)
+        ),
+        key=lambda r: (r["protocol_rank"] is None, r["protocol_rank"] or 0, r["full_name"]),
+    )
+    return Arrivals(
+        timeline=timeline,
+        vips_waiting=waiting,
+        recent=[arrival(event, r) for r in arrived[:recent]],
+    )
