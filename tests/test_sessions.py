@@ -75,3 +75,28 @@ async def test_login_throttling_counts_each_address_apart(db):
     with pytest.raises(TooManyAttempts):
         await throttle.check("10.0.0.1")
     await throttle.check("10.0.0.2")
+
+
+async def test_requests_that_do_not_change_the_session_do_not_write_it(
+    client, sample_password, monkeypatch
+):
+    from conference.tables import StoreEntry as Entry
+
+    await create_user("btc", sample_password, Role.organizer)
+    queries: list[str] = []
+    engine_class = type(Entry._meta.db)
+    original = engine_class.run_querystring
+
+    async def counting(self, querystring, in_pool=True):
+        queries.append(str(querystring))
+        return await original(self, querystring, in_pool=in_pool)
+
+    monkeypatch.setattr(engine_class, "run_querystring", counting)
+    await client.get("/healthz")
+    assert queries == []  # no session, no store: not even a DELETE
+    from tests.conftest import log_in
+
+    await log_in(client, "btc", sample_password)
+    queries.clear()
+    await client.get("/accounts/")
+    assert not [q for q in queries if "store_entry" in q and not q.startswith("SELECT")]

@@ -18,7 +18,6 @@ from litestar.exceptions import (
     PermissionDeniedException,
 )
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.flash import FlashConfig, FlashPlugin
@@ -50,6 +49,7 @@ from conference.i18n import LocaleMiddleware, gettext, translate_error
 from conference.invitations.api import DelegateApiController
 from conference.invitations.controllers import DelegateController, InvitationController
 from conference.invitations.public import InvitationPageController
+from conference.sessions import SessionConfig
 from conference.settings import Settings
 from conference.store import DatabaseStore
 from conference.templating import STATIC_DIR, template_config
@@ -166,7 +166,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             await database.close_pool(engine)
 
     templates = template_config()
-    session_config = ServerSideSessionConfig(
+    session_config = SessionConfig(
         store="sessions",
         key="conference_session",
         max_age=SESSION_MAX_AGE_S,

@@ -1,0 +1,209 @@
+"""Check-in figures: scans a second and latency through a real server, on SQLite and PostgreSQL.
+
+Run: .venv/bin/python bench/checkin.py [--clients 20] [--seconds 10]
+Starts `conference serve` on a fresh database with 2,000 delegates (and 10,000 for
+the search figure), drives it over loopback with N concurrent clients for a bounded
+time: a mix of first scans, repeated scans and unknown codes. Prints scans/s, p50
+and p99, and the same for a trivial endpoint of the same app (/healthz) as the
+ratio. PostgreSQL runs when CONFERENCE_TEST_DATABASE_URL is set, on a database
+``conference_bench`` created and dropped here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from conference import auth, database  # noqa: E402
+from conference.invitations import DelegateInput, add_delegates  # noqa: E402
+from conference.settings import DatabaseURL, Settings  # noqa: E402
+from conference.tables import Delegate, DelegateSource, Event, Role  # noqa: E402
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hương", "Lan", "Long", "Mai", "Thắng", "Đức"]
+FAMILY_FOLDED = ["nguyen", "tran", "hoang", "dang"]
+GIVEN_FOLDED = ["an", "duc", "mai"]
+
+
+async def seed(url: str, delegates: int) -> tuple[str, list[str]]:
+    from datetime import date
+    from datetime import time as clock
+
+    settings = Settings(database=DatabaseURL.parse(url), secret_key="bench", environment="test")
+    engine = database.configure(settings)
+    await database.open_pool(engine)
+    try:
+        await database.migrate()
+        event = Event(
+            slug="bench",
+            title="Hội nghị",
+            date=date(2022, 9, 12),
+            starts_at=clock(7, 30),
+            ends_at=clock(11, 30),
+        )
+        await event.save()
+        people = [
+            DelegateInput(
+                full_name=f"{FAMILY[i % 10]} Văn {GIVEN[i % 11]} {i}",
+                organization=f"Công ty Xây dựng số {i % 40}",
+                position="Trưởng phòng",
+            )
+            for i in range(delegates)
+        ]
+        await add_delegates(event.id, people, source=DelegateSource.imported)
+        await auth.create_user("bench", "bench-password", Role.desk)
+        token = await auth.create_token("bench")
+        tokens = [r["token"] for r in await Delegate.select(Delegate.token)]
+        return token, tokens
+    finally:
+        await database.close_pool(engine)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_server(url: str, folder: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "CONFERENCE_DATABASE_URL": url,
+        "CONFERENCE_SECRET_KEY": "b" * 40,
+        "CONFERENCE_ENV": "test",
+        "CONFERENCE_INSTANCE_DIR": folder,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "conference.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return process, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("server did not start")
+
+
+async def drive(make_request, clients: int, seconds: float) -> tuple[int, list[float]]:
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
+
+        async def client(number: int) -> None:
+            rng = random.Random(number)
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                response = await make_request(http, rng)
+                response.raise_for_status()
+                latencies.append(time.perf_counter() - started)
+
+        await asyncio.gather(*(client(i) for i in range(clients)))
+    return len(latencies), latencies
+
+
+def figures(count: int, latencies: list[float], seconds: float) -> str:
+    ordered = sorted(latencies)
+    p50 = statistics.median(ordered) * 1000
+    p99 = ordered[int(len(ordered) * 0.99) - 1] * 1000
+    return f"{count / seconds:7.0f}/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms"
+
+
+async def run_on(label: str, url: str, clients: int, seconds: float) -> None:
+    api_token, everyone = await seed(url, 10_000)
+    tokens = everyone[:2000]  # scans among 2,000 delegates; the search runs over all 10,000
+    headers = {"authorization": f"Bearer {api_token}"}
+    with tempfile.TemporaryDirectory() as folder:
+        process, base = start_server(url, folder)
+        try:
+            first = iter(tokens)
+
+            async def scan(http: httpx.AsyncClient, rng: random.Random) -> httpx.Response:
+                roll = rng.random()
+                if roll < 0.6:  # a first scan, while codes last
+                    code = next(first, None) or rng.choice(tokens)
+                elif roll < 0.9:  # a repeated scan
+                    code = rng.choice(tokens)
+                else:  # something that is not ours
+                    code = f"unknown-{rng.random():.12f}"
+                return await http.post(
+                    f"{base}/api/events/bench/checkins", json={"code": code}, headers=headers
+                )
+
+            async def trivial(http: httpx.AsyncClient, rng: random.Random) -> httpx.Response:
+                return await http.get(f"{base}/healthz")
+
+            await drive(trivial, clients, 1)  # warm up
+            count, latencies = await drive(scan, clients, seconds)
+            scans = count / seconds
+            print(f"{label}: scans    {figures(count, latencies, seconds)}  ({clients} clients)")
+            count, latencies = await drive(trivial, clients, seconds)
+            print(
+                f"{label}: /healthz {figures(count, latencies, seconds)}  "
+                f"(scans are {scans / (count / seconds):.2f}x of it)"
+            )
+
+            async def search(http: httpx.AsyncClient, rng: random.Random) -> httpx.Response:
+                query = f"{rng.choice(FAMILY_FOLDED)} {rng.choice(GIVEN_FOLDED)}"
+                return await http.get(
+                    f"{base}/api/events/bench/delegates", params={"q": query}, headers=headers
+                )
+
+            count, latencies = await drive(search, 4, min(seconds, 5))
+            print(f"{label}: search over 10,000 {figures(count, latencies, min(seconds, 5))}")
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=10)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        await run_on("SQLite", f"sqlite:///{folder}/bench.sqlite3", args.clients, args.seconds)
+    pg = os.environ.get("CONFERENCE_TEST_DATABASE_URL")
+    if pg:
+        parts = urlsplit(pg)
+        admin = urlunsplit(parts._replace(path="/postgres"))
+        connection = await asyncpg.connect(admin)
+        await connection.execute("DROP DATABASE IF EXISTS conference_bench")
+        await connection.execute("CREATE DATABASE conference_bench")
+        try:
+            await run_on(
+                "PostgreSQL",
+                urlunsplit(parts._replace(path="/conference_bench")),
+                args.clients,
+                args.seconds,
+            )
+        finally:
+            await connection.execute("DROP DATABASE IF EXISTS conference_bench")
+            await connection.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
