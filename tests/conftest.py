@@ -78,6 +78,7 @@ async def sqlite_backend(tmp_path_factory: pytest.TempPathFactory) -> AsyncItera
     engine = database.configure(settings)
     await database.migrate()
     yield Backend("sqlite", url, engine)
+    await database.close_pool(engine)  # the long-lived connection's thread must end
 
 
 @pytest.fixture(scope="session")
