@@ -185,3 +185,16 @@ async def test_the_desk_cannot_open_the_organizers_delegate_pages(client, sample
     await log_in(client, "letan", sample_password)
     assert (await client.get("/events/hn-2022/delegates/")).status_code == 403
     assert (await client.get("/events/hn-2022/delegates/export.csv")).status_code == 403
+
+
+async def test_the_api_search_returns_at_most_the_limit_and_says_there_are_more(
+    client, sample_password
+):
+    await make_event()
+    await auth.create_user("letan", sample_password, Role.desk)
+    desk = {"authorization": f"Bearer {await auth.create_token('letan')}"}
+    seen = (await client.get("/api/events/hn-2022/delegates?limit=2", headers=desk)).json()
+    assert [d["full_name"] for d in seen["delegates"]] == ["Nguyễn Thị Thủy Lệ", "Hoàng Cao Thắng"]
+    assert seen["more"] is True
+    everyone = (await client.get("/api/events/hn-2022/delegates?limit=50", headers=desk)).json()
+    assert len(everyone["delegates"]) == 5 and everyone["more"] is False

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from conference.auth import CurrentUser, allow
-from conference.events.services import get_event
+from conference.events.services import get_event_cached
 from conference.invitations import services
 from conference.invitations.qr import invitation_url
 from conference.invitations.schemas import DelegateListOut, DelegateOut
@@ -55,14 +55,15 @@ class DelegateApiController(Controller):
     ) -> DelegateListOut:
         """Delegates whose name, organization or title holds every word of ``q``,
         ignoring case and diacritics, in protocol order."""
-        event = await get_event(slug)
-        listing = await services.list_delegates(event["id"], services.DelegateFilter(query=q))
+        event = await get_event_cached(slug)
         organizer = request.user.is_organizer
-        rows = listing.rows[: max(1, min(limit, services.LIST_LIMIT))]
+        # One more than asked tells whether there are more, without counting them all.
+        wanted = max(1, min(limit, services.LIST_LIMIT))
+        rows = await services.search_delegates(event["id"], q, limit=wanted + 1)
         return DelegateListOut(
             delegates=[
-                delegate_out(r, organizer=organizer, base_url=settings.base_url) for r in rows
+                delegate_out(r, organizer=organizer, base_url=settings.base_url)
+                for r in rows[:wanted]
             ],
-            matched=listing.matched,
-            total=listing.total,
+            more=len(rows) > wanted,
         )

@@ -90,5 +90,4 @@ class DelegateOut(msgspec.Struct, omit_defaults=True):
 
 class DelegateListOut(msgspec.Struct):
     delegates: list[DelegateOut]
-    matched: int
-    total: int
+    more: bool  # more delegates match than were returned: narrow the search
