@@ -100,3 +100,17 @@ async def test_requests_that_do_not_change_the_session_do_not_write_it(
     queries.clear()
     await client.get("/accounts/")
     assert not [q for q in queries if "store_entry" in q and not q.startswith("SELECT")]
+
+
+async def test_expired_entries_of_every_namespace_are_swept(db):
+    sessions, throttle = (
+        DatabaseStore().with_namespace("sessions"),
+        DatabaseStore().with_namespace("t"),
+    )
+    await sessions.set("old", b"x", expires_in=-1)
+    await throttle.set("old", b"x", expires_in=-1)
+    await sessions.set("live", b"y", expires_in=60)
+    await DatabaseStore().delete_expired()
+    assert [row["key"] for row in await StoreEntry.select(StoreEntry.key)] == [
+        "conference:sessions:live"
+    ]

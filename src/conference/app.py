@@ -161,6 +161,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         await database.open_pool(engine)
         try:
             await database.migrate()
+            # Expired sessions and login counters are dropped when read; the rest here.
+            await DatabaseStore().delete_expired()
             yield
         finally:
             await database.close_pool(engine)

@@ -69,6 +69,7 @@ class DatabaseStore(NamespacedStore):
         await StoreEntry.delete().where(StoreEntry.key.like(f"{self.namespace}:%"))
 
     async def delete_expired(self) -> None:
+        """Remove every expired entry, of every namespace."""
         await StoreEntry.delete().where(StoreEntry.expires_at < datetime.now(UTC))
 
     async def exists(self, key: str) -> bool:

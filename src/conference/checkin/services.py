@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from conference import audit, live
 from conference.errors import N_, InvalidInput, NotFound
+from conference.formatting import local as to_local
+from conference.formatting import local_time
 from conference.i18n import translations
 from conference.invitations import DelegateInput, create_delegate
 from conference.tables import (
@@ -95,16 +97,10 @@ def _message(result: ScanResult, delegate: dict[str, Any] | None, timezone: str)
         return template
     name = " ".join(p for p in (delegate["honorific"], delegate["full_name"]) if p)
     when = delegate["checked_in_at"]
-    local = when.astimezone(_zone(timezone)).strftime("%H:%M") if when else ""
+    local = local_time(when, timezone)
     desk = delegate.get("checked_in_desk") or ""
     where = vietnamese.gettext(N_(" at %(desk)s")) % {"desk": desk} if desk else ""
     return template % {"name": name, "time": local, "where": where}
-
-
-def _zone(name: str) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
 
 
 async def redeem(
@@ -180,7 +176,7 @@ def arrival(event: dict[str, Any], delegate: dict[str, Any]) -> dict[str, Any]:
     """What the live stream says of an arrival: who, where to seat them, and for a VIP
     the sentence the dashboard shows ("Ông …, … đã đến lúc 08:12")."""
     when = delegate["checked_in_at"]
-    local = when.astimezone(_zone(event["timezone"])).strftime("%H:%M")
+    local = local_time(when, event["timezone"])
     person = " ".join(p for p in (delegate["honorific"], delegate["full_name"]) if p)
     vip = is_vip(event, delegate)
     return {
@@ -314,7 +310,6 @@ async def arrivals(event: dict[str, Any], *, recent: int = 15) -> Arrivals:
     rows = await Delegate.select(*SHOWN, Delegate.rsvp, Delegate.revoked_at).where(
         Delegate.event == event["id"]
     )
-    zone = _zone(event["timezone"])
     arrived = sorted(
         (r for r in rows if r["checked_in_at"] is not None),
         key=lambda r: r["checked_in_at"],
@@ -322,7 +317,7 @@ async def arrivals(event: dict[str, Any], *, recent: int = 15) -> Arrivals:
     )
     counts: dict[datetime, int] = {}
     for row in arrived:
-        local = row["checked_in_at"].astimezone(zone)
+        local = to_local(row["checked_in_at"], event["timezone"])
         slot = local.replace(minute=local.minute - local.minute % 5, second=0, microsecond=0)
         counts[slot] = counts.get(slot, 0) + 1
     timeline: list[tuple[datetime, int]] = []

@@ -12,7 +12,7 @@ from typing import Any
 from conference import audit
 from conference.errors import Conflict, NotFound
 from conference.events.schemas import EventInput
-from conference.tables import AwardForm, AwardRecipient, Delegate, Event, ProgrammeItem, Rsvp
+from conference.tables import AwardRecipient, Delegate, Event, ProgrammeItem, Rsvp
 
 
 async def list_events() -> list[dict[str, Any]]:
@@ -79,7 +79,6 @@ class Dashboard:
     checked_in: int
     expected: int  # invited minus declined
     programme_items: int
-    award_forms: int
     award_recipients: int
     by_group: list[dict[str, Any]] = field(default_factory=list)
 
@@ -105,7 +104,6 @@ async def dashboard(event_id: int) -> Dashboard:
         checked_in=sum(row["checked_in_at"] is not None for row in rows),
         expected=len(invited) - rsvp[Rsvp.declined.value],
         programme_items=await ProgrammeItem.count().where(ProgrammeItem.event == event_id),
-        award_forms=await AwardForm.count().where(AwardForm.event == event_id),
         award_recipients=await AwardRecipient.count().where(
             AwardRecipient.award_form.event == event_id
         ),

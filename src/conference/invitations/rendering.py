@@ -12,11 +12,10 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
-from conference.formatting import hour, long_date
+from conference.formatting import hour, local_hour, long_date
 from conference.invitations.qr import invitation_url, qr_png, qr_svg
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, render_wording
 from conference.program import ItemOutline
@@ -57,7 +56,7 @@ class Invitation:
         return f"ma-qr-{slugify(self.delegate['full_name'], 40) or 'giay-moi'}.png"
 
     def local_hour(self, moment: datetime) -> str:
-        return hour(moment.astimezone(ZoneInfo(self.event["timezone"])))
+        return local_hour(moment, self.event["timezone"])
 
 
 def when_text(event: dict[str, Any]) -> str:
