@@ -49,6 +49,8 @@ from conference.i18n import LocaleMiddleware, gettext, translate_error
 from conference.invitations.api import DelegateApiController
 from conference.invitations.controllers import DelegateController, InvitationController
 from conference.invitations.public import InvitationPageController
+from conference.program.controllers import PROGRAMME_ROUTES
+from conference.program.runsheet_controllers import RUNSHEET_ROUTES
 from conference.sessions import SessionConfig
 from conference.settings import Settings
 from conference.store import DatabaseStore
@@ -194,6 +196,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             ArrivalsController,
             InvitationController,
             InvitationPageController,
+            *PROGRAMME_ROUTES,
+            *RUNSHEET_ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),
         ],
         middleware=[

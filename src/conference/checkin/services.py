@@ -9,6 +9,7 @@ single SELECT that explains a refusal, and the INSERT that logs the attempt.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -342,3 +343,19 @@ async def arrivals(event: dict[str, Any], *, recent: int = 15) -> Arrivals:
         vips_waiting=waiting,
         recent=[arrival(event, r) for r in arrived[:recent]],
     )
+
+
+async def arrival_times(event_id: int, delegate_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each of ``delegate_ids`` who has arrived checked in (others are absent from it).
+
+    The public question other modules ask check-in ("who of these has arrived?").
+    """
+    wanted = list(set(delegate_ids))
+    if not wanted:
+        return {}
+    rows = await Delegate.select(Delegate.id, Delegate.checked_in_at).where(
+        (Delegate.event == event_id)
+        & Delegate.id.is_in(wanted)
+        & Delegate.checked_in_at.is_not_null()
+    )
+    return {row["id"]: row["checked_in_at"] for row in rows}

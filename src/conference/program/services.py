@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from conference import live
 from conference.tables import AwardForm, AwardRecipient, ProgrammeItem, Speaker
 
 
@@ -61,3 +62,38 @@ async def award_overview(event_id: int) -> list[dict[str, Any]]:
         form["collectives"] = sum(r["kind"] == "collective" for r in mine)
         form["individuals"] = len(mine) - form["collectives"]
     return forms
+
+
+async def mark_item_started(event_id: int, item_id: int, at: datetime | None = None) -> bool:
+    """Record the actual start of a programme item, once: a second call changes nothing.
+
+    The run sheet calls this when its first cue goes live; organizers from the editor.
+    Returns whether this call recorded it. Publishes a ``programme`` live event.
+    """
+    updated = (
+        await ProgrammeItem.update({ProgrammeItem.actual_start: at or datetime.now(UTC)})
+        .where(
+            (ProgrammeItem.id == item_id)
+            & (ProgrammeItem.event == event_id)
+            & ProgrammeItem.actual_start.is_null()
+        )
+        .returning(ProgrammeItem.id)
+    )
+    if updated:
+        live.publish(event_id, "programme", {"item_id": item_id, "change": "started"})
+    return bool(updated)
+
+
+async def mark_item_ended(event_id: int, item_id: int, at: datetime | None = None) -> bool:
+    """Record the actual end of a programme item (the last call wins: an item may run on).
+
+    Returns whether the item exists in the event. Publishes a ``programme`` live event.
+    """
+    updated = (
+        await ProgrammeItem.update({ProgrammeItem.actual_end: at or datetime.now(UTC)})
+        .where((ProgrammeItem.id == item_id) & (ProgrammeItem.event == event_id))
+        .returning(ProgrammeItem.id)
+    )
+    if updated:
+        live.publish(event_id, "programme", {"item_id": item_id, "change": "ended"})
+    return bool(updated)
