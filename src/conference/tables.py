@@ -14,6 +14,7 @@ delegate_event_code      delegate (event, code)
 delegate_event_email     delegate (event, email)
 delivery_once            invitation_delivery (delegate, channel, token)
 cue_presenter_once       cue_presenter (cue, delegate)
+cue_one_live             cue (event) WHERE state = 'live': one live cue
 =======================  =============================================
 """
 
@@ -325,17 +326,39 @@ class Presence(StrEnum):
     absent = "absent"  # deliver later
 
 
+class CueKind(StrEnum):
+    announcement = "announcement"  # the MC reads the decision (công bố quyết định)
+    batch = "batch"  # a group of recipients called to the stage, with its music and photo
+    custom = "custom"  # a speech, a performance: the organizer's own script
+
+
+class CueState(StrEnum):
+    pending = "pending"
+    live = "live"
+    done = "done"
+    skipped = "skipped"
+
+
 class Cue(Table):
-    """One step of the award-presentation run sheet, read by the MC."""
+    """One step of the award-presentation run sheet, read by the MC.
+
+    At most one cue of an event is ``live`` (index ``cue_one_live``); the live
+    state moves by conditional UPDATEs, so two Nexts at once are one step.
+    ``script`` is what the MC reads when ``script_edited`` (or for a custom cue);
+    otherwise the script is generated afresh from the award list when read.
+    """
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     position = Integer(default=0)
-    kind = Varchar(length=32, default="custom")  # announcement, batch, music, photo, custom
+    kind = Varchar(length=32, default="custom")  # a CueKind
     title = Text(default="")
     script = Text(default="")
-    state = Varchar(length=16, default="pending")  # pending, live, done, skipped
+    script_edited = Boolean(default=False)  # hand-edited: kept as written
+    music = Text(default="")  # for the sound desk, a batch's walk-up music (nhạc)
+    photo = Text(default="")  # for the photographer, after a batch (chụp ảnh)
+    state = Varchar(length=16, default="pending")  # a CueState
     award_form = ForeignKey(AwardForm, on_delete=OnDelete.set_null, null=True)
     programme_item = ForeignKey(ProgrammeItem, on_delete=OnDelete.set_null, null=True)
     planned_duration_s = Integer(default=60)
@@ -363,7 +386,11 @@ class AwardRecipient(Table):
     position = Integer(default=0)
     kind = Varchar(length=16, choices=RecipientKind, default=RecipientKind.individual)
     name = Text()  # the person, or the collective's name
+    # Of whoever is called: the individual, or a collective's representative.
     honorific = Varchar(length=32, default="")
+    title = Text(default="")  # chức vụ, when no delegate record gives it
+    organization = Text(default="")  # đơn vị, when no delegate record gives it
+    representative_name = Text(default="")  # a collective's, when not on the delegate list
     delegate = ForeignKey(Delegate, on_delete=OnDelete.set_null, null=True)  # who receives
     citation = Text(default="")  # thành tích
     pronunciation_note = Text(default="")
