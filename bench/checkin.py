@@ -16,7 +16,6 @@ import asyncio
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from loadgen import Answer, Connection, drive  # noqa: E402
 
 from conference import auth, database  # noqa: E402
 from conference.invitations import DelegateInput, add_delegates  # noqa: E402
@@ -107,73 +109,46 @@ def start_server(url: str, folder: str) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("server did not start")
 
 
-async def drive(make_request, clients: int, seconds: float) -> tuple[int, list[float]]:
-    latencies: list[float] = []
-    deadline = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as http:
-
-        async def client(number: int) -> None:
-            rng = random.Random(number)
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                response = await make_request(http, rng)
-                response.raise_for_status()
-                latencies.append(time.perf_counter() - started)
-
-        await asyncio.gather(*(client(i) for i in range(clients)))
-    return len(latencies), latencies
-
-
-def figures(count: int, latencies: list[float], seconds: float) -> str:
-    ordered = sorted(latencies)
-    p50 = statistics.median(ordered) * 1000
-    p99 = ordered[int(len(ordered) * 0.99) - 1] * 1000
-    return f"{count / seconds:7.0f}/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms"
-
-
 async def run_on(label: str, url: str, clients: int, seconds: float) -> None:
     api_token, everyone = await seed(url, 10_000)
     tokens = everyone[:2000]  # scans among 2,000 delegates; the search runs over all 10,000
     headers = {"authorization": f"Bearer {api_token}"}
+    rng = random.Random(20220912)
     with tempfile.TemporaryDirectory() as folder:
         process, base = start_server(url, folder)
         try:
             first = iter(tokens)
 
-            async def scan(http: httpx.AsyncClient, rng: random.Random) -> httpx.Response:
+            async def scan(http: Connection, serial: int) -> Answer:
                 roll = rng.random()
                 if roll < 0.6:  # a first scan, while codes last
                     code = next(first, None) or rng.choice(tokens)
                 elif roll < 0.9:  # a repeated scan
                     code = rng.choice(tokens)
                 else:  # something that is not ours
-                    code = f"unknown-{rng.random():.12f}"
-                return await http.post(
-                    f"{base}/api/events/bench/checkins", json={"code": code}, headers=headers
+                    code = f"unknown-{serial}"
+                return await http.request(
+                    "POST", "/api/events/bench/checkins", json_body={"code": code}
                 )
 
-            async def trivial(http: httpx.AsyncClient, rng: random.Random) -> httpx.Response:
-                return await http.get(f"{base}/healthz")
+            async def trivial(http: Connection, serial: int) -> Answer:
+                return await http.request("GET", "/healthz")
 
-            await drive(trivial, clients, 1)  # warm up
-            count, latencies = await drive(scan, clients, seconds)
-            scans = count / seconds
-            print(f"{label}: scans    {figures(count, latencies, seconds)}  ({clients} clients)")
-            count, latencies = await drive(trivial, clients, seconds)
-            print(
-                f"{label}: /healthz {figures(count, latencies, seconds)}  "
-                f"(scans are {scans / (count / seconds):.2f}x of it)"
-            )
-
-            async def search(http: httpx.AsyncClient, rng: random.Random) -> httpx.Response:
+            async def search(http: Connection, serial: int) -> Answer:
                 query = f"{rng.choice(FAMILY_FOLDED)} {rng.choice(GIVEN_FOLDED)}"
-                return await http.get(
-                    f"{base}/api/events/bench/delegates", params={"q": query}, headers=headers
-                )
+                return await http.request("GET", "/api/events/bench/delegates", params={"q": query})
 
-            count, latencies = await drive(search, 4, min(seconds, 5))
-            print(f"{label}: search over 10,000 {figures(count, latencies, min(seconds, 5))}")
+            await drive(base, trivial, clients=clients, seconds=1)  # warm up
+            await drive(base, search, clients=2, seconds=1, headers=headers)
+            scans = await drive(base, scan, clients=clients, seconds=seconds, headers=headers)
+            print(f"{label}: scans    {scans.line()}  ({clients} clients)")
+            healthz = await drive(base, trivial, clients=clients, seconds=seconds)
+            print(
+                f"{label}: /healthz {healthz.line()}  "
+                f"(scans are {scans.rate / healthz.rate:.2f}x of it)"
+            )
+            found = await drive(base, search, clients=4, seconds=min(seconds, 5), headers=headers)
+            print(f"{label}: search over 10,000 {found.line()}  (4 clients)")
         finally:
             process.terminate()
             process.wait(timeout=10)

@@ -27,6 +27,7 @@ from piccolo.engine.base import Engine
 
 from conference import database
 from conference.app import create_app
+from conference.auth import forget_remembered_users
 from conference.settings import DatabaseURL, Settings
 from conference.tables import ALL_TABLES
 
@@ -117,6 +118,7 @@ async def db(
         backend = sqlite_backend
     database.use_engine(backend.engine)
     await _empty_tables(backend)
+    forget_remembered_users()  # ids start again at 1: yesterday's answers are wrong
     yield backend
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -85,8 +86,13 @@ def declared_roles(handler: BaseRouteHandler) -> frozenset[Role] | None:
     return frozenset(handler.opt.get("roles") or ())
 
 
-def role_guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
-    """App-wide guard: a route is refused unless it is public or the user's role is declared."""
+async def role_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """App-wide guard: a route is refused unless it is public or the user's role is declared.
+
+    Async only so that Litestar calls it in the loop (a plain function goes to a thread).
+    """
     roles = declared_roles(handler)
     if roles is None:
         return
@@ -144,14 +150,48 @@ async def authenticate(username: str, password: str) -> CurrentUser | None:
     return _current(row)
 
 
+# ------------------------------------------------------------------ who is asking, remembered
+
+# A desk scans several times a second with the same token or session, and the
+# account behind it changes rarely: each answer is remembered this long, so a scan
+# costs no query to learn who sent it. Disabling an account here forgets every
+# answer at once; another server process notices within this time.
+AUTH_CACHE_S = 10.0
+_AUTH_CACHE_SIZE = 1000
+_remembered: dict[tuple[str, Any], tuple[float, CurrentUser]] = {}
+
+
+def _recall(key: tuple[str, Any]) -> CurrentUser | None:
+    entry = _remembered.get(key)
+    if entry is None or entry[0] < time.monotonic():
+        return None
+    return entry[1]
+
+
+def _remember(key: tuple[str, Any], user: CurrentUser) -> CurrentUser:
+    if len(_remembered) >= _AUTH_CACHE_SIZE:
+        _remembered.clear()
+    _remembered[key] = (time.monotonic() + AUTH_CACHE_S, user)
+    return user
+
+
+def forget_remembered_users() -> None:
+    """Drop every remembered answer: an account or token just changed."""
+    _remembered.clear()
+
+
 async def get_active_user(user_id: int) -> CurrentUser | None:
+    """The active account ``user_id`` (remembered for ``AUTH_CACHE_S``), or None."""
+    remembered = _recall(("user", user_id))
+    if remembered is not None:
+        return remembered
     row = (
         await User.select(User.id, User.username, User.display_name, User.role)
         .where((User.id == user_id) & (User.active.eq(True)))
         .first()
         .run()
     )
-    return _current(row) if row else None
+    return _remember(("user", user_id), _current(row)) if row else None
 
 
 async def create_user(
@@ -204,6 +244,7 @@ async def set_active(user_id: int, active: bool, *, by: CurrentUser) -> None:
     )
     if not updated:
         raise NotFound("No such account.")
+    forget_remembered_users()
     await audit.record("user.enable" if active else "user.disable", by=by, target=str(user_id))
 
 
@@ -246,6 +287,11 @@ async def create_token(username: str, name: str = "") -> str:
 
 
 async def user_for_token(token: str) -> CurrentUser | None:
+    """The active account a bearer token belongs to (remembered for ``AUTH_CACHE_S``)."""
+    digest = _token_digest(token)
+    remembered = _recall(("token", digest))
+    if remembered is not None:
+        return remembered
     row = (
         await ApiToken.select(
             ApiToken.id,
@@ -256,7 +302,7 @@ async def user_for_token(token: str) -> CurrentUser | None:
             ApiToken.user.role.as_alias("role"),
         )
         .where(
-            (ApiToken.token_hash == _token_digest(token))
+            (ApiToken.token_hash == digest)
             & ApiToken.revoked_at.is_null()
             & ApiToken.user._.active.eq(True)
         )
@@ -269,12 +315,13 @@ async def user_for_token(token: str) -> CurrentUser | None:
     # Writing on every request would put a write on the scan path; minutes are enough.
     if row["last_used_at"] is None or now - row["last_used_at"] > _TOKEN_TOUCH_INTERVAL:
         await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"]).run()
-    return CurrentUser(
+    user = CurrentUser(
         id=row["user_id"],
         username=row["username"],
         display_name=row["display_name"],
         role=Role(row["role"]),
     )
+    return _remember(("token", digest), user)
 
 
 # ------------------------------------------------------------------ middleware

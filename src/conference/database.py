@@ -40,25 +40,48 @@ SQLITE_BUSY_TIMEOUT_S = 30
 
 
 class LongLivedSQLiteEngine(SQLiteEngine):
-    """SQLite through one connection kept open per event loop, queries taking turns on it.
+    """SQLite on connections kept open, each query run on the event loop's own thread.
 
     Piccolo's SQLiteEngine opens a connection (and a thread) for every query: at the
-    front desk that made scans wait on each other for the write lock, p99 above a
-    second. Here every query outside a transaction runs on one long-lived
-    connection, one at a time (an asyncio lock: SQLite writes one at a time anyway);
-    a transaction still gets a connection of its own, which WAL mode allows.
-    ``close`` must be called before the loop ends (``close_pool`` does it).
+    front desk that made scans wait on each other, p99 above a second. Even one
+    long-lived aiosqlite connection hands every call to its thread and back, and
+    each hand-over can wait for the GIL (up to 5 ms) while the loop is busy: four
+    queries a scan made that the bottleneck, not SQLite. A point query on an
+    indexed column takes SQLite some tens of microseconds, far less than one
+    hand-over, so here it runs right on the loop, through a plain ``sqlite3``
+    connection that never waits for a lock (busy timeout 0).
+
+    When another connection holds the write lock (a transaction, another process
+    such as the command line), that query gives up at once and is run instead on
+    an aiosqlite connection that waits up to ``SQLITE_BUSY_TIMEOUT_S`` in its own
+    thread, so the loop never blocks on a lock. A transaction still gets a
+    connection of its own, which WAL mode allows. ``close`` must be called before
+    the loop ends (``close_pool`` does it).
     """
 
     def __init__(self, path: str, **connection_kwargs: Any) -> None:
         super().__init__(path=path, **connection_kwargs)
-        self._shared: dict[
+        self._inline: dict[asyncio.AbstractEventLoop, sqlite3.Connection] = {}
+        self._waiting: dict[
             asyncio.AbstractEventLoop, tuple[aiosqlite.Connection, asyncio.Lock]
         ] = {}
 
-    async def _connection(self) -> tuple[aiosqlite.Connection, asyncio.Lock]:
+    def _inline_connection(self) -> sqlite3.Connection:
         loop = asyncio.get_running_loop()
-        shared = self._shared.get(loop)
+        connection = self._inline.get(loop)
+        if connection is None:
+            connection = sqlite3.connect(**{**self.connection_kwargs, "timeout": 0})
+            connection.row_factory = dict_factory
+            connection.execute("PRAGMA foreign_keys = 1")
+            # With WAL, NORMAL syncs at checkpoints: a power cut may lose the last
+            # moments, never corrupt the file; the app crashing loses nothing.
+            connection.execute("PRAGMA synchronous = NORMAL")
+            self._inline[loop] = connection
+        return connection
+
+    async def _waiting_connection(self) -> tuple[aiosqlite.Connection, asyncio.Lock]:
+        loop = asyncio.get_running_loop()
+        shared = self._waiting.get(loop)
         if shared is None:
             pending = aiosqlite.connect(**self.connection_kwargs)
             # A daemon thread: a connection someone forgot to close must not keep the
@@ -69,11 +92,9 @@ class LongLivedSQLiteEngine(SQLiteEngine):
             connection = await pending
             connection.row_factory = dict_factory  # type: ignore[assignment]
             await connection.execute("PRAGMA foreign_keys = 1")
-            # With WAL, NORMAL syncs at checkpoints: a power cut may lose the last
-            # moments, never corrupt the file; the app crashing loses nothing.
             await connection.execute("PRAGMA synchronous = NORMAL")
             shared = (connection, asyncio.Lock())
-            self._shared[loop] = shared
+            self._waiting[loop] = shared
         return shared
 
     async def _run_in_new_connection(
@@ -83,21 +104,31 @@ class LongLivedSQLiteEngine(SQLiteEngine):
         query_type: str = "generic",
         table: type[Table] | None = None,
     ) -> list[dict[str, Any]]:
-        connection, lock = await self._connection()
-        async with lock:
-            try:
-                async with connection.execute(query, args or []) as cursor:
-                    rows = await cursor.fetchall()
-                await connection.commit()
-            except BaseException:
-                await connection.rollback()
+        connection = self._inline_connection()
+        try:
+            # Autocommit (isolation_level None): a statement that fails on the lock
+            # has changed nothing and can be run again elsewhere.
+            return connection.execute(query, args or []).fetchall()
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                 raise
+        return await self._run_waiting(query, args or [])
+
+    async def _run_waiting(self, query: str, args: list[Any]) -> list[dict[str, Any]]:
+        connection, lock = await self._waiting_connection()
+        async with lock:
+            async with connection.execute(query, args) as cursor:
+                rows = await cursor.fetchall()
         return list(rows)  # type: ignore[arg-type]
 
     async def close(self) -> None:
-        shared = self._shared.pop(asyncio.get_running_loop(), None)
-        if shared is not None:
-            await shared[0].close()
+        loop = asyncio.get_running_loop()
+        inline = self._inline.pop(loop, None)
+        if inline is not None:
+            inline.close()
+        waiting = self._waiting.pop(loop, None)
+        if waiting is not None:
+            await waiting[0].close()
 
 
 def make_engine(url: DatabaseURL, *, long_lived: bool = False) -> Engine:

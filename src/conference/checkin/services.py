@@ -16,16 +16,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from conference import audit, live
+from conference.checkin import statements
+from conference.checkin.statements import SHOWN
 from conference.errors import N_, InvalidInput, NotFound
 from conference.formatting import local as to_local
 from conference.formatting import local_time
 from conference.i18n import translations
 from conference.invitations import DelegateInput, create_delegate
 from conference.tables import (
-    CheckInAttempt,
     Delegate,
     DelegateSource,
-    RevokedToken,
     Role,
     ScanResult,
 )
@@ -36,22 +36,6 @@ LOGGED_TEXT = 300
 # A desk may undo its own check-in for this long; an organizer, any time.
 DESK_UNDO_WINDOW = timedelta(minutes=10)
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,100}")
-
-SHOWN = (
-    Delegate.id,
-    Delegate.event,
-    Delegate.honorific,
-    Delegate.full_name,
-    Delegate.position,
-    Delegate.organization,
-    Delegate.group_name,
-    Delegate.seat,
-    Delegate.notes,
-    Delegate.protocol_rank,
-    Delegate.notify_on_arrival,
-    Delegate.checked_in_at,
-    Delegate.checked_in_desk,
-)
 
 MESSAGES = {
     ScanResult.ok: N_("Welcome, %(name)s."),
@@ -124,38 +108,26 @@ async def redeem(
     token = token_from_scan(scanned[:2000], base_url)
     now = datetime.now(UTC)
     result, row = ScanResult.unknown, None
+    user_id = getattr(by, "id", None)
     if token is not None:
-        updated = (
-            await Delegate.update(
-                {
-                    Delegate.checked_in_at: now,
-                    Delegate.checked_in_desk: desk,
-                    Delegate.checked_in_by: getattr(by, "id", None),
-                    Delegate.checked_in_nonce: nonce,
-                }
-            )
-            .where(
-                (Delegate.token == token)
-                & (Delegate.event == event["id"])
-                & Delegate.checked_in_at.is_null()
-                & Delegate.revoked_at.is_null()
-            )
-            .returning(*SHOWN)
+        row = await statements.claim(
+            event["id"], token, at=now, desk=desk, user_id=user_id, nonce=nonce
         )
-        if updated:
-            result, row = ScanResult.ok, updated[0]
+        if row is not None:
+            result = ScanResult.ok
             live.publish(event["id"], "checkin", arrival(event, row))
         else:
             result, row = await _why_not(event["id"], token, nonce)
-    await CheckInAttempt(
-        event=event["id"],
-        delegate=row["id"] if row and result is not ScanResult.other_event else None,
-        scanned_text=scanned[:LOGGED_TEXT].replace("\x00", ""),
+    await statements.log_attempt(
+        event["id"],
+        row["id"] if row and result is not ScanResult.other_event else None,
+        scanned=scanned[:LOGGED_TEXT].replace("\x00", ""),
         result=result,
         desk=desk,
-        user=getattr(by, "id", None),
+        user_id=user_id,
         nonce=nonce,
-    ).save()
+        at=now,
+    )
     shown = row if result in (ScanResult.ok, ScanResult.already_checked_in) else None
     return Redeemed(
         result=result,
@@ -201,15 +173,8 @@ def arrival(event: dict[str, Any], delegate: dict[str, Any]) -> dict[str, Any]:
 async def _why_not(
     event_id: int, token: str, nonce: str | None
 ) -> tuple[ScanResult, dict[str, Any] | None]:
-    """One query: the delegate of the token, or of the token it replaced."""
-    replaced = RevokedToken.select(RevokedToken.delegate).where(RevokedToken.token == token)
-    row = (
-        await Delegate.select(
-            *SHOWN, Delegate.token, Delegate.revoked_at, Delegate.checked_in_nonce
-        )
-        .where((Delegate.token == token) | Delegate.id.is_in(replaced))
-        .first()
-    )
+    """Why a claim failed, in one query: unknown, another event's, revoked, or already in."""
+    row = await statements.find(token)
     if row is None:
         return ScanResult.unknown, None
     if row["event"] != event_id:
