@@ -61,6 +61,14 @@
     }
   }
 
+  // On a touch screen a focused field opens the keyboard over the camera's picture; while the
+  // camera runs there, the field waits for a tap. Elsewhere it always takes the focus back.
+  const touch = window.matchMedia("(pointer: coarse)");
+  function focusScan() {
+    if (root.dataset.camera && root.dataset.camera !== "off" && touch.matches) return;
+    scan.focus();
+  }
+
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
@@ -127,8 +135,15 @@
     return null;
   }
 
+  // crypto.randomUUID exists only on secure pages (https, localhost); a desk laptop may well
+  // open the server over plain http on the local network, where getRandomValues still works.
+  function newNonce() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   async function redeem(code) {
-    const body = { code, nonce: crypto.randomUUID(), desk: deskName.value };
+    const body = { code, nonce: newNonce(), desk: deskName.value };
     const send = async () => {
       const answer = await submit(`${api}/checkins`, body).catch((error) => ({
         result: "unknown", delegate: null, message: error.message,
@@ -149,7 +164,7 @@
     } catch (error) {
       result.append(el("p", "result-message", error.message));
     }
-    scan.focus();
+    focusScan();
   }
 
   document.getElementById("scan-form").addEventListener("submit", (event) => {
@@ -164,9 +179,13 @@
     setTimeout(() => {
       const active = document.activeElement;
       const typing = active && active !== document.body && active.closest("input, textarea, select, button");
-      if (!typing) scan.focus();
+      if (!typing) focusScan();
     }, 50);
   });
+
+  // The camera (camera.js) reads codes into the same path as the scan field.
+  root.addEventListener("desk:code", (event) => redeem(event.detail.code));
+  root.addEventListener("desk:camera", () => focusScan());
 
   let searchTimer = null;
   function refreshSearch() {
@@ -196,7 +215,7 @@
               .catch((error) => ({ result: "unknown", delegate: null, message: error.message }));
             if (answer) show(answer); else offline(() => button.click());
             refreshSearch();
-            scan.focus();
+            focusScan();
           });
           item.append(button);
         }
@@ -222,6 +241,6 @@
     } catch (error) {
       show({ result: "unknown", delegate: null, message: error.message });
     }
-    scan.focus();
+    focusScan();
   });
 })();
