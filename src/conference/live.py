@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Collection, Mapping
 from typing import Any
 
 from litestar.channels import ChannelsPlugin
@@ -64,9 +64,13 @@ def publish(event_id: int, kind: str, data: dict[str, Any]) -> None:
 
 
 async def stream(
-    plugin: ChannelsPlugin, event_id: int
+    plugin: ChannelsPlugin, event_id: int, only: Mapping[str, Collection[str]] | None = None
 ) -> AsyncGenerator[ServerSentEventMessage, None]:
-    """The event's live messages, with a keep-alive comment when nothing happens."""
+    """The event's live messages, with a keep-alive comment when nothing happens.
+
+    With ``only`` (kind → the data keys to pass on), other kinds are dropped and
+    other keys removed: what a public page may see of the stream.
+    """
     async with plugin.start_subscription(channel(event_id)) as subscriber:
         # A pump into a plain queue: waiting on it with a timeout is safe, where
         # cancelling the subscriber's own iterator would close it.
@@ -86,6 +90,11 @@ async def stream(
                     yield ServerSentEventMessage(comment="keep-alive")
                     continue
                 message = json.loads(raw)
+                if only is not None:
+                    if message["kind"] not in only:
+                        continue
+                    keys = only[message["kind"]]
+                    message["data"] = {k: v for k, v in message["data"].items() if k in keys}
                 yield ServerSentEventMessage(
                     event=message["kind"], data=json.dumps(message["data"], ensure_ascii=False)
                 )
@@ -93,5 +102,7 @@ async def stream(
             pumping.cancel()
 
 
-def response(plugin: ChannelsPlugin, event_id: int) -> ServerSentEvent:
-    return ServerSentEvent(stream(plugin, event_id), headers={"Cache-Control": "no-store"})
+def response(
+    plugin: ChannelsPlugin, event_id: int, only: Mapping[str, Collection[str]] | None = None
+) -> ServerSentEvent:
+    return ServerSentEvent(stream(plugin, event_id, only), headers={"Cache-Control": "no-store"})

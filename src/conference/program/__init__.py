@@ -2,7 +2,9 @@
 
 from conference.program.services import (
     ItemOutline,
+    Programme,
     award_overview,
+    load_programme,
     mark_item_ended,
     mark_item_started,
     programme_outline,
@@ -10,7 +12,9 @@ from conference.program.services import (
 
 __all__ = [
     "ItemOutline",
+    "Programme",
     "award_overview",
+    "load_programme",
     "mark_item_ended",
     "mark_item_started",
     "programme_outline",
