@@ -101,22 +101,38 @@ async def test_api_token_authenticates_and_only_its_hash_is_stored(client, sampl
     assert bad.status_code == 401
 
 
-async def test_a_revoked_token_or_disabled_user_is_refused(client, sample_password):
+async def test_a_disabled_user_is_refused_at_once(client, sample_password):
+    boss = await auth.create_user("boss", sample_password, Role.organizer)
     created = await auth.create_user("scanner", sample_password, Role.desk)
     token = await auth.create_token("scanner")
     headers = {"authorization": f"Bearer {token}"}
-    await User.update({User.active: False}).where(User.id == created.id)
+    assert (await client.get("/", headers=headers)).status_code == 200  # now remembered
+    await auth.set_active(created.id, False, by=boss)
     assert (await client.get("/", headers=headers)).status_code == 401
-    await User.update({User.active: True}).where(User.id == created.id)
+    await auth.set_active(created.id, True, by=boss)
     assert (await client.get("/", headers=headers)).status_code == 200
+
+
+async def test_a_token_revoked_elsewhere_is_refused_once_the_remembered_answer_expires(
+    client, sample_password, monkeypatch
+):
+    await auth.create_user("scanner", sample_password, Role.desk)
+    token = await auth.create_token("scanner")
+    headers = {"authorization": f"Bearer {token}"}
+    assert (await client.get("/", headers=headers)).status_code == 200
+    # Another process (or a hand in the database) revokes it: this one does not know yet.
     await ApiToken.update({ApiToken.revoked_at: ApiToken.created_at}).where(ApiToken.id > 0)
+    assert (await client.get("/", headers=headers)).status_code == 200
+    later = auth._clock() + auth.AUTH_CACHE_S + 1
+    monkeypatch.setattr(auth, "_clock", lambda: later)
     assert (await client.get("/", headers=headers)).status_code == 401
 
 
 async def test_a_disabled_users_session_stops_working(client, sample_password):
+    boss = await auth.create_user("boss", sample_password, Role.organizer)
     created = await auth.create_user("mc1", sample_password, Role.mc)
     await log_in(client, "mc1", sample_password)
     assert (await client.get("/")).status_code == 200
-    await User.update({User.active: False}).where(User.id == created.id)
+    await auth.set_active(created.id, False, by=boss)
     response = await client.get("/", headers={"accept": "text/html"}, follow_redirects=False)
     assert response.status_code == 302

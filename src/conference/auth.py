@@ -159,11 +159,12 @@ async def authenticate(username: str, password: str) -> CurrentUser | None:
 AUTH_CACHE_S = 10.0
 _AUTH_CACHE_SIZE = 1000
 _remembered: dict[tuple[str, Any], tuple[float, CurrentUser]] = {}
+_clock = time.monotonic
 
 
 def _recall(key: tuple[str, Any]) -> CurrentUser | None:
     entry = _remembered.get(key)
-    if entry is None or entry[0] < time.monotonic():
+    if entry is None or entry[0] < _clock():
         return None
     return entry[1]
 
@@ -171,7 +172,7 @@ def _recall(key: tuple[str, Any]) -> CurrentUser | None:
 def _remember(key: tuple[str, Any], user: CurrentUser) -> CurrentUser:
     if len(_remembered) >= _AUTH_CACHE_SIZE:
         _remembered.clear()
-    _remembered[key] = (time.monotonic() + AUTH_CACHE_S, user)
+    _remembered[key] = (_clock() + AUTH_CACHE_S, user)
     return user
 
 
