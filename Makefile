@@ -52,7 +52,7 @@ messages: $(STAMP) ## Extract message ids and update the Vietnamese catalog
 		-l vi --no-fuzzy-matching --ignore-obsolete
 
 bench: $(STAMP) ## Run the benchmarks in bench/ (they print figures)
-	@shopt -s nullglob; scripts=(bench/*.py); \
+	@shopt -s nullglob; scripts=(bench/[!_]*.py); \
 	[ $${#scripts[@]} -gt 0 ] || { echo "no benchmarks yet in bench/"; exit 0; }; \
 	for script in "$${scripts[@]}"; do echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
 

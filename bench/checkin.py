@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from loadgen import Answer, Connection, drive  # noqa: E402
+from _loadgen import Answer, Connection, drive  # noqa: E402
 
 from conference import auth, database  # noqa: E402
 from conference.invitations import DelegateInput, add_delegates  # noqa: E402
