@@ -7,13 +7,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from conference import auth, demo_data
+from conference.events.services import get_event
 from conference.invitations import DelegateInput, add_delegates
+from conference.program import runsheet
 from conference.tables import (
     AwardForm,
     AwardRecipient,
+    Cue,
     Delegate,
     DelegateSource,
     Event,
+    Presence,
     ProgrammeItem,
     Role,
     Speaker,
@@ -45,12 +49,14 @@ class DemoSummary:
     delegates: int
     programme_items: int
     award_recipients: int
+    cues: int = 0
 
     def describe(self) -> str:
         state = "Loaded" if self.created else "Already loaded"
         lines = [
             f"{state}: demo event {self.slug} with {self.delegates} delegates, "
-            f"{self.programme_items} programme items, {self.award_recipients} award recipients.",
+            f"{self.programme_items} programme items, {self.award_recipients} award recipients, "
+            f"a run sheet of {self.cues} cues.",
             "Demo logins (username / password):",
         ]
         lines += [f"  {a.role.value:<10} {a.username} / {a.password}" for a in DEMO_ACCOUNTS]
@@ -67,6 +73,8 @@ async def load(*, reset: bool = False) -> DemoSummary:
     created = existing is None
     if created:
         await _load_event()
+        # The run sheet as generated from the award list, ready for `make run`.
+        await runsheet.generate(await get_event(demo_data.SLUG))
     return await _summary(created)
 
 
@@ -189,6 +197,10 @@ async def _load_awards(
                     if recipient.delegate_code
                     else None,
                     citation=recipient.citation,
+                    presence=Presence.stand_in if recipient.stand_in_code else Presence.expected,
+                    stand_in_delegate=by_code[recipient.stand_in_code][0]
+                    if recipient.stand_in_code
+                    else None,
                 )
                 for order, recipient in enumerate(form.recipients, start=1)
             ]
@@ -206,4 +218,5 @@ async def _summary(created: bool) -> DemoSummary:
         award_recipients=await AwardRecipient.count().where(
             AwardRecipient.award_form.event == event["id"]
         ),
+        cues=await Cue.count().where(Cue.event == event["id"]),
     )

@@ -69,6 +69,7 @@ class DemoRecipient:
     honorific: str  # "Ông"/"Bà" for individuals, "" for collectives
     delegate_code: str | None  # who receives on stage; None when not on the delegate list
     citation: str
+    stand_in_code: str | None = None  # a delegate known to receive in their place (nhận thay)
 
 
 @dataclass(frozen=True)
@@ -651,8 +652,10 @@ def _person(code: str, citation: str) -> DemoRecipient:
     raise KeyError(code)
 
 
-def _absent(honorific: str, name: str, citation: str) -> DemoRecipient:
-    return DemoRecipient("individual", _nfc(name), _nfc(honorific), None, _nfc(citation))
+def _absent(honorific: str, name: str, citation: str, stand_in: str | None = None) -> DemoRecipient:
+    if stand_in is not None:
+        _name_of(stand_in)  # must be on the list
+    return DemoRecipient("individual", _nfc(name), _nfc(honorific), None, _nfc(citation), stand_in)
 
 
 def _unit(name: str, representative: str, citation: str) -> DemoRecipient:
@@ -731,6 +734,7 @@ AWARD_FORMS: tuple[DemoAwardForm, ...] = (
                 "Ông",
                 "Trương Công Hậu",
                 "Dũng cảm cứu người bị nạn khi đang làm nhiệm vụ nạo vét cống",
+                stand_in="KT011",
             ),
         ),
     ),

@@ -1,5 +1,14 @@
 """Delegates, their import, invitation rendering and sending, and RSVP."""
 
+from conference.invitations.exporting import to_csv
+from conference.invitations.importing import (
+    Column,
+    ImportFileError,
+    ReadTable,
+    RowProblem,
+    read_file,
+    read_table,
+)
 from conference.invitations.services import (
     DelegateInput,
     add_delegates,
@@ -8,4 +17,17 @@ from conference.invitations.services import (
     new_token,
 )
 
-__all__ = ["DelegateInput", "add_delegates", "create_delegate", "delegate_fields", "new_token"]
+__all__ = [
+    "Column",
+    "DelegateInput",
+    "ImportFileError",
+    "ReadTable",
+    "RowProblem",
+    "add_delegates",
+    "create_delegate",
+    "delegate_fields",
+    "new_token",
+    "read_file",
+    "read_table",
+    "to_csv",
+]

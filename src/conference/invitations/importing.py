@@ -84,12 +84,6 @@ def header_key(header: str) -> str:
     return _NOT_ALNUM.sub("", fold(header))
 
 
-_FIELD_BY_KEY = {
-    header_key(name): column.field
-    for column in COLUMNS
-    for name in (column.header, column.field, *column.aliases)
-}
-_IGNORED_KEYS = {header_key(name) for name in (*STATE_HEADERS, *_STATE_ALIASES)}
 
 
 def is_formula_like(text: str) -> bool:
@@ -299,13 +293,37 @@ class Layout:
 
 def layout(sheet: Sheet) -> Layout:
     """Map the header row to fields; raise ImportFileError without a full-name column."""
+    found = map_columns(sheet, COLUMNS, ignored=(*STATE_HEADERS, *_STATE_ALIASES))
+    if "full_name" not in found.positions:
+        raise ImportFileError(
+            N_(
+                'The file has no full name column ("Họ và tên" or "full_name") '
+                "in its header row (row %(row)s)."
+            ),
+            row=sheet.header_row,
+        )
+    return found
+
+
+def map_columns(sheet: Sheet, columns: Sequence[Column], *, ignored: Iterable[str] = ()) -> Layout:
+    """Map the header row to the fields of ``columns``, headers matched by ``header_key``.
+
+    Headers in ``ignored`` are skipped; others no column names are ``unknown``.
+    Raise ImportFileError when two headers name the same field.
+    """
+    field_by_key = {
+        header_key(name): column.field
+        for column in columns
+        for name in (column.header, column.field, *column.aliases)
+    }
+    ignored_keys = {header_key(name) for name in ignored}
     positions: dict[str, int] = {}
     unknown: list[str] = []
     for index, header in enumerate(sheet.headers):
         key = header_key(header)
-        if not key or key in _IGNORED_KEYS:
+        if not key or key in ignored_keys:
             continue
-        name = _FIELD_BY_KEY.get(key)
+        name = field_by_key.get(key)
         if name is None:
             unknown.append(header)
         elif name in positions:
@@ -316,15 +334,95 @@ def layout(sheet: Sheet) -> Layout:
             )
         else:
             positions[name] = index
-    if "full_name" not in positions:
-        raise ImportFileError(
+    return Layout(positions=positions, headers=sheet.headers, unknown=unknown)
+
+
+def cell_values(
+    row: SheetRow, found: Layout, columns: Sequence[Column], problem: Callable[..., None]
+) -> dict[str, str]:
+    """The row's text for every field the file has a column for, stripped ("" when empty).
+
+    ``problem(message, **params)`` hears of a used cell holding a formula without a
+    value and of a text longer than its column's ``max_length``.
+    """
+    limits = {column.field: column.max_length for column in columns}
+    # A numbering column (STT = ROW()-1) is ignored, whatever its formulas.
+    for index in sorted(row.formulas_without_value & set(found.positions.values())):
+        problem(
             N_(
-                'The file has no full name column ("Họ và tên" or "full_name") '
-                "in its header row (row %(row)s)."
+                "Column %(column)s holds a formula without a value; "
+                "copy the cells and paste them as values."
             ),
+            column=_header(found, index),
+        )
+    values: dict[str, str] = {}
+    for name, index in found.positions.items():
+        text = row.cells[index].strip() if index < len(row.cells) else ""
+        limit = limits.get(name)
+        if limit is not None and len(nfc(text)) > limit:
+            problem(
+                N_("%(column)s is longer than %(max)s characters."),
+                column=found.headers[index],
+                max=limit,
+            )
+        values[name] = text
+    return values
+
+
+@dataclass(frozen=True)
+class TableRow:
+    number: int  # as a spreadsheet shows it
+    values: dict[str, str]  # field → the cell's text, stripped
+
+
+@dataclass(frozen=True)
+class ReadTable:
+    """A file read against a list of columns: its rows' texts, and every cell problem."""
+
+    rows: list[TableRow]
+    problems: list[RowProblem]
+    unknown_columns: list[str]
+    columns: list[str]  # the fields the file has, in file order
+
+
+def read_table(
+    filename: str, data: bytes, columns: Sequence[Column], *, required: str
+) -> ReadTable:
+    """Read a CSV or XLSX file (see ``read_rows``) against ``columns``, for any import.
+
+    The same rules as the delegate import: headers matched ignoring case, marks,
+    spaces and underscores; empty rows left out; every formula without a value and
+    every over-long text reported with its row number. Raise ImportFileError for a
+    file that cannot be read or has no column for the ``required`` field.
+    """
+    sheet = read_rows(filename, data)
+    found = map_columns(sheet, columns)
+    if required not in found.positions:
+        column = next(c for c in columns if c.field == required)
+        raise ImportFileError(
+            N_('The file has no "%(column)s" column in its header row (row %(row)s).'),
+            column=column.header,
             row=sheet.header_row,
         )
-    return Layout(positions=positions, headers=sheet.headers, unknown=unknown)
+    rows: list[TableRow] = []
+    problems: list[RowProblem] = []
+    for row in sheet.rows:
+
+        def problem(message: str, number: int = row.number, **params: Any) -> None:
+            problems.append(RowProblem(number, message, params))
+
+        rows.append(TableRow(row.number, cell_values(row, found, columns, problem)))
+    return ReadTable(
+        rows=rows,
+        problems=problems,
+        unknown_columns=found.unknown,
+        columns=sorted(found.positions, key=found.positions.__getitem__),
+    )
+
+
+def _header(found: Layout, index: int) -> str:
+    headers = found.headers
+    return headers[index] if index < len(headers) and headers[index] else f"#{index + 1}"
 
 
 # --------------------------------------------------------------------------- planning
@@ -440,16 +538,6 @@ class _Planner:
         def problem(message: str, **params: Any) -> None:
             problems.append(RowProblem(row.number, message, params))
 
-        used = set(self.columns.positions.values())
-        # A numbering column (STT = ROW()-1) is ignored, whatever its formulas.
-        for index in sorted(row.formulas_without_value & used):
-            problem(
-                N_(
-                    "Column %(column)s holds a formula without a value; "
-                    "copy the cells and paste them as values."
-                ),
-                column=self._header(index),
-            )
         values = self._values(row, problem)
         code = nfc(values.get("code"))
         email = (values.get("email") or "").lower()
@@ -489,23 +577,9 @@ class _Planner:
         else:
             self._update(match, values)
 
-    def _header(self, index: int) -> str:
-        headers = self.columns.headers
-        return headers[index] if index < len(headers) and headers[index] else f"#{index + 1}"
-
     def _values(self, row: SheetRow, problem: Callable[..., None]) -> dict[str, Any]:
         """The row's value for every field the file has, checked."""
-        values: dict[str, Any] = {}
-        for name, index in self.columns.positions.items():
-            text = row.cells[index].strip() if index < len(row.cells) else ""
-            limit = FIELD_COLUMNS[name].max_length
-            if limit is not None and len(nfc(text)) > limit:
-                problem(
-                    N_("%(column)s is longer than %(max)s characters."),
-                    column=self.columns.headers[index],
-                    max=limit,
-                )
-            values[name] = text
+        values: dict[str, Any] = dict(cell_values(row, self.columns, COLUMNS, problem))
         name_index = self.columns.positions["full_name"]
         if not nfc(values["full_name"]) and name_index not in row.formulas_without_value:
             problem(N_("The full name is empty."))
