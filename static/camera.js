@@ -110,7 +110,11 @@
     if (mine !== run) return;
     setState("on");
     say(msg.msgAim);
-    box.scrollIntoView({ block: "start", behavior: "smooth" });
+    // On a phone the picture pushes the answer panel off the screen: bring both into view.
+    const answer = document.getElementById("result");
+    if (answer && answer.getBoundingClientRect().top > window.innerHeight - 120) {
+      box.scrollIntoView({ block: "start", behavior: "smooth" });
+    }
     listCameras(track);
     decodeLoop(mine);
   }

@@ -1,5 +1,6 @@
 // The front desk: a hand scanner types the code and Enter into the scan field, which keeps
-// the focus; the answer fills a large coloured panel with its own sound, then clears.
+// the focus, or the camera reads it (camera.js); the answer fills a large coloured panel with
+// its own sound, then clears.
 (() => {
   const root = document.getElementById("desk");
   if (!root) return;
@@ -41,9 +42,19 @@
 
   // Short tones from the Web Audio API: no sound files to load.
   let audio = null;
-  function beep(kind) {
+  // Phones let a page make sound only once it was opened or resumed during a tap: the camera's
+  // scans come later, without one, so the tap on the camera button wakes the sound up.
+  function wakeAudio() {
     try {
       audio = audio || new AudioContext();
+      if (audio.state === "suspended") audio.resume();
+    } catch (error) {
+      /* no audio device */
+    }
+  }
+  function beep(kind) {
+    try {
+      wakeAudio();
       const tones = { ok: [880, 1320], warn: [660, 660], bad: [220, 180] }[kind] || [440];
       tones.forEach((frequency, i) => {
         const oscillator = audio.createOscillator();
@@ -185,7 +196,10 @@
 
   // The camera (camera.js) reads codes into the same path as the scan field.
   root.addEventListener("desk:code", (event) => redeem(event.detail.code));
-  root.addEventListener("desk:camera", () => focusScan());
+  root.addEventListener("desk:camera", () => {
+    wakeAudio();
+    focusScan();
+  });
 
   let searchTimer = null;
   function refreshSearch() {
