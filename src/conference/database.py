@@ -117,9 +117,8 @@ class LongLivedSQLiteEngine(SQLiteEngine):
 
     async def _run_waiting(self, query: str, args: list[Any]) -> list[dict[str, Any]]:
         connection, lock = await self._waiting_connection()
-        async with lock:
-            async with connection.execute(query, args) as cursor:
-                rows = await cursor.fetchall()
+        async with lock, connection.execute(query, args) as cursor:
+            rows = await cursor.fetchall()
         return list(rows)  # type: ignore[arg-type]
 
     async def close(self) -> None:

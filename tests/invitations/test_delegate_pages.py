@@ -198,3 +198,15 @@ async def test_the_api_search_returns_at_most_the_limit_and_says_there_are_more(
     assert seen["more"] is True
     everyone = (await client.get("/api/events/hn-2022/delegates?limit=50", headers=desk)).json()
     assert len(everyone["delegates"]) == 5 and everyone["more"] is False
+
+
+async def test_the_api_search_lists_the_matches_in_protocol_then_name_order(
+    client, sample_password
+):
+    await make_event()
+    await auth.create_user("letan", sample_password, Role.desk)
+    desk = {"authorization": f"Bearer {await auth.create_token('letan')}"}
+    seen = (await client.get("/api/events/hn-2022/delegates?q=van", headers=desk)).json()
+    assert [d["full_name"] for d in seen["delegates"]] == ["Đặng Văn Đức", "Lê Văn Hùng"]
+    seen = (await client.get("/api/events/hn-2022/delegates?q=van&limit=1", headers=desk)).json()
+    assert [d["full_name"] for d in seen["delegates"]] == ["Đặng Văn Đức"] and seen["more"]
