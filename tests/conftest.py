@@ -96,7 +96,7 @@ async def postgres_backend() -> AsyncIterator[Backend | None]:
     await database.close_pool(engine)
 
 
-async def _empty_tables(backend: Backend) -> None:
+async def empty_tables(backend: Backend) -> None:
     names = [table._meta.tablename for table in ALL_TABLES]
     if backend.name == "postgres":
         await backend.engine.run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
@@ -117,7 +117,7 @@ async def db(
     else:
         backend = sqlite_backend
     database.use_engine(backend.engine)
-    await _empty_tables(backend)
+    await empty_tables(backend)
     forget_remembered_users()  # ids start again at 1: yesterday's answers are wrong
     yield backend
 

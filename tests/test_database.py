@@ -1,5 +1,7 @@
 """The migrated schema: constraints the database keeps, and aware timestamps."""
 
+import asyncio
+import sqlite3
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -7,6 +9,7 @@ import pytest
 from conference import database
 from conference.invitations import DelegateInput, add_delegates
 from conference.tables import ALL_TABLES, Delegate, DelegateSource, Event, InvitationDelivery
+from tests.conftest import empty_tables
 
 
 async def _event(slug="hn-2022"):
@@ -110,3 +113,34 @@ async def test_the_migrated_schema_has_every_column_of_tables_py(db):
         in_database = {row["name"] for row in rows}
         in_code = {column._meta.db_column_name for column in table._meta.columns}
         assert in_database == in_code, name
+
+
+@pytest.fixture
+async def sqlite_db(sqlite_backend):
+    """The SQLite database alone: for what only its engine does."""
+    database.use_engine(sqlite_backend.engine)
+    await empty_tables(sqlite_backend)
+    return sqlite_backend
+
+
+async def test_sqlite_waits_off_the_loop_while_another_connection_holds_the_write_lock(
+    sqlite_db,
+):
+    db = sqlite_db
+    assert isinstance(db.engine, database.LongLivedSQLiteEngine)
+    other = sqlite3.connect(db.engine.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # as an import in another process would
+    try:
+        saving = asyncio.create_task(_event("held"))
+        # The loop goes on (the write waits in a thread), and the write has not happened.
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        assert not saving.done()
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    await asyncio.wait_for(saving, timeout=10)
+    assert await Event.exists().where(Event.slug == "held")
+    # Reads and writes go back to the loop's own connection afterwards.
+    await _event("after")
+    assert await Event.count() == 2
