@@ -135,6 +135,10 @@ async def test_a_code_shown_to_the_camera_checks_the_delegate_in_once_then_answe
         panel = await page.inner_text("#result")
         assert "Ông Hoàng Cao Thắng" in panel and "Phó Bí thư Đảng ủy" in panel
         assert await _background(page) == GREEN
+        assert (
+            await page.evaluate("getComputedStyle(document.querySelector('#result .who')).color")
+            == "rgb(255, 255, 255)"
+        )
         row = await Delegate.select().where(Delegate.token == token).first()
         assert row["checked_in_at"] is not None
 
