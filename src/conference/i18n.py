@@ -43,6 +43,8 @@ MESSAGE_KEYWORDS = (
     "InvitationUnavailable",
     "SendFailed",
     "ImportFileError",
+    "StaleMove",
+    "RunSheetEnd",
 )
 
 
