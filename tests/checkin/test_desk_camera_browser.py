@@ -206,3 +206,28 @@ async def test_a_refused_camera_and_an_insecure_page_say_why_in_vietnamese(
         await insecure.keyboard.type(await _token("Đặng Văn Đức"), delay=2)
         await insecure.keyboard.press("Enter")
         await insecure.wait_for_selector("#result[data-result=ok]")
+
+
+async def test_switching_between_two_cameras(db, live_server, chromium_browser, sample_password):
+    await make_event()
+    await auth.create_user("letan", sample_password, Role.desk)
+    # Chromium's own fake cameras (a test pattern, no file): two of them.
+    args = ["--use-fake-device-for-media-stream=device-count=2", *ALLOW_CAMERA]
+    async with _desk_page(chromium_browser, live_server, sample_password, args) as page:
+        await page.click("#camera-start")
+        await page.wait_for_selector("#camera[data-state=on]")
+        await page.wait_for_selector("#camera-switch", state="visible")
+        current = "document.getElementById('camera-video').srcObject.getVideoTracks()[0]"
+        first = await page.evaluate(f"{current}.getSettings().deviceId")
+        await page.click("#camera-switch")
+        await page.wait_for_function(
+            f"document.getElementById('camera-video').srcObject && {current}.getSettings().deviceId"
+            f" !== {first!r}"
+        )
+        await page.wait_for_selector("#camera[data-state=on]")
+        # With two cameras, switching again comes back to the first.
+        await page.click("#camera-switch")
+        await page.wait_for_function(
+            f"document.getElementById('camera-video').srcObject && {current}.getSettings().deviceId"
+            f" === {first!r}"
+        )
