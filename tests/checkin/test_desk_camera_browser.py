@@ -65,7 +65,7 @@ async def _token(name: str) -> str:
 
 
 async def _attempts(**where: Any) -> list[dict[str, Any]]:
-    query = CheckInAttempt.select(CheckInAttempt.result)
+    query = CheckInAttempt.select(CheckInAttempt.result).order_by(CheckInAttempt.id)
     for column, value in where.items():
         query = query.where(getattr(CheckInAttempt, column) == value)
     return list(await query)
