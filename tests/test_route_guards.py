@@ -32,6 +32,14 @@ PUBLIC_ROUTES = {
     ("GET", "/i/{token:str}/qr.svg"),
     ("GET", "/i/{token:str}/qr.png"),
     ("POST", "/i/{token:str}/rsvp"),
+    # The programme is public: the hall screen and its stream (programme and cue changes
+    # only), and the exports that calendars and other programs subscribe to.
+    ("GET", "/events/{slug:str}/screen"),
+    ("GET", "/events/{slug:str}/screen/panel"),
+    ("GET", "/events/{slug:str}/screen/live"),
+    ("GET", "/api/events/{slug:str}/program.json"),
+    ("GET", "/api/events/{slug:str}/program.ics"),
+    ("GET", "/api/events/{slug:str}/program/{name:str}"),
 }
 
 _PARAM = re.compile(r"{(\w+):(\w+)}")

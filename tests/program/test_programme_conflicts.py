@@ -39,9 +39,14 @@ def at(hh: int, mm: int, day: int = 12) -> datetime:
 
 def item(id_: int, start: datetime, minutes: int, title: str = "", **extra) -> Item:
     return Item(
-        id=id_, position=id_, starts_at=start, duration_min=minutes, title=title or f"Mục {id_}",
-        room=extra.pop("room", "Hội trường"), **extra,
-    )  # fmt: skip
+        id=id_,
+        position=id_,
+        starts_at=start,
+        duration_min=minutes,
+        title=title or f"Mục {id_}",
+        room=extra.pop("room", "Hội trường"),
+        **extra,
+    )
 
 
 def speaker(id_: int, name: str, delegate_id: int | None = None) -> SpeakerEntry:
@@ -150,8 +155,11 @@ def test_gaps_after_the_start_and_between_items_are_information():
 
 
 def test_no_gap_where_a_long_item_covers_a_short_one():
-    items = [item(1, at(7, 30), 60, room="A"), item(2, at(7, 40), 10, room="B"),
-             item(3, at(8, 30), 180, room="A")]  # fmt: skip
+    items = [
+        item(1, at(7, 30), 60, room="A"),
+        item(2, at(7, 40), 10, room="B"),
+        item(3, at(8, 30), 180, room="A"),
+    ]
     assert gaps(items, DAY) == []
 
 

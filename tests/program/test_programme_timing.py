@@ -153,3 +153,10 @@ def test_an_event_in_utc_plus_7_viewed_from_a_server_in_utc():
     timings = expected_times(record(day(), 1, start=datetime(2022, 9, 12, 1, 7, tzinfo=UTC)))
     assert delay_text(timings[2], "Asia/Ho_Chi_Minh") == "dự kiến 08h17, chậm 7 phút"
     assert delay_text(timings[2], "UTC") == "dự kiến 01h17, chậm 7 phút"
+
+
+def test_a_started_item_nobody_ended_is_taken_as_over_hours_later():
+    items = record(day(), 5, start=at(9, 15))
+    assert expected_times(items, now=at(10, 30))[5].state == LIVE
+    hours_later = now_and_next(items, at(14, 0))
+    assert hours_later.timings[5].state == DONE and hours_later.finished

@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.status_codes import HTTP_200_OK
@@ -404,7 +404,7 @@ class ScreenController(Controller):
     opt = PUBLIC
 
     async def _context(self, slug: str) -> dict[str, Any]:
-        event = await get_event_cached(slug)
+        event = await get_event(slug)
         now = datetime.now(UTC)
         programme = await services.load_programme(event, now=now)
         return {
@@ -496,7 +496,7 @@ class ProgrammeApiController(Controller):
     @get("/program.json", opt=PUBLIC)
     async def frab(self, slug: FromPath[str], settings: NamedDependency[Settings]) -> Response[Any]:
         """The programme in the frab schedule format, every item with its kind as ``type``."""
-        event = await get_event_cached(slug)
+        event = await get_event(slug)
         programme = await services.load_programme(event, now=datetime.now(UTC))
         return Response(
             exports.frab_schedule(programme, settings.base_url),
@@ -509,7 +509,7 @@ class ProgrammeApiController(Controller):
         self, slug: FromPath[str], settings: NamedDependency[Settings]
     ) -> Response[bytes]:
         """The whole programme as iCalendar, in the event's time zone."""
-        event = await get_event_cached(slug)
+        event = await get_event(slug)
         programme = await services.load_programme(event)
         return _download(
             exports.calendar(programme, settings.base_url),
@@ -525,7 +525,7 @@ class ProgrammeApiController(Controller):
         number = name.removesuffix(".ics")
         if not name.endswith(".ics") or not number.isdigit():
             raise NotFound("This programme item does not exist (any more).")
-        event = await get_event_cached(slug)
+        event = await get_event(slug)
         programme = await services.load_programme(event)
         item = next((i for i in programme.items if i.id == int(number)), None)
         if item is None:
@@ -557,10 +557,10 @@ class ProgrammeApiController(Controller):
         request: StaffRequest,
         slug: FromPath[str],
         item_id: FromPath[int],
-        data: MomentIn | None = None,
+        data: JSONBody[MomentIn | None] = None,
     ) -> MarkedOut:
         """Record an item's actual start (now, or ``at``); only the first call records."""
-        event = await get_event_cached(slug)
+        event = await get_event(slug)
         await services.get_item(event["id"], item_id)
         at = data.at if data else None
         recorded = await services.mark_item_started(event["id"], item_id, at, by=request.user)
@@ -572,10 +572,10 @@ class ProgrammeApiController(Controller):
         request: StaffRequest,
         slug: FromPath[str],
         item_id: FromPath[int],
-        data: MomentIn | None = None,
+        data: JSONBody[MomentIn | None] = None,
     ) -> MarkedOut:
         """Record an item's actual end (now, or ``at``); the last call wins."""
-        event = await get_event_cached(slug)
+        event = await get_event(slug)
         await services.get_item(event["id"], item_id)
         at = data.at if data else None
         recorded = await services.mark_item_ended(event["id"], item_id, at, by=request.user)

@@ -118,6 +118,11 @@ class Programme:
     def rooms(self) -> list[str]:
         return sorted({item.room for item in self.items if item.room})
 
+    def room_note(self, item: Item) -> str:
+        """The item's room, unless the event's venue already says it."""
+        venue = fold(self.event.get("venue") or "")
+        return item.room if item.room and fold(item.room) not in venue else ""
+
     @property
     def end(self) -> datetime | None:
         return max((item.ends_at for item in self.items), default=None)

@@ -23,6 +23,8 @@ UPCOMING = "upcoming"
 LIVE = "live"  # started, not ended: đang diễn ra
 DONE = "done"
 PASSED = "passed"  # never recorded, while a later item in its room was: skipped or not noted
+# A started item whose end nobody recorded is taken as over this long after its planned end.
+FORGOTTEN_AFTER = timedelta(hours=3)
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,9 @@ def _room_timings(items: list[Item], now: datetime | None) -> dict[int, Timing]:
                 end, state = max(later_start, start), DONE
             else:
                 end, state = start + duration, LIVE
-                if now is not None and now > end:
+                if now is not None and now > end + FORGOTTEN_AFTER:
+                    state = DONE  # nobody recorded its end: long over, as planned
+                elif now is not None and now > end:
                     end = now  # running over
         else:
             start = item.starts_at if cursor is None else max(item.starts_at, cursor)
