@@ -84,8 +84,6 @@ def header_key(header: str) -> str:
     return _NOT_ALNUM.sub("", fold(header))
 
 
-
-
 def is_formula_like(text: str) -> bool:
     """Whether a spreadsheet would run ``text`` (leading protective quotes aside)."""
     return text.lstrip("'").startswith(FORMULA_STARTS)

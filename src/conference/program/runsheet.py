@@ -1119,6 +1119,8 @@ async def next_cue(
         async with _transaction():
             current = await _live_row(event_id)
             _check_from(current, expected)
+            if skip and current is None:
+                raise RunSheetEnd(N_("No cue is live: there is nothing to skip."))
             after = current["position"] if current else None
             query = Cue.select(Cue.id, Cue.programme_item).where(
                 (Cue.event == event_id) & (Cue.state == CueState.pending)
@@ -1223,9 +1225,10 @@ async def previous_cue(
 async def skip_cue(
     event: dict[str, Any], *, expected: int | Any | None = UNSET, by: Any = None
 ) -> RunSheet:
-    """Pass over the live cue (it did not happen) and make the next one live."""
-    if (await _live_row(event["id"])) is None and expected is UNSET:
-        raise RunSheetEnd(N_("No cue is live: there is nothing to skip."))
+    """Pass over the live cue (it did not happen) and make the next one live.
+
+    Raise RunSheetEnd when no cue is live, StaleMove as ``next_cue`` does.
+    """
     return await next_cue(event, expected=expected, skip=True, by=by)
 
 
