@@ -234,8 +234,10 @@ async def test_duplicating_copies_the_speakers_and_starts_where_the_original_end
     await services.add_speaker(
         event["id"], original, SpeakerInput(delegate_id=event["delegates"][2], role="phát biểu")
     )
+    await add(event, 8, 50, 10, "Tham luận")
     copy = await services.duplicate_item(event["id"], original)
     programme = await services.load_programme(event)
+    assert [i.title for i in programme.items] == ["Phát biểu", "Phát biểu", "Tham luận"]
     twin = programme.by_id[copy]
     assert twin.starts_at == at(8, 50) and twin.duration_min == 20 and twin.kind == "directive"
     assert [s.name for s in twin.speakers] == ["Hoàng Cao Thắng"]

@@ -75,13 +75,6 @@ class SpeakerEntry:
     def presiding(self) -> bool:
         return is_presiding(self.role)
 
-    @property
-    def person_key(self) -> tuple[str, Any]:
-        """Who this is, to find one person in two places: the delegate, else the folded name."""
-        if self.delegate_id is not None:
-            return ("delegate", self.delegate_id)
-        return ("name", fold(self.name))
-
 
 def protocol_key(speaker: SpeakerEntry) -> tuple[int, int, float]:
     """Protocol order (thứ tự lễ tân): the presiding panel first, then by rank, unranked last."""

@@ -394,7 +394,9 @@ async def duplicate_item(event_id: int, item_id: int, *, by: Any = None) -> int:
     item = await get_item(event_id, item_id)
     copy = ProgrammeItem(
         event=event_id,
-        position=await _next_position(event_id),
+        # The original's place: the copy then sorts right after it, before an item
+        # that starts when the original ends.
+        position=item["position"],
         starts_at=item["starts_at"] + timedelta(minutes=item["duration_min"]),
         duration_min=item["duration_min"],
         title=item["title"],
