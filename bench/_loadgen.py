@@ -9,6 +9,7 @@ its answer (Content-Length bodies only, which is what the app sends for JSON).
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import statistics
 import time
@@ -103,6 +104,9 @@ async def drive(
 ) -> Run:
     """``clients`` connections, each sending ``make_request`` back to back for ``seconds``."""
     run = Run(seconds)
+    # The load's own pauses must not count as the server's: no collection while driving.
+    gc.collect()
+    gc.disable()
     connections = [Connection(base, headers) for _ in range(clients)]
     await asyncio.gather(*(c.open() for c in connections))
     deadline = time.perf_counter() + seconds
@@ -121,4 +125,5 @@ async def drive(
         await asyncio.gather(*(client(i, c) for i, c in enumerate(connections)))
     finally:
         await asyncio.gather(*(c.close() for c in connections))
+        gc.enable()
     return run

@@ -191,7 +191,23 @@ async def insert_rows(
             inserted += await query.returning(returning)
         else:
             await query
+    if len(rows) >= ANALYZE_AFTER_ROWS:
+        await refresh_statistics(table)
     return inserted
+
+
+# A bulk insert this large refreshes the planner's statistics of its table.
+ANALYZE_AFTER_ROWS = 100
+
+
+async def refresh_statistics(table: type[Table]) -> None:
+    """Let the query planner see the table as it now is (ANALYZE, on both databases).
+
+    Without statistics, right after a list is imported, PostgreSQL chose the event's
+    index over the unique token index for a scan and read every delegate of the event
+    (1.7 ms instead of 0.07). Autovacuum would get there later; the doors open now.
+    """
+    await table._meta.db.run_ddl(f'ANALYZE "{table._meta.tablename}"')
 
 
 class PooledConnection(asyncpg.Connection):

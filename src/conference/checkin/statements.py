@@ -55,10 +55,13 @@ _CLAIM = (
     f"RETURNING {_names(*SHOWN)}"
 )
 
-# Why a claim failed: the token's delegate, or the delegate of the token it replaced.
+_FOUND = _names(*SHOWN, Delegate.token, Delegate.revoked_at, Delegate.checked_in_nonce)
+
+# Why a claim failed: the token's delegate, or the delegate of the token it replaced;
+# each branch a lookup by a unique index.
 _FIND = (
-    f"SELECT {_names(*SHOWN, Delegate.token, Delegate.revoked_at, Delegate.checked_in_nonce)} "
-    f"FROM {_DELEGATE} WHERE {_name(Delegate.token)} = {{}} OR {_name(Delegate.id)} IN "
+    f"SELECT {_FOUND} FROM {_DELEGATE} WHERE {_name(Delegate.token)} = {{}} "
+    f"UNION ALL SELECT {_FOUND} FROM {_DELEGATE} WHERE {_name(Delegate.id)} = "
     f'(SELECT {_name(RevokedToken.delegate)} FROM "{RevokedToken._meta.tablename}" '
     f"WHERE {_name(RevokedToken.token)} = {{}}) LIMIT 1"
 )

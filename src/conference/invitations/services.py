@@ -327,8 +327,9 @@ async def search_delegates(event_id: int, query: str, *, limit: int) -> list[dic
     """The first ``limit`` delegates matching ``query``, in protocol order: one query.
 
     For the desk and the API, where speed matters and invitation states do not. The
-    inner select finds and orders the matches on the ``delegate_search`` index alone;
-    only the rows it picks are read, and only the columns the API shows.
+    inner select walks the ``delegate_search`` index, which is in this very order,
+    and stops at ``limit`` matches; only the rows it picks are read, and only the
+    columns the API shows.
     """
     order = (OrderByRaw("protocol_rank IS NULL"), Delegate.protocol_rank, Delegate.name_sort_key)
     matches = Delegate.select(Delegate.id).where(Delegate.event == event_id)

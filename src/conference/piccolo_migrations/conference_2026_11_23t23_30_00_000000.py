@@ -1,9 +1,11 @@
-"""An index the delegate search reads instead of the table.
+"""An index the delegate search walks instead of the table.
 
 The search matches words anywhere in ``search_key`` (LIKE '%word%'), which no
-B-tree can seek; but reading this narrow index, which holds everything the
-search filters and sorts on, costs a third of reading the wide rows (10,000
-delegates on SQLite: 1.6 ms instead of 4 ms). Only the rows shown are read.
+B-tree can seek. This index is in the order the search answers in (ranked
+delegates first, by rank, then by Vietnamese name order) and holds the key, so
+the search walks it from the top and stops at the first screenful of matches:
+over 10,000 delegates on SQLite, 0.05 to 0.4 ms for a name, 1.4 ms when nothing
+matches and the whole index is read, against 3 to 4 ms reading the table.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -21,7 +23,7 @@ async def forwards():
     async def create_index():
         await engine_finder().run_ddl(
             "CREATE INDEX IF NOT EXISTS delegate_search "
-            "ON delegate (event, search_key, protocol_rank, name_sort_key)"
+            "ON delegate (event, (protocol_rank IS NULL), protocol_rank, name_sort_key, search_key)"
         )
 
     async def drop_index():
