@@ -6,13 +6,13 @@ from piccolo.engine import engine_finder
 
 ID = "2026-11-23T23:19:02:780667"
 VERSION = "1.38.0"
-DESCRIPTION = "run sheet: hand-edited scripts, music and photo notes, recipients' titles, one live cue"
+DESCRIPTION = (
+    "run sheet: hand-edited scripts, music and photo notes, recipients' titles, one live cue"
+)
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="conference", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="conference", description=DESCRIPTION)
 
     # At most one live cue per event: a partial unique index (SQLite and PostgreSQL
     # both have them). Piccolo runs raw steps before column steps; this one uses
