@@ -102,6 +102,12 @@ async def test_when_the_network_drops_the_page_says_so_and_the_retry_counts_once
     await page.wait_for_selector("#result[data-result=offline]", timeout=15000)
     assert "Không có kết nối" in await page.inner_text("#result")
     await page.context.set_offline(False)
+    await page.wait_for_function("navigator.onLine")
     await page.click("#result button")
-    await page.wait_for_selector("#result[data-result=ok]")
+    await page.wait_for_function(
+        "document.getElementById('result').dataset.result !== 'offline'", timeout=15000
+    )
+    assert await page.get_attribute("#result", "data-result") == "ok", await page.inner_text(
+        "#result"
+    )
     assert await Delegate.count().where(Delegate.checked_in_at.is_not_null()) == 1
