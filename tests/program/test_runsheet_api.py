@@ -81,7 +81,10 @@ async def test_advancing_past_the_last_cue_is_refused_with_a_clear_message(clien
     past = await client.post(f"{API}/next", headers=mc_headers)
     assert past.status_code == 409
     assert past.json()["code"] == "runsheet_end"
-    assert past.json()["detail"] == "Kịch bản đã kết thúc: không còn mục nào sau mục cuối."
+    assert past.json()["detail"] == (
+        "Phần trao khen thưởng đã kết thúc: mục cuối cùng đã xong, không còn mục nào sau đó."
+        " Bấm “Quay lại” để mở lại mục cuối."
+    )
     assert past.json()["status"] == "finished"
     assert [c["state"] for c in past.json()["cues"]] == ["done"] * 8
 

@@ -76,7 +76,7 @@ async def test_the_mc_reads_the_decision_and_calls_each_batch_in_vietnamese(even
     assert "6. Bà Nguyễn Thị Hương, Chuyên viên Văn phòng Sở" in sheet.cues[3].script
     assert sheet.cues[3].script.endswith(script.PHOTO_LINE)
     # The demo's absent Ông Trương Công Hậu is received by Ông Ngô Văn Thành.
-    assert "7. Ông Trương Công Hậu; Ông Ngô Văn Thành nhận thay." in sheet.cues[4].script
+    assert "7. Ông Trương Công Hậu, Ông Ngô Văn Thành nhận thay." in sheet.cues[4].script
     assert "Giấy khen cho các tập thể và cá nhân:" in sheet.cues[6].script
 
 
@@ -99,6 +99,11 @@ def test_the_script_names_people_properly():
     # The organization is not said twice when the title names it already.
     assert thang.described() == "Ông Hoàng Cao Thắng, Phó Giám đốc Sở Xây dựng Hà Nội"
     assert Person("Lê Văn A").addressed() == "đồng chí Lê Văn A"
+    # Without an honorific the list line still opens with a capital, as written lists do.
+    unnamed = Called("individual", "Lê Văn A", Person("Lê Văn A", title="Kỹ sư"))
+    assert script.recipient_line(unnamed) == "Đồng chí Lê Văn A, Kỹ sư"
+    stood_in = Called("individual", "Lê Văn A", Person("Lê Văn A", "Ông"), stand_in="Bà Hà")
+    assert script.recipient_line(stood_in) == "Ông Lê Văn A, Bà Hà nhận thay"
     team = Called("collective", "Tổ duy trì", None, stand_in="Bà Nguyễn Thị Hà")
     assert script.recipient_line(team) == "Tổ duy trì, Bà Nguyễn Thị Hà nhận thay"
     text = script.batch(

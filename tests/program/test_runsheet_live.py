@@ -44,7 +44,7 @@ async def test_next_walks_the_run_sheet_and_records_actual_times(event):
     assert sheet.current is None and sheet.status == "finished"
     assert (await _awards_item())["actual_end"] == sheet.cues[-1].ended_at
     # ...and advancing past it is refused, nothing changed.
-    with pytest.raises(runsheet.RunSheetEnd, match="no cue after the last"):
+    with pytest.raises(runsheet.RunSheetEnd, match="no cue after it"):
         await runsheet.next_cue(event)
     assert [c.state for c in (await runsheet.load(event)).cues] == ["done"] * 8
     # Back reopens the last cue.
@@ -76,6 +76,19 @@ async def test_back_and_skip(event):
     sheet = await runsheet.previous_cue(event, expected=sheet.current.id)
     assert sheet.current.position == 1 and sheet.cues[1].state == "pending"
     assert sheet.cues[1].started_at is None
+
+
+async def test_a_cue_left_out_beforehand_neither_starts_the_ceremony_nor_is_shown_next(event):
+    sheet = await runsheet.load(event)
+    left_out = sheet.cues[1]  # the first batch
+    await runsheet.set_skipped(event["id"], left_out.id, True)
+    sheet = await runsheet.load(event)
+    assert sheet.status == "not_started"
+    assert [b.id for b in sheet.batches_near_live()] == [sheet.cues[3].id, sheet.cues[4].id]
+    with pytest.raises(runsheet.RunSheetEnd, match="not started"):
+        await runsheet.previous_cue(event, expected=None)
+    sheet = await runsheet.load(event)
+    assert sheet.current is None and sheet.cue(left_out.id).state == "skipped"
 
 
 async def test_ten_simultaneous_nexts_from_the_same_cue_move_one_step(event):

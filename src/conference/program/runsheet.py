@@ -16,11 +16,13 @@ at the same moment move it one step; the second is told the state has moved on.
 from __future__ import annotations
 
 import math
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from conference import audit, live
@@ -162,13 +164,16 @@ class RunSheet:
 
     @property
     def status(self) -> str:
-        """not_started, running or finished."""
+        """not_started, running or finished.
+
+        The ceremony has started once a cue is done: a cue left out beforehand is
+        skipped too, and does not start it.
+        """
         if self.current is not None:
             return "running"
-        if self.cues and all(c.state in (CueState.done, CueState.skipped) for c in self.cues):
-            return "finished" if any(c.state == CueState.done for c in self.cues) else "not_started"
-        started = any(c.state in (CueState.done, CueState.skipped) for c in self.cues)
-        return "running" if started else "not_started"
+        if not any(c.state == CueState.done for c in self.cues):
+            return "not_started"
+        return "running" if any(c.state == CueState.pending for c in self.cues) else "finished"
 
     @property
     def next(self) -> CueView | None:
@@ -195,7 +200,13 @@ class RunSheet:
         start = self.current or self.next
         if start is None:
             return []
-        batches = [c for c in self.cues if c.kind == CueKind.batch and c.position >= start.position]
+        batches = [
+            c
+            for c in self.cues
+            if c.kind == CueKind.batch
+            and c.position >= start.position
+            and c.state in (CueState.pending, CueState.live)
+        ]
         return batches[:2]
 
 
@@ -588,13 +599,32 @@ async def _cue_row(event_id: int, cue_id: int) -> dict[str, Any]:
     return row
 
 
+def _not_pending(row: dict[str, Any]) -> Conflict:
+    return Conflict(
+        N_("“%(title)s” is on stage or over: it can no longer be changed this way."),
+        title=row["title"],
+        code="cue_not_pending",
+    )
+
+
 def _must_be_pending(row: dict[str, Any]) -> None:
     if row["state"] != CueState.pending:
-        raise Conflict(
-            N_("“%(title)s” is on stage or over: it can no longer be changed this way."),
-            title=row["title"],
-            code="cue_not_pending",
-        )
+        raise _not_pending(row)
+
+
+async def _hold_pending(row: dict[str, Any], values: dict[Any, Any]) -> None:
+    """Update a cue only while it is pending, else raise Conflict (the transaction undoes all).
+
+    On PostgreSQL the row stays locked until the transaction ends, so a Next
+    cannot make the cue live halfway through a split or a merge.
+    """
+    changed = (
+        await Cue.update(values)
+        .where((Cue.id == row["id"]) & (Cue.state == CueState.pending))
+        .returning(Cue.id)
+    )
+    if not changed:
+        raise _not_pending(row)
 
 
 async def _ordered_ids(event_id: int) -> list[int]:
@@ -674,6 +704,9 @@ async def split_batch(event_id: int, cue_id: int, at: int, *, by: Any = None) ->
                 N_("Choose where to split: after the first and before the last recipient.")
             )
         keep, move = members[: at - 1], members[at - 1 :]
+        await _hold_pending(
+            row, {Cue.planned_duration_s: batch_duration_s(len(keep), photo=bool(row["photo"]))}
+        )
         new = Cue(
             event=event_id,
             kind=CueKind.batch,
@@ -690,9 +723,6 @@ async def split_batch(event_id: int, cue_id: int, at: int, *, by: Any = None) ->
             await CuePresenter(
                 cue=new.id, delegate=p["delegate"], name=p["name"], position=p["position"]
             ).save()
-        await Cue.update(
-            {Cue.planned_duration_s: batch_duration_s(len(keep), photo=bool(row["photo"]))}
-        ).where(Cue.id == cue_id)
         await _place(int(new.id), move)
         ids = await _ordered_ids(event_id)
         ids.remove(int(new.id))
@@ -735,10 +765,11 @@ async def merge_with_next(event_id: int, cue_id: int, *, capacity: int, by: Any 
                 capacity=capacity,
             )
         members = await _batch_members(cue_id) + await _batch_members(following["id"])
+        await _hold_pending(
+            row, {Cue.planned_duration_s: batch_duration_s(len(members), photo=bool(row["photo"]))}
+        )
+        await _hold_pending(following, {Cue.planned_duration_s: 0})
         await _place(cue_id, members)
-        await Cue.update(
-            {Cue.planned_duration_s: batch_duration_s(len(members), photo=bool(row["photo"]))}
-        ).where(Cue.id == cue_id)
         await Cue.delete().where(Cue.id == following["id"])
         await _renumber(await _ordered_ids(event_id))
     await audit.record("runsheet.merge", by=by, event_id=event_id, target=str(cue_id))
@@ -994,11 +1025,7 @@ async def set_skipped(event_id: int, cue_id: int, skipped: bool, *, by: Any = No
         .returning(Cue.id)
     )
     if not changed:
-        raise Conflict(
-            N_("“%(title)s” is on stage or over: it can no longer be changed this way."),
-            title=row["title"],
-            code="cue_not_pending",
-        )
+        raise _not_pending(row)
     await audit.record(
         "runsheet.skip" if skipped else "runsheet.unskip",
         by=by,
@@ -1092,7 +1119,9 @@ async def _go_live(cue_id: int, now: datetime, *, from_states: Sequence[str]) ->
 
 
 def _is_unique_violation(error: Exception) -> bool:
-    return "unique" in str(error).lower() or type(error).__name__ == "UniqueViolationError"
+    if isinstance(error, asyncpg.UniqueViolationError):
+        return True
+    return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
 
 
 async def _moved(event: dict[str, Any], change: str) -> RunSheet:
@@ -1169,7 +1198,10 @@ def _end_error(event_id: int, has_cues: bool) -> RunSheetEnd:
     if not has_cues:
         return RunSheetEnd(N_("The run sheet is empty: generate it from the award list first."))
     return RunSheetEnd(
-        N_("The run sheet is finished: there is no cue after the last one."),
+        N_(
+            "The award presentation is over: the last cue has ended and there is no cue "
+            "after it. Back reopens the last cue."
+        )
     )
 
 
@@ -1194,6 +1226,11 @@ async def previous_cue(
             if current is not None:
                 query = query.where(Cue.position < current["position"])
             before = await query.order_by(Cue.position, ascending=False).first()
+            if current is None and not await Cue.exists().where(
+                (Cue.event == event_id) & (Cue.state == CueState.done)
+            ):
+                # Only cues left out beforehand: the ceremony has not started.
+                before = None
             if before is None:
                 raise RunSheetEnd(
                     N_("This is the first cue: there is nothing before it.")

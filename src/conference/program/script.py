@@ -114,19 +114,22 @@ def recipient_line(called: Called) -> str:
 
     "Ông Lê Minh Đức, Phó Chánh Thanh tra Sở, Thanh tra Sở Xây dựng Hà Nội";
     "Phòng Kinh tế xây dựng, Ông Nguyễn Quốc Trung, Phó Trưởng phòng … đại diện nhận";
-    "Ông Trương Công Hậu; Ông Ngô Văn Thành nhận thay".
+    "Ông Trương Công Hậu, Ông Ngô Văn Thành nhận thay". A line opens with a capital,
+    also when it starts with the default "đồng chí".
     """
     if called.kind == "collective":
         line = nfc(called.name)
         if called.stand_in:
-            return f"{line}, {nfc(called.stand_in)} nhận thay"
-        if called.receiver is not None:
+            line += f", {nfc(called.stand_in)} nhận thay"
+        elif called.receiver is not None:
             line += f", {called.receiver.described()} đại diện nhận"
-        return line
-    person = called.receiver or Person(name=called.name)
-    if called.stand_in:
-        return f"{person.addressed()}; {nfc(called.stand_in)} nhận thay"
-    return person.described()
+    else:
+        person = called.receiver or Person(name=called.name)
+        if called.stand_in:
+            line = f"{person.addressed()}, {nfc(called.stand_in)} nhận thay"
+        else:
+            line = person.described()
+    return line[:1].upper() + line[1:]
 
 
 def _whom(called: Sequence[Called]) -> str:
