@@ -384,6 +384,8 @@ async def test_an_items_start_is_recorded_once_and_its_end_may_be_corrected(even
     assert await services.mark_item_ended(event["id"], item_id, at(8, 36))
     row = await services.get_item(event["id"], item_id)
     assert (row["actual_start"], row["actual_end"]) == (at(8, 4), at(8, 36))
+    assert not await services.mark_item_ended(event["id"], item_id, at(8, 3))  # before its start
+    assert (await services.get_item(event["id"], item_id))["actual_end"] == at(8, 36)
     with pytest.raises(InvalidInput):
         await services.set_actual_times(event["id"], item_id, at(8, 40), at(8, 30))
     await services.set_actual_times(event["id"], item_id, None, None)

@@ -261,8 +261,10 @@ class ProgrammeController(Controller):
         """Record that the item ended now."""
         event = await get_event(slug)
         await services.get_item(event["id"], item_id)
-        await services.mark_item_ended(event["id"], item_id, by=request.user)
-        flash(request, gettext("End recorded."), category="success")
+        if await services.mark_item_ended(event["id"], item_id, by=request.user):
+            flash(request, gettext("End recorded."), category="success")
+        else:
+            flash(request, gettext("The end must be after the start."), category="error")
         return Redirect(f"/events/{slug}/programme/#item-{item_id}")
 
     @post("/items/{item_id:int}/actual")
@@ -574,7 +576,8 @@ class ProgrammeApiController(Controller):
         item_id: FromPath[int],
         data: JSONBody[MomentIn | None] = None,
     ) -> MarkedOut:
-        """Record an item's actual end (now, or ``at``); the last call wins."""
+        """Record an item's actual end (now, or ``at``); the last call wins, and an end
+        before the recorded start is not recorded."""
         event = await get_event(slug)
         await services.get_item(event["id"], item_id)
         at = data.at if data else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -238,7 +238,10 @@ class ProgrammeOut(msgspec.Struct):
 
 
 class MomentIn(msgspec.Struct):
-    at: datetime | None = None  # default: now
+    """When an item started or ended: an instant with its offset (a bare local time is
+    refused, not guessed: read as UTC it would be seven hours off in Hanoi); default now."""
+
+    at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
 
 
 class MarkedOut(msgspec.Struct):

@@ -541,9 +541,20 @@ async def mark_item_ended(
 ) -> bool:
     """Record the actual end of a programme item (the last call wins: an item may run on).
 
-    Returns whether the item exists in the event. Publishes a ``programme`` live event.
+    Returns whether this call recorded it: not when the item is not in the event, nor
+    when the end would come before its recorded start (nothing changes then; the run
+    sheet calls this after its own move, so it must not raise). Publishes a
+    ``programme`` live event.
     """
     moment = at or datetime.now(UTC)
+    row = (
+        await ProgrammeItem.select(ProgrammeItem.actual_start)
+        .where((ProgrammeItem.id == item_id) & (ProgrammeItem.event == event_id))
+        .first()
+    )
+    # Compared here, not in SQL: SQLite compares stored timestamps as text.
+    if row is None or (row["actual_start"] is not None and moment < row["actual_start"]):
+        return False
     updated = (
         await ProgrammeItem.update({ProgrammeItem.actual_end: moment})
         .where((ProgrammeItem.id == item_id) & (ProgrammeItem.event == event_id))
