@@ -380,7 +380,6 @@ class ReadTable:
     rows: list[TableRow]
     problems: list[RowProblem]
     unknown_columns: list[str]
-    columns: list[str]  # the fields the file has, in file order
 
 
 def read_table(
@@ -414,7 +413,6 @@ def read_table(
         rows=rows,
         problems=problems,
         unknown_columns=found.unknown,
-        columns=sorted(found.positions, key=found.positions.__getitem__),
     )
 
 

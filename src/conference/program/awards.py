@@ -231,20 +231,29 @@ async def delete_form(event_id: int, form_id: int, *, by: Any = None) -> None:
     """Remove an award form with its recipients and its pending cues.
 
     Raise NotFound, or Conflict once a cue of the form has been live: the ceremony
-    has used it, and the reconciliation needs it.
+    has used it, and the reconciliation needs it. Both deletes are conditional, so
+    a Next making one of its cues live at the same moment cannot slip between a
+    check and the removal: one of the two waits for the other and gives way.
     """
     form = await get_form(event_id, form_id)
+    used = Cue.select(Cue.award_form).where(
+        (Cue.award_form == form_id) & (Cue.state != CueState.pending)
+    )
     async with AwardForm._meta.db.transaction():
-        used = await Cue.exists().where(
-            (Cue.award_form == form_id) & (Cue.state != CueState.pending)
+        await Cue.delete().where(
+            (Cue.award_form == form_id) & (Cue.event == event_id) & (Cue.state == CueState.pending)
         )
-        if used:
+        removed = (
+            await AwardForm.delete()
+            .where((AwardForm.id == form_id) & AwardForm.id.not_in(used))
+            .returning(AwardForm.id)
+        )
+        if not removed:
+            # The transaction ends here and takes the cues' removal back with it.
             raise Conflict(
                 N_("%(title)s has been presented already; it cannot be removed."),
                 title=form["title"],
             )
-        await Cue.delete().where((Cue.award_form == form_id) & (Cue.event == event_id))
-        await AwardForm.delete().where(AwardForm.id == form_id)
         await audit.record("awards.form_delete", by=by, event_id=event_id, target=form["title"])
     _changed(event_id)
 
