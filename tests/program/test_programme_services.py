@@ -309,6 +309,15 @@ async def test_a_linked_speaker_shows_the_delegate_record_and_arrival(event):
     assert speaker.display_name == "Ông Hoàng Cao Thắng"
     assert speaker.title == "Giám đốc Sở Xây dựng Hà Nội"
     assert speaker.arrived_at == at(7, 41) and speaker.presiding
+    [outline] = await services.programme_outline(event["id"])  # what invitations show
+    assert outline.speakers == [
+        {
+            "name": "Hoàng Cao Thắng",
+            "title": "Giám đốc Sở Xây dựng Hà Nội",
+            "role": "chủ trì",
+            "delegate": thang,
+        }
+    ]
 
 
 async def test_a_speaker_deleted_from_the_delegate_list_keeps_a_readable_name(event):

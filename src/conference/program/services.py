@@ -52,19 +52,22 @@ class ItemOutline:
 async def programme_outline(event_id: int) -> list[ItemOutline]:
     """The programme in order, each item with its speakers in order (two queries).
 
-    Items that the recorded actual times push later carry their expected start.
+    A speaker is ``{"name", "title", "role", "delegate"}``, a linked delegate's name
+    and title as the delegate record says now, as in every other view. Items that the
+    recorded actual times push later carry their expected start.
     """
     rows = await ProgrammeItem.select().where(ProgrammeItem.event == event_id)
-    speakers = (
-        await Speaker.select(
-            Speaker.item, Speaker.name, Speaker.title, Speaker.role, Speaker.delegate
-        )
-        .where(Speaker.item.event == event_id)
-        .order_by(Speaker.position)
-    )
     by_item: dict[int, list[dict[str, Any]]] = {}
-    for speaker in speakers:
-        by_item.setdefault(speaker["item"], []).append(speaker)
+    for row in await _speakers(event_id):
+        speaker = _speaker(row, {})
+        by_item.setdefault(row["item"], []).append(
+            {
+                "name": speaker.name,
+                "title": speaker.title,
+                "role": speaker.role,
+                "delegate": speaker.delegate_id,
+            }
+        )
     items = in_order([_item(row, ()) for row in rows])
     timings = expected_times(items)
     outlines = []
