@@ -104,8 +104,11 @@
   if (view === "stage") {
     document.addEventListener("keydown", (event) => {
       const target = event.target;
-      if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
       if (event.altKey || event.ctrlKey || event.metaKey) return;
+      // Space on a focused button, link or "Mark" box is that control's own, not Next.
+      const control = target && target.closest && target.closest("button, a, summary");
+      if (event.key === " " && control) return;
       if (event.key === " " || event.key === "ArrowRight") { event.preventDefault(); move("next"); }
       else if (event.key === "ArrowLeft") { event.preventDefault(); move("previous"); }
     });

@@ -84,5 +84,18 @@ async def test_next_on_the_stage_page_moves_the_mc_page_and_arrivals_show_live(
         f"[data-recipient='{recipient}'] [data-presence=stand_in]", timeout=5000
     )
     assert "Bà Nguyễn Thị Hà" in await mc.inner_text(f"[data-recipient='{recipient}']")
+
+    # Space on a focused control is the control's own (it opens "Mark"), not Next:
+    # the page's key handler leaves that key press alone.
+    taken_as_next = await stage.evaluate(
+        """() => {
+            const summary = document.querySelector('details.mark summary');
+            summary.focus();
+            const press = new KeyboardEvent('keydown', {key: ' ', bubbles: true, cancelable: true});
+            summary.dispatchEvent(press);
+            return press.defaultPrevented;
+        }"""
+    )
+    assert taken_as_next is False
     await stage.close()
     await mc.close()
