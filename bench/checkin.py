@@ -6,7 +6,8 @@ the search figure), drives it over loopback with N concurrent clients for a boun
 time: a mix of first scans, repeated scans and unknown codes. Prints scans/s, p50
 and p99, and the same for a trivial endpoint of the same app (/healthz) as the
 ratio. PostgreSQL runs when CONFERENCE_TEST_DATABASE_URL is set, on a database
-``conference_bench`` created and dropped here.
+``conference_bench`` created and dropped here. SHOW_SERVER=1 lets the server's
+own output (errors, the access log) through.
 """
 
 from __future__ import annotations
