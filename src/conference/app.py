@@ -50,8 +50,8 @@ from conference.i18n import LocaleMiddleware, gettext, translate_error
 from conference.invitations.api import DelegateApiController
 from conference.invitations.controllers import DelegateController, InvitationController
 from conference.invitations.public import InvitationPageController
-from conference.program.controllers import PROGRAMME_ROUTES
-from conference.program.runsheet_controllers import RUNSHEET_ROUTES
+from conference.program.agenda.controllers import PROGRAMME_ROUTES
+from conference.program.runsheet.controllers import RUNSHEET_ROUTES
 from conference.sessions import SessionConfig
 from conference.settings import Settings
 from conference.store import DatabaseStore

@@ -10,12 +10,12 @@ from litestar.params import Body, FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from conference import program
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser
 from conference.errors import DomainError, FormErrors
 from conference.events import services
 from conference.events.schemas import EventInput
 from conference.i18n import gettext, translate_error
+from conference.program import agenda, awards
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -74,8 +74,8 @@ class EventController(Controller):
             context={
                 "event": event,
                 "stats": await services.dashboard(event["id"]),
-                "programme": await program.programme_outline(event["id"]),
-                "awards": await program.award_overview(event["id"]),
+                "programme": await agenda.programme_outline(event["id"]),
+                "awards": await awards.award_overview(event["id"]),
             },
         )
 

@@ -15,7 +15,6 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from conference import program
 from conference.auth import ORGANIZER, CurrentUser
 from conference.errors import DomainError, FormErrors, InvalidInput
 from conference.events.services import get_event
@@ -27,6 +26,7 @@ from conference.invitations.rendering import build_invitation
 from conference.invitations.schemas import FIELDS, parse_delegate_form
 from conference.invitations.sending import outbox_status
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, PLACEHOLDERS
+from conference.program import agenda
 from conference.settings import Settings
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -399,7 +399,7 @@ class InvitationController(Controller):
         rows = [
             r for r in listing.rows if r["revoked_at"] is None and (not wanted or r["id"] in wanted)
         ]
-        programme = await program.programme_outline(event["id"])
+        programme = await agenda.programme_outline(event["id"])
         invitations = [build_invitation(event, row, programme, settings.base_url) for row in rows]
         return Template(
             "invitations/print.html", context={"event": event, "invitations": invitations}

@@ -11,13 +11,13 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
-from conference import program
 from conference.auth import PUBLIC
 from conference.errors import InvalidInput
 from conference.i18n import translate_error
 from conference.invitations import services
 from conference.invitations.qr import invitation_url, qr_png, qr_svg
 from conference.invitations.rendering import build_invitation
+from conference.program import agenda
 from conference.settings import Settings
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -58,7 +58,7 @@ class InvitationPageController(Controller):
         except services.InvitationUnavailable as error:
             return _unavailable(error)
         invitation = build_invitation(
-            event, delegate, await program.programme_outline(event["id"]), settings.base_url
+            event, delegate, await agenda.programme_outline(event["id"]), settings.base_url
         )
         return Template(
             "invitations/page.html", context={"invitation": invitation}, headers=PRIVATE

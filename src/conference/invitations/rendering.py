@@ -18,7 +18,7 @@ from jinja2 import Environment
 from conference.formatting import hour, local_hour, long_date
 from conference.invitations.qr import invitation_url, qr_png, qr_svg
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, render_wording
-from conference.program import ItemOutline
+from conference.program.agenda import ItemOutline
 from conference.text import slugify
 
 

@@ -20,11 +20,12 @@ from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from typing import Any
 
-from conference import audit, program
+from conference import audit
 from conference.database import insert_rows
 from conference.invitations.mail import Mailer, SendFailed
 from conference.invitations.qr import invitation_url, prepare_png
 from conference.invitations.rendering import build_email, build_invitation
+from conference.program import agenda
 from conference.tables import Delegate, DeliveryState, Event, InvitationDelivery
 
 CHANNEL = "email"
@@ -220,7 +221,7 @@ async def send_pending(
     await take_over_abandoned(event_id)
     event = await Event.select().where(Event.id == event_id).first()
     assert event is not None
-    programme = await program.programme_outline(event_id)
+    programme = await agenda.programme_outline(event_id)
     sent = failed = 0
     interval = 1 / rate if rate > 0 else 0.0
     next_send = time.monotonic()

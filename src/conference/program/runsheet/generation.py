@@ -7,7 +7,8 @@ from typing import Any
 
 from conference import audit
 from conference.errors import N_, Conflict
-from conference.program import awards, script
+from conference.program import awards
+from conference.program.runsheet import script
 from conference.program.runsheet._shared import (
     ANNOUNCEMENT_S,
     _place,

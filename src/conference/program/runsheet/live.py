@@ -14,6 +14,7 @@ from typing import Any
 
 from conference import audit
 from conference.errors import N_, DomainError
+from conference.program.agenda import mark_item_ended, mark_item_started
 from conference.program.runsheet._shared import (
     UNSET,
     RunSheetEnd,
@@ -23,7 +24,6 @@ from conference.program.runsheet._shared import (
     _transaction,
 )
 from conference.program.runsheet.view import RunSheet, load
-from conference.program.services import mark_item_ended, mark_item_started
 from conference.tables import Cue, CueState
 
 

@@ -8,8 +8,9 @@ from typing import Any
 
 from conference.checkin import arrival_times
 from conference.errors import N_, NotFound
-from conference.program import awards, script
-from conference.program.script import Called, Person
+from conference.program import awards
+from conference.program.runsheet import script
+from conference.program.runsheet.script import Called, Person
 from conference.tables import (
     Cue,
     CueKind,

@@ -1,0 +1,23 @@
+"""The programme: items with their speakers, conflicts, live timing and exports.
+
+Other features use the outline (the invitation letter), the loaded programme (the
+dashboard) and the two live marks that the run sheet sets when the ceremony starts and ends.
+"""
+
+from conference.program.agenda.services import (
+    ItemOutline,
+    Programme,
+    load_programme,
+    mark_item_ended,
+    mark_item_started,
+    programme_outline,
+)
+
+__all__ = [
+    "ItemOutline",
+    "Programme",
+    "load_programme",
+    "mark_item_ended",
+    "mark_item_started",
+    "programme_outline",
+]

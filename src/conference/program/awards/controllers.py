@@ -1,0 +1,358 @@
+"""Organizer pages of the award list: forms, recipients, calling order and the import."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from litestar.stores.base import NamespacedStore
+
+from conference.auth import ORGANIZER, CurrentUser
+from conference.errors import N_, DomainError, FormErrors
+from conference.events.services import get_event
+from conference.i18n import gettext, translate_error
+from conference.program.awards import importing as award_import
+from conference.program.awards import services as awards
+
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+StaffRequest = Request[CurrentUser, Any, Any]
+# A previewed file waits this long for the organizer's confirmation.
+UPLOAD_KEPT_S = 3600
+
+
+def _int(text: str | None, default: int | None = None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.lstrip("-").isdecimal() else default
+
+
+def parse_form_input(data: dict[str, str]) -> awards.FormInput:
+    """An award form from the page's fields; a field that cannot be read is a FormError."""
+    errors: dict[str, str] = {}
+    rank = _int(data.get("rank"), None)
+    if rank is None:
+        errors["rank"] = N_("The rank is a whole number from 1 (the highest).")
+    decided: date | None = None
+    if data.get("decision_date"):
+        try:
+            decided = date.fromisoformat(data["decision_date"])
+        except ValueError:
+            errors["decision_date"] = N_("Enter the decision's date.")
+    if errors:
+        raise FormErrors(errors)
+    return awards.FormInput(
+        title=data.get("title", ""),
+        rank=rank or 1,
+        decision_number=data.get("decision_number", ""),
+        decision_date=decided,
+        issuer=data.get("issuer", ""),
+    )
+
+
+def parse_recipient_input(data: dict[str, str]) -> awards.RecipientInput:
+    return awards.RecipientInput(
+        name=data.get("name", ""),
+        kind=data.get("kind", "individual"),
+        honorific=data.get("honorific", ""),
+        title=data.get("title", ""),
+        organization=data.get("organization", ""),
+        representative_name=data.get("representative_name", ""),
+        delegate_id=_int(data.get("delegate_id")),
+        citation=data.get("citation", ""),
+        pronunciation_note=data.get("pronunciation_note", ""),
+    )
+
+
+def _errors(error: DomainError | None) -> dict[str, str]:
+    fields = error.fields if isinstance(error, FormErrors) else {}
+    return {name: gettext(message) for name, message in fields.items()}
+
+
+def _uploads(request: StaffRequest) -> NamespacedStore:
+    # The session store (database or Redis): a preview on one server process can be
+    # confirmed on another, and the file expires by itself.
+    store = request.app.stores.get("sessions")
+    assert isinstance(store, NamespacedStore)
+    return store.with_namespace("award-uploads")
+
+
+class AwardsController(Controller):
+    path = "/events/{slug:str}/awards"
+    opt = ORGANIZER
+
+    async def _list_page(
+        self, event: dict[str, Any], *, form: dict[str, Any] | None = None, error: Any = None
+    ) -> Template:
+        return Template(
+            "program/awards/list.html",
+            context={
+                "event": event,
+                "forms": await awards.award_list(event["id"]),
+                "form": form or {"rank": 1},
+                "errors": _errors(error),
+                "error": translate_error(error) if error else None,
+            },
+            status_code=400 if error else 200,
+        )
+
+    @get("/", name="awards")
+    async def award_list(self, slug: FromPath[str]) -> Template:
+        """The award list: forms from the highest, recipients in calling order."""
+        return await self._list_page(await get_event(slug))
+
+    @post("/forms")
+    async def create_form(
+        self, request: StaffRequest, slug: FromPath[str], data: Form
+    ) -> Template | Redirect:
+        event = await get_event(slug)
+        try:
+            await awards.create_form(event["id"], parse_form_input(data), by=request.user)
+        except DomainError as error:
+            return await self._list_page(event, form=data, error=error)
+        flash(request, gettext("Award form added."), category="success")
+        return Redirect(f"/events/{slug}/awards/")
+
+    def _form_page(
+        self, event: dict[str, Any], form: dict[str, Any], form_id: int, error: Any = None
+    ) -> Template:
+        return Template(
+            "program/awards/form.html",
+            context={
+                "event": event,
+                "form": form,
+                "form_id": form_id,
+                "errors": _errors(error),
+                "error": translate_error(error) if error else None,
+            },
+            status_code=400 if error else 200,
+        )
+
+    @get("/forms/{form_id:int}", name="award_form_edit")
+    async def edit_form(self, slug: FromPath[str], form_id: FromPath[int]) -> Template:
+        event = await get_event(slug)
+        form = await awards.get_form(event["id"], form_id)
+        return self._form_page(event, form, form_id)
+
+    @post("/forms/{form_id:int}")
+    async def update_form(
+        self, request: StaffRequest, slug: FromPath[str], form_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
+        event = await get_event(slug)
+        try:
+            await awards.update_form(event["id"], form_id, parse_form_input(data), by=request.user)
+        except DomainError as error:
+            return self._form_page(event, data, form_id, error)
+        flash(request, gettext("Changes saved."), category="success")
+        return Redirect(f"/events/{slug}/awards/")
+
+    @post("/forms/{form_id:int}/delete")
+    async def delete_form(
+        self, request: StaffRequest, slug: FromPath[str], form_id: FromPath[int]
+    ) -> Redirect:
+        event = await get_event(slug)
+        try:
+            await awards.delete_form(event["id"], form_id, by=request.user)
+        except DomainError as error:
+            flash(request, translate_error(error), category="error")
+            return Redirect(f"/events/{slug}/awards/forms/{form_id}")
+        flash(request, gettext("Award form removed."), category="success")
+        return Redirect(f"/events/{slug}/awards/")
+
+    async def _recipient_page(
+        self,
+        event: dict[str, Any],
+        form: dict[str, Any],
+        values: dict[str, Any],
+        *,
+        recipient_id: int | None,
+        error: Any = None,
+    ) -> Template:
+        return Template(
+            "program/awards/recipient.html",
+            context={
+                "event": event,
+                "award": form,
+                "form": values,
+                "recipient_id": recipient_id,
+                "delegates": await awards.delegate_choices(event["id"]),
+                "errors": _errors(error),
+                "error": translate_error(error) if error else None,
+            },
+            status_code=400 if error else 200,
+        )
+
+    @get("/forms/{form_id:int}/recipients/new", name="award_recipient_new")
+    async def new_recipient(self, slug: FromPath[str], form_id: FromPath[int]) -> Template:
+        event = await get_event(slug)
+        form = await awards.get_form(event["id"], form_id)
+        return await self._recipient_page(event, form, {"kind": "individual"}, recipient_id=None)
+
+    @post("/forms/{form_id:int}/recipients")
+    async def add_recipient(
+        self, request: StaffRequest, slug: FromPath[str], form_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
+        event = await get_event(slug)
+        form = await awards.get_form(event["id"], form_id)
+        try:
+            await awards.add_recipient(
+                event["id"], form_id, parse_recipient_input(data), by=request.user
+            )
+        except DomainError as error:
+            return await self._recipient_page(event, form, data, recipient_id=None, error=error)
+        flash(request, gettext("Recipient added."), category="success")
+        return Redirect(f"/events/{slug}/awards/#form-{form_id}")
+
+    @get("/recipients/{recipient_id:int}", name="award_recipient_edit")
+    async def edit_recipient(self, slug: FromPath[str], recipient_id: FromPath[int]) -> Template:
+        event = await get_event(slug)
+        row = await awards.get_recipient(event["id"], recipient_id)
+        form = await awards.get_form(event["id"], row["award_form"])
+        values = {**row, "delegate_id": row["delegate"]}
+        return await self._recipient_page(event, form, values, recipient_id=recipient_id)
+
+    @post("/recipients/{recipient_id:int}")
+    async def update_recipient(
+        self, request: StaffRequest, slug: FromPath[str], recipient_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
+        event = await get_event(slug)
+        row = await awards.get_recipient(event["id"], recipient_id)
+        try:
+            await awards.update_recipient(
+                event["id"], recipient_id, parse_recipient_input(data), by=request.user
+            )
+        except DomainError as error:
+            form = await awards.get_form(event["id"], row["award_form"])
+            return await self._recipient_page(
+                event, form, data, recipient_id=recipient_id, error=error
+            )
+        flash(request, gettext("Changes saved."), category="success")
+        return Redirect(f"/events/{slug}/awards/#form-{row['award_form']}")
+
+    @post("/recipients/{recipient_id:int}/delete")
+    async def delete_recipient(
+        self, request: StaffRequest, slug: FromPath[str], recipient_id: FromPath[int]
+    ) -> Redirect:
+        event = await get_event(slug)
+        try:
+            await awards.delete_recipient(event["id"], recipient_id, by=request.user)
+        except DomainError as error:
+            flash(request, translate_error(error), category="error")
+        else:
+            flash(request, gettext("Recipient removed."), category="success")
+        return Redirect(f"/events/{slug}/awards/")
+
+    @post("/recipients/{recipient_id:int}/move")
+    async def move_recipient(
+        self, request: StaffRequest, slug: FromPath[str], recipient_id: FromPath[int], data: Form
+    ) -> Redirect:
+        """Earlier or later in the calling order of their form."""
+        event = await get_event(slug)
+        row = await awards.get_recipient(event["id"], recipient_id)
+        await awards.move_recipient_in_list(
+            event["id"], recipient_id, _int(data.get("offset"), 0) or 0, by=request.user
+        )
+        return Redirect(f"/events/{slug}/awards/#recipient-{row['id']}")
+
+    # ------------------------------------------------------------ import
+
+    async def _import_page(self, event: dict[str, Any], error: str | None = None) -> Template:
+        return Template(
+            "program/awards/import.html",
+            context={
+                "event": event,
+                "forms": await awards.award_forms(event["id"]),
+                "columns": award_import.COLUMNS,
+                "error": error,
+            },
+            status_code=400 if error else 200,
+        )
+
+    @get("/import", name="awards_import")
+    async def import_page(self, slug: FromPath[str]) -> Template:
+        return await self._import_page(await get_event(slug))
+
+    @post("/import", request_max_body_size=12 * 1024 * 1024)
+    async def preview_import(
+        self, request: StaffRequest, slug: FromPath[str], data: Upload
+    ) -> Template:
+        """Check a file and show what importing it would do; nothing is written."""
+        event = await get_event(slug)
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return await self._import_page(event, gettext("Choose a CSV or Excel file."))
+        content = await upload.read()
+        default_form = _int(str(data.get("form_id") or ""))
+        try:
+            plan = await award_import.plan_import(
+                event["id"], upload.filename, content, default_form_id=default_form
+            )
+        except DomainError as error:
+            return await self._import_page(event, translate_error(error))
+        upload_id = ""
+        if plan.ok:
+            upload_id = secrets.token_urlsafe(16)
+            await _uploads(request).set(upload_id, content, expires_in=UPLOAD_KEPT_S)
+        return Template(
+            "program/awards/import_preview.html",
+            context={
+                "event": event,
+                "plan": plan,
+                "upload_id": upload_id,
+                "filename": upload.filename,
+                "form_id": default_form or "",
+                "forms": {f["id"]: f for f in await awards.award_forms(event["id"])},
+            },
+            status_code=200 if plan.ok else 400,
+        )
+
+    @post("/import/confirm")
+    async def confirm_import(
+        self, request: StaffRequest, slug: FromPath[str], data: Form
+    ) -> Template | Redirect:
+        event = await get_event(slug)
+        store = _uploads(request)
+        upload_id = data.get("upload_id", "")
+        content = await store.get(upload_id) if upload_id else None
+        if content is None:
+            flash(request, gettext("The file has expired; choose it again."), category="error")
+            return Redirect(f"/events/{slug}/awards/import")
+        await store.delete(upload_id)
+        # Planned again: the list may have changed since the preview.
+        plan = await award_import.plan_import(
+            event["id"],
+            data.get("filename", ""),
+            content,
+            default_form_id=_int(data.get("form_id")),
+        )
+        if not plan.ok:
+            return Template(
+                "program/awards/import_preview.html",
+                context={
+                    "event": event,
+                    "plan": plan,
+                    "upload_id": "",
+                    "filename": data.get("filename", ""),
+                    "form_id": "",
+                    "forms": {f["id"]: f for f in await awards.award_forms(event["id"])},
+                },
+                status_code=400,
+            )
+        result = await award_import.apply_import(event["id"], plan, by=request.user)
+        flash(
+            request,
+            gettext(
+                "Imported: %(added)s added, %(updated)s updated, %(unchanged)s unchanged.",
+                added=result.added,
+                updated=result.updated,
+                unchanged=result.unchanged,
+            ),
+            category="success",
+        )
+        return Redirect(f"/events/{slug}/awards/")

@@ -1,0 +1,474 @@
+"""Award list and run-sheet pages and API: the stage manager's and the MC's live views."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK, HTTP_409_CONFLICT
+
+from conference.auth import CurrentUser, allow
+from conference.errors import N_, Conflict, DomainError, InvalidInput
+from conference.events.services import get_event, get_event_cached
+from conference.formatting import local_datetime
+from conference.i18n import gettext, translate_error
+from conference.invitations import to_csv
+from conference.program import awards, runsheet
+from conference.program.awards.controllers import AwardsController
+from conference.program.runsheet.schemas import (
+    MoveIn,
+    RunSheetConflictOut,
+    RunSheetOut,
+    conflict_out,
+    runsheet_out,
+)
+from conference.tables import Role
+
+STAGE = allow(Role.organizer, Role.mc)
+Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+StaffRequest = Request[CurrentUser, Any, Any]
+
+PRESENCE_NAMES = {
+    "arrived": N_("Arrived"),
+    "not_arrived": N_("Not arrived"),
+    "stand_in": N_("Stand-in"),
+    "absent": N_("Absent, deliver later"),
+}
+STATE_NAMES = {
+    "pending": N_("Coming"),
+    "live": N_("Live"),
+    "done": N_("Done"),
+    "skipped": N_("Skipped"),
+}
+KIND_NAMES = {
+    "announcement": N_("Announcement"),
+    "batch": N_("Batch"),
+    "custom": N_("Own cue"),
+    "individual": N_("Individual"),
+    "collective": N_("Collective"),
+}
+OUTCOME_NAMES = {
+    runsheet.RECEIVED_IN_PERSON: N_("Received in person"),
+    runsheet.RECEIVED_BY_STAND_IN: N_("Received by a stand-in"),
+    runsheet.TO_DELIVER: N_("Absent, to be delivered"),
+    runsheet.DELIVERED_LATER: N_("Delivered after the ceremony"),
+}
+
+
+def labels() -> dict[str, str]:
+    """Every state, kind, presence and outcome name, in the request's language."""
+    names = {**PRESENCE_NAMES, **KIND_NAMES, **OUTCOME_NAMES}
+    result = {key: gettext(value) for key, value in names.items()}
+    result.update({f"state_{key}": gettext(value) for key, value in STATE_NAMES.items()})
+    return result
+
+
+def _int(text: str | None, default: int | None = None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.lstrip("-").isdecimal() else default
+
+
+def _wants_json(request: Request[Any, Any, Any]) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+def _back(
+    request: StaffRequest,
+    slug: str,
+    *,
+    message: str | None = None,
+    error: DomainError | None = None,
+    to: str = "",
+) -> Response[Any]:
+    """After a form: JSON for the live pages' scripts, a redirect with a flash otherwise."""
+    if _wants_json(request):
+        if error is not None:
+            status = 409 if isinstance(error, Conflict) else 400
+            return Response(
+                {"code": error.code, "detail": translate_error(error)}, status_code=status
+            )
+        return Response({"ok": True, "detail": message or ""}, status_code=HTTP_200_OK)
+    if error is not None:
+        flash(request, translate_error(error), category="error")
+    elif message:
+        flash(request, message, category="success")
+    return Redirect(to or f"/events/{slug}/runsheet/")
+
+
+def _move_input(body: bytes) -> Any:
+    """The ``from`` of a move's JSON body: UNSET without a body or without the key."""
+    if not body.strip():
+        return runsheet.UNSET
+    try:
+        move = msgspec.json.decode(body, type=MoveIn)
+    except msgspec.DecodeError as error:
+        raise InvalidInput(
+            N_('The body must be JSON like {"from": 12}, or empty.'), code="bad_body"
+        ) from error
+    return runsheet.UNSET if move.from_ is msgspec.UNSET else move.from_
+
+
+def _form_from(data: dict[str, str]) -> Any:
+    """The ``from`` of a page's Next / Back / Skip form ("" means nothing was live)."""
+    if "from" not in data:
+        return runsheet.UNSET
+    return _int(data["from"])
+
+
+MOVES = {
+    "next": runsheet.next_cue,
+    "previous": runsheet.previous_cue,
+    "skip": runsheet.skip_cue,
+}
+
+
+# --------------------------------------------------------------------------- API
+
+
+class RunSheetApiController(Controller):
+    path = "/api/events/{slug:str}/runsheet"
+    opt = STAGE
+    tags = ["run sheet"]  # noqa: RUF012 - Litestar reads it as a class attribute
+
+    @get("/")
+    async def get_runsheet(self, slug: FromPath[str]) -> RunSheetOut:
+        """The run sheet: every cue in order, the live one, presenters and recipients' presence."""
+        event = await get_event_cached(slug)
+        return runsheet_out(await runsheet.load(event))
+
+    async def _move(
+        self, request: StaffRequest, slug: str, move: str
+    ) -> RunSheetOut | Response[RunSheetConflictOut]:
+        event = await get_event_cached(slug)
+        expected = _move_input(await request.body())
+        try:
+            sheet = await MOVES[move](event, expected=expected, by=request.user)
+        except (runsheet.StaleMove, runsheet.RunSheetEnd) as error:
+            current = await runsheet.load(event)
+            return Response(
+                conflict_out(current, error.code, translate_error(error)),
+                status_code=HTTP_409_CONFLICT,
+            )
+        return runsheet_out(sheet)
+
+    @post("/next", status_code=HTTP_200_OK)
+    async def next_cue(
+        self, request: StaffRequest, slug: FromPath[str]
+    ) -> RunSheetOut | Response[RunSheetConflictOut]:
+        """Make the next cue live; with ``{"from": id}`` only if ``id`` is still live (else 409)."""
+        return await self._move(request, slug, "next")
+
+    @post("/previous", status_code=HTTP_200_OK)
+    async def previous_cue(
+        self, request: StaffRequest, slug: FromPath[str]
+    ) -> RunSheetOut | Response[RunSheetConflictOut]:
+        """Go back one cue. ``{"from": id}`` moves only if ``id`` is still live (else 409)."""
+        return await self._move(request, slug, "previous")
+
+    @post("/skip", status_code=HTTP_200_OK)
+    async def skip_cue(
+        self, request: StaffRequest, slug: FromPath[str]
+    ) -> RunSheetOut | Response[RunSheetConflictOut]:
+        """Pass over the live cue and make the next one live; conditional like Next."""
+        return await self._move(request, slug, "skip")
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _sheet_context(event: dict[str, Any], sheet: runsheet.RunSheet, **extra: Any) -> dict[str, Any]:
+    return {"event": event, "sheet": sheet, "L": labels(), **extra}
+
+
+class RunSheetController(Controller):
+    path = "/events/{slug:str}/runsheet"
+    opt = STAGE
+
+    @get("/", name="runsheet")
+    async def stage_view(self, slug: FromPath[str]) -> Template:
+        """The stage manager's view: the whole run sheet, the live cue, Next / Back / Skip."""
+        event = await get_event(slug)
+        sheet = await runsheet.load(event)
+        return Template(
+            "program/runsheet/editor.html",
+            context=_sheet_context(
+                event, sheet, delegates=await awards.delegate_choices(event["id"])
+            ),
+        )
+
+    @get("/mc", name="runsheet_mc")
+    async def mc_view(self, slug: FromPath[str]) -> Template:
+        """The MC's view: the live script in large type, the next cue, times and presence."""
+        event = await get_event(slug)
+        return Template(
+            "program/runsheet/mc.html", context=_sheet_context(event, await runsheet.load(event))
+        )
+
+    @get("/panel", name="runsheet_panel")
+    async def panel(self, slug: FromPath[str], view: FromQuery[str] = "stage") -> Template:
+        """The live part of a view, for its script to swap in when something changes."""
+        event = await get_event_cached(slug)
+        sheet = await runsheet.load(event)
+        if view == "mc":
+            return Template("program/runsheet/mc_panel.html", context=_sheet_context(event, sheet))
+        return Template(
+            "program/runsheet/panel.html",
+            context=_sheet_context(
+                event, sheet, delegates=await awards.delegate_choices(event["id"])
+            ),
+        )
+
+    async def _move(self, request: StaffRequest, slug: str, move: str, data: Form) -> Any:
+        event = await get_event_cached(slug)
+        try:
+            await MOVES[move](event, expected=_form_from(data), by=request.user)
+        except (runsheet.StaleMove, runsheet.RunSheetEnd) as error:
+            return _back(request, slug, error=error)
+        return _back(request, slug)
+
+    @post("/next")
+    async def next_cue(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+        """Next from the page's button (the API's move, for a form)."""
+        return await self._move(request, slug, "next", data)
+
+    @post("/previous")
+    async def previous_cue(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+        """Back from the page's button."""
+        return await self._move(request, slug, "previous", data)
+
+    @post("/skip")
+    async def skip_cue(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+        """Skip from the page's button."""
+        return await self._move(request, slug, "skip", data)
+
+    @post("/generate")
+    async def generate(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+        """Make the run sheet from the award list (again, with ``replace``)."""
+        event = await get_event(slug)
+        try:
+            await runsheet.generate(event, replace=data.get("replace") == "1", by=request.user)
+        except DomainError as error:
+            return _back(request, slug, error=error)
+        return _back(request, slug, message=gettext("The run sheet has been generated."))
+
+    @post("/cues")
+    async def add_cue(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+        """Add a cue of one's own (a speech, a performance) with its script."""
+        event = await get_event(slug)
+        try:
+            await runsheet.add_custom_cue(
+                event["id"],
+                data.get("title", ""),
+                data.get("script", ""),
+                planned_duration_s=(_int(data.get("minutes"), 5) or 0) * 60,
+                after_cue_id=_int(data.get("after")),
+                by=request.user,
+            )
+        except DomainError as error:
+            return _back(request, slug, error=error)
+        return _back(request, slug, message=gettext("Cue added."))
+
+    @get("/cues/{cue_id:int}", name="runsheet_cue")
+    async def cue_page(self, slug: FromPath[str], cue_id: FromPath[int]) -> Template:
+        """Edit a cue: title, script, duration, music, photo, presenters."""
+        event = await get_event(slug)
+        sheet = await runsheet.load(event)
+        return Template(
+            "program/runsheet/cue.html",
+            context=_sheet_context(
+                event,
+                sheet,
+                cue=sheet.cue(cue_id),
+                delegates=await awards.delegate_choices(event["id"]),
+            ),
+        )
+
+    @post("/cues/{cue_id:int}")
+    async def update_cue(
+        self, request: StaffRequest, slug: FromPath[str], cue_id: FromPath[int], data: Form
+    ) -> Any:
+        event = await get_event(slug)
+        try:
+            await runsheet.update_cue(
+                event,
+                cue_id,
+                runsheet.CueEdit(
+                    title=data.get("title", ""),
+                    script=data.get("script", ""),
+                    planned_duration_s=_int(data.get("seconds"), -1) or 0,
+                    music=data.get("music", ""),
+                    photo=data.get("photo", ""),
+                    regenerate=data.get("regenerate") == "1",
+                ),
+                by=request.user,
+            )
+            presenters = [_int(data.get(f"presenter_{i}")) for i in (1, 2, 3)]
+            if "presenter_1" in data:
+                await runsheet.set_presenters(
+                    event["id"], cue_id, [p for p in presenters if p], by=request.user
+                )
+        except DomainError as error:
+            return _back(request, slug, error=error, to=f"/events/{slug}/runsheet/cues/{cue_id}")
+        return _back(
+            request,
+            slug,
+            message=gettext("Changes saved."),
+            to=f"/events/{slug}/runsheet/#cue-{cue_id}",
+        )
+
+    @post("/cues/{cue_id:int}/{action:str}")
+    async def cue_action(
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        cue_id: FromPath[int],
+        action: FromPath[str],
+        data: Form,
+    ) -> Any:
+        """Move, split, merge, skip or remove a cue."""
+        event = await get_event(slug)
+        by = request.user
+        try:
+            if action == "move":
+                await runsheet.move_cue(
+                    event["id"], cue_id, _int(data.get("offset"), 0) or 0, by=by
+                )
+            elif action == "split":
+                await runsheet.split_batch(event["id"], cue_id, _int(data.get("at"), 0) or 0, by=by)
+            elif action == "merge":
+                await runsheet.merge_with_next(
+                    event["id"], cue_id, capacity=event["stage_capacity"], by=by
+                )
+            elif action == "skip":
+                await runsheet.set_skipped(event["id"], cue_id, data.get("skipped") == "1", by=by)
+            elif action == "delete":
+                await runsheet.delete_cue(event["id"], cue_id, by=by)
+            else:
+                raise InvalidInput(N_("Unknown change."))
+        except DomainError as error:
+            return _back(request, slug, error=error)
+        return _back(request, slug, to=f"/events/{slug}/runsheet/#cue-{cue_id}")
+
+    @post("/recipients/{recipient_id:int}/{action:str}")
+    async def recipient_action(
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        recipient_id: FromPath[int],
+        action: FromPath[str],
+        data: Form,
+    ) -> Any:
+        """Mark presence, move to another batch or along the stage line, mark delivered."""
+        event = await get_event(slug)
+        by = request.user
+        to = data.get("back", "")
+        if not to.startswith(f"/events/{slug}/"):
+            to = ""
+        try:
+            if action == "presence":
+                await runsheet.set_presence(
+                    event["id"],
+                    recipient_id,
+                    data.get("presence", ""),
+                    stand_in_name=data.get("stand_in_name", ""),
+                    stand_in_delegate_id=_int(data.get("stand_in_delegate")),
+                    by=by,
+                )
+            elif action == "batch":
+                await runsheet.move_recipient(
+                    event["id"],
+                    recipient_id,
+                    _int(data.get("cue"), 0) or 0,
+                    capacity=event["stage_capacity"],
+                    by=by,
+                )
+            elif action == "stage":
+                await runsheet.move_in_batch(
+                    event["id"], recipient_id, _int(data.get("offset"), 0) or 0, by=by
+                )
+            elif action == "delivered":
+                await awards.mark_delivered(
+                    event["id"], recipient_id, data.get("delivered") == "1", by=by
+                )
+            else:
+                raise InvalidInput(N_("Unknown change."))
+        except DomainError as error:
+            return _back(request, slug, error=error, to=to)
+        return _back(request, slug, to=to)
+
+    # ------------------------------------------------------------ printables
+
+    @get("/print", name="runsheet_print")
+    async def print_script(self, slug: FromPath[str]) -> Template:
+        """The MC's script on A4, large type, one cue after another."""
+        event = await get_event(slug)
+        return Template(
+            "program/runsheet/print.html", context=_sheet_context(event, await runsheet.load(event))
+        )
+
+    @get("/tray", name="runsheet_tray")
+    async def tray_list(self, slug: FromPath[str]) -> Template:
+        """Certificates in calling order, each with its stage position from the left."""
+        event = await get_event(slug)
+        return Template(
+            "program/runsheet/tray.html", context=_sheet_context(event, await runsheet.load(event))
+        )
+
+    @get("/reconciliation", name="runsheet_reconciliation")
+    async def reconciliation(self, slug: FromPath[str]) -> Template:
+        """After the ceremony: received in person, by a stand-in, absent and to be delivered."""
+        event = await get_event(slug)
+        return Template(
+            "program/runsheet/reconciliation.html",
+            context={
+                "event": event,
+                "report": await runsheet.reconciliation(event),
+                "L": labels(),
+                "outcomes": list(OUTCOME_NAMES),
+            },
+        )
+
+    @get("/reconciliation.csv", name="runsheet_reconciliation_csv")
+    async def reconciliation_csv(self, slug: FromPath[str]) -> Response[bytes]:
+        event = await get_event(slug)
+        report = await runsheet.reconciliation(event)
+        names = labels()
+        headers = [
+            "STT",
+            "Hình thức khen thưởng",
+            "Loại",
+            "Tên",
+            "Người nhận",
+            "Kết quả",
+            "Người nhận thay",
+            "Đã trao sau lúc",
+        ]
+        rows = [
+            [
+                str(number),
+                row.form_title,
+                names[row.recipient.kind],
+                row.recipient.name,
+                row.recipient.receiver.addressed() if row.recipient.receiver else "",
+                names[row.outcome],
+                row.recipient.stand_in,
+                local_datetime(row.recipient.delivered_at, event["timezone"]),
+            ]
+            for number, row in enumerate(report.rows, start=1)
+        ]
+        return Response(
+            to_csv(headers, rows),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="doi-chieu-khen-thuong-{slug}.csv"'
+            },
+        )
+
+
+# Every route handler of the award list and run sheet, registered by create_app().
+RUNSHEET_ROUTES: list[Any] = [AwardsController, RunSheetApiController, RunSheetController]
