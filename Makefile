@@ -34,10 +34,11 @@ run: $(STAMP) ## Migrate SQLite, load the demo conference and serve on http://$(
 test: $(STAMP) ## Run every test (PostgreSQL too when CONFERENCE_TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## ruff (lint and format check) and mypy
+lint: $(STAMP) ## ruff (lint and format check), mypy and the import contracts (import-linter)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## Reformat the code with ruff
 	$(BIN)/ruff check --fix src tests bench
