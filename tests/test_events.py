@@ -141,15 +141,16 @@ async def test_the_events_list_is_in_english_after_the_switch(organizer):
 
 
 async def test_expected_attendance_leaves_out_declines_and_withdrawn_invitations(db):
+    from conference.invitations import attendance
     from conference.invitations import services as delegates
 
     await demo.load()
     event = await services.get_event("nguoi-tot-viec-tot-2022")
-    before = await services.dashboard(event["id"])
+    before = await attendance(event["id"])
     rows = await Delegate.select(Delegate.id, Delegate.token).limit(3)
     await delegates.record_rsvp(rows[0]["token"], "declined")
     await delegates.record_rsvp(rows[1]["token"], "accepted")
     await delegates.revoke_invitation(event["id"], rows[2]["id"])
-    after = await services.dashboard(event["id"])
+    after = await attendance(event["id"])
     assert after.expected == before.expected - 2
     assert (after.accepted, after.declined, after.invited) == (1, 1, before.invited - 1)

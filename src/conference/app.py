@@ -50,6 +50,7 @@ from conference.i18n import LocaleMiddleware, gettext, translate_error
 from conference.invitations.api import DelegateApiController
 from conference.invitations.controllers import DelegateController, InvitationController
 from conference.invitations.public import InvitationPageController
+from conference.overview.controllers import OverviewController
 from conference.program.agenda.controllers import PROGRAMME_ROUTES
 from conference.program.runsheet.controllers import RUNSHEET_ROUTES
 from conference.sessions import SessionConfig
@@ -198,6 +199,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             SessionController,
             AccountsController,
             EventController,
+            OverviewController,
             DelegateController,
             DelegateApiController,
             CheckInApiController,

@@ -15,8 +15,8 @@ from conference import live
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser, allow
 from conference.checkin import services
 from conference.checkin.schemas import DelegateBrief, DeskIn, ScanIn, ScanOut, WalkInIn
-from conference.events.services import dashboard, get_event_cached
-from conference.invitations import DelegateInput
+from conference.events.services import get_event_cached
+from conference.invitations import DelegateInput, attendance
 from conference.settings import Settings
 from conference.tables import Role
 
@@ -72,7 +72,7 @@ class ArrivalsController(Controller):
             "checkin/arrivals.html",
             context={
                 "event": event,
-                "stats": await dashboard(event["id"]),
+                "stats": await attendance(event["id"]),
                 "arrivals": await services.arrivals(event),
             },
         )
@@ -169,7 +169,7 @@ class CheckInApiController(Controller):
     async def stats(self, slug: FromPath[str]) -> dict[str, Any]:
         """Invited, accepted, declined, expected and arrived, in all and by group."""
         event = await get_event_cached(slug)
-        figures = await dashboard(event["id"])
+        figures = await attendance(event["id"])
         return {
             "invited": figures.invited,
             "accepted": figures.accepted,

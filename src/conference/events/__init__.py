@@ -1,1 +1,1 @@
-"""Events: the conferences themselves, their settings and their dashboard."""
+"""Events: the conferences themselves and their settings (the front page is `overview`)."""

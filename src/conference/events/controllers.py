@@ -1,4 +1,4 @@
-"""Event pages: the list, the form to create or change one, and its dashboard."""
+"""Event pages: the list and the form to create or change one (the overview is ``overview``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from conference.errors import DomainError, FormErrors
 from conference.events import services
 from conference.events.schemas import EventInput
 from conference.i18n import gettext, translate_error
-from conference.program import agenda, awards
 
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -65,19 +64,6 @@ class EventController(Controller):
             return _form_page(data, event=None, error=error)
         flash(request, gettext("Event created."), category="success")
         return Redirect(f"/events/{event['slug']}")
-
-    @get("/events/{slug:str}", name="event_dashboard", opt=ANY_ROLE)
-    async def event_dashboard(self, slug: FromPath[str]) -> Template:
-        event = await services.get_event(slug)
-        return Template(
-            "events/dashboard.html",
-            context={
-                "event": event,
-                "stats": await services.dashboard(event["id"]),
-                "programme": await agenda.programme_outline(event["id"]),
-                "awards": await awards.award_overview(event["id"]),
-            },
-        )
 
     @get("/events/{slug:str}/edit", name="event_edit", opt=ORGANIZER)
     async def edit_event(self, slug: FromPath[str]) -> Template:

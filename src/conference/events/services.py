@@ -1,18 +1,16 @@
-"""Events: create, change, list, and the counts on an event's dashboard."""
+"""Events: create, change, list and look up by address."""
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from conference import audit
 from conference.errors import Conflict, NotFound
 from conference.events.schemas import EventInput
-from conference.tables import AwardRecipient, Delegate, Event, ProgrammeItem, Rsvp
+from conference.tables import Event
 
 
 async def list_events() -> list[dict[str, Any]]:
@@ -65,50 +63,3 @@ async def update_event(slug: str, data: EventInput, *, by: Any = None) -> dict[s
     _by_slug.clear()
     await audit.record("event.update", by=by, event_id=event["id"], target=data.slug)
     return await get_event(data.slug)
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    """What an organizer sees first: how many are invited, coming, here; what is planned."""
-
-    delegates: int
-    invited: int
-    accepted: int
-    declined: int
-    pending: int
-    checked_in: int
-    expected: int  # invited minus declined
-    programme_items: int
-    award_recipients: int
-    by_group: list[dict[str, Any]] = field(default_factory=list)
-
-
-async def dashboard(event_id: int) -> Dashboard:
-    rows = await Delegate.select(
-        Delegate.group_name, Delegate.rsvp, Delegate.revoked_at, Delegate.checked_in_at
-    ).where(Delegate.event == event_id)
-    invited = [row for row in rows if row["revoked_at"] is None]
-    rsvp = Counter(row["rsvp"] for row in invited)
-    groups: dict[str, Counter[str]] = {}
-    for row in invited:
-        counts = groups.setdefault(row["group_name"] or "", Counter())
-        counts["invited"] += 1
-        counts[row["rsvp"]] += 1
-        counts["checked_in"] += row["checked_in_at"] is not None
-    return Dashboard(
-        delegates=len(rows),
-        invited=len(invited),
-        accepted=rsvp[Rsvp.accepted.value],
-        declined=rsvp[Rsvp.declined.value],
-        pending=rsvp[Rsvp.pending.value],
-        checked_in=sum(row["checked_in_at"] is not None for row in rows),
-        expected=len(invited) - rsvp[Rsvp.declined.value],
-        programme_items=await ProgrammeItem.count().where(ProgrammeItem.event == event_id),
-        award_recipients=await AwardRecipient.count().where(
-            AwardRecipient.award_form.event == event_id
-        ),
-        by_group=[
-            {"group": name, **counts}
-            for name, counts in sorted(groups.items(), key=lambda item: -item[1]["invited"])
-        ],
-    )

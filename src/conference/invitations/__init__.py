@@ -1,5 +1,6 @@
 """Delegates, their import, invitation rendering and sending, and RSVP."""
 
+from conference.invitations.attendance import Attendance, attendance
 from conference.invitations.exporting import to_csv
 from conference.invitations.importing import (
     Column,
@@ -18,12 +19,14 @@ from conference.invitations.services import (
 )
 
 __all__ = [
+    "Attendance",
     "Column",
     "DelegateInput",
     "ImportFileError",
     "ReadTable",
     "RowProblem",
     "add_delegates",
+    "attendance",
     "create_delegate",
     "delegate_fields",
     "new_token",
