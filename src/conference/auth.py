@@ -11,7 +11,6 @@ import hashlib
 import re
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,6 +24,7 @@ from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import Receive, Scope, Send
 
 from conference import audit
+from conference.actors import Actor
 from conference.errors import Conflict, InvalidInput, NotFound
 from conference.tables import ApiToken, Role, User
 from conference.text import nfc
@@ -38,22 +38,8 @@ MIN_PASSWORD_LENGTH = 8
 _TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
-@dataclass(frozen=True)
-class CurrentUser:
-    """The authenticated person, as handlers and templates see them."""
-
-    id: int
-    username: str
-    display_name: str
-    role: Role
-
-    @property
-    def is_organizer(self) -> bool:
-        return self.role is Role.organizer
-
-    @property
-    def label(self) -> str:
-        return self.display_name or self.username
+# The request user is the Actor services take: one type, no conversion.
+CurrentUser = Actor
 
 
 def _current(row: dict[str, Any]) -> CurrentUser:

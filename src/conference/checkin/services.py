@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from conference import audit, live
+from conference.actors import Actor, EventRow
 from conference.checkin import statements
 from conference.checkin.statements import SHOWN
 from conference.errors import N_, InvalidInput, NotFound
@@ -89,11 +90,11 @@ def _message(result: ScanResult, delegate: dict[str, Any] | None, timezone: str)
 
 
 async def redeem(
-    event: dict[str, Any],
+    event: EventRow,
     scanned: str,
     *,
     base_url: str,
-    by: Any = None,
+    by: Actor | None = None,
     desk: str = "",
     nonce: str | None = None,
 ) -> Redeemed:
@@ -137,7 +138,7 @@ async def redeem(
     )
 
 
-def is_vip(event: dict[str, Any], delegate: dict[str, Any]) -> bool:
+def is_vip(event: EventRow, delegate: dict[str, Any]) -> bool:
     """Announced on arrival: ranked at or above the event's threshold, or marked to notify."""
     rank = delegate.get("protocol_rank")
     return bool(delegate.get("notify_on_arrival")) or (
@@ -145,7 +146,7 @@ def is_vip(event: dict[str, Any], delegate: dict[str, Any]) -> bool:
     )
 
 
-def arrival(event: dict[str, Any], delegate: dict[str, Any]) -> dict[str, Any]:
+def arrival(event: EventRow, delegate: dict[str, Any]) -> dict[str, Any]:
     """What the live stream says of an arrival: who, where to seat them, and for a VIP
     the sentence the dashboard shows ("Ông …, … đã đến lúc 08:12")."""
     when = delegate["checked_in_at"]
@@ -187,7 +188,7 @@ async def _why_not(
 
 
 async def check_in_delegate(
-    event: dict[str, Any], delegate_id: int, *, by: Any = None, desk: str = ""
+    event: EventRow, delegate_id: int, *, by: Actor | None = None, desk: str = ""
 ) -> Redeemed:
     """Check in a delegate found by name at the desk: the same rule as a scan."""
     row = (
@@ -201,7 +202,7 @@ async def check_in_delegate(
 
 
 async def register_walk_in(
-    event: dict[str, Any], data: DelegateInput, *, by: Any = None, desk: str = ""
+    event: EventRow, data: DelegateInput, *, by: Actor | None = None, desk: str = ""
 ) -> Redeemed:
     """A guest not on the list: added as a delegate (with a token) and checked in at once."""
     if not nfc(data.full_name):
@@ -210,7 +211,7 @@ async def register_walk_in(
     return await check_in_delegate(event, delegate_id, by=by, desk=desk)
 
 
-async def undo_check_in(event_id: int, delegate_id: int, *, by: Any) -> None:
+async def undo_check_in(event_id: int, delegate_id: int, *, by: Actor) -> None:
     """Take back a mistaken check-in: an organizer any time, the desk its own within minutes.
 
     Raises NotFound when the delegate is not checked in, InvalidInput when this
@@ -271,7 +272,7 @@ class Arrivals:
     recent: list[dict[str, Any]]  # the latest arrivals, newest first
 
 
-async def arrivals(event: dict[str, Any], *, recent: int = 15) -> Arrivals:
+async def arrivals(event: EventRow, *, recent: int = 15) -> Arrivals:
     """Arrivals over time, the VIPs still expected and the latest arrivals (one query)."""
     rows = await Delegate.select(*SHOWN, Delegate.rsvp, Delegate.revoked_at).where(
         Delegate.event == event["id"]

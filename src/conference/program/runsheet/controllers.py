@@ -12,6 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_409_CONFLICT
 
+from conference.actors import EventRow
 from conference.auth import CurrentUser, allow
 from conference.errors import N_, Conflict, DomainError, InvalidInput
 from conference.events.services import get_event, get_event_cached
@@ -181,7 +182,7 @@ class RunSheetApiController(Controller):
 # --------------------------------------------------------------------------- pages
 
 
-def _sheet_context(event: dict[str, Any], sheet: runsheet.RunSheet, **extra: Any) -> dict[str, Any]:
+def _sheet_context(event: EventRow, sheet: runsheet.RunSheet, **extra: Any) -> dict[str, Any]:
     return {"event": event, "sheet": sheet, "L": labels(), **extra}
 
 

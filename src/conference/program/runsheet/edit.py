@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conference import audit
+from conference.actors import Actor, EventRow
 from conference.errors import N_, Conflict, InvalidInput, NotFound
 from conference.program import awards
 from conference.program.runsheet._shared import (
@@ -82,7 +83,7 @@ async def _states(event_id: int) -> dict[int, str]:
     return {row["id"]: row["state"] for row in rows}
 
 
-async def move_cue(event_id: int, cue_id: int, offset: int, *, by: Any = None) -> None:
+async def move_cue(event_id: int, cue_id: int, offset: int, *, by: Actor | None = None) -> None:
     """Move a pending cue ``offset`` places earlier (-) or later (+) among the pending cues.
 
     A cue cannot move before one that has been live: what has happened stays in order.
@@ -124,7 +125,7 @@ async def _on_stage(cue_id: int) -> int:
     )
 
 
-async def split_batch(event_id: int, cue_id: int, at: int, *, by: Any = None) -> int:
+async def split_batch(event_id: int, cue_id: int, at: int, *, by: Actor | None = None) -> int:
     """Split a pending batch before its ``at``-th recipient (1-based); return the new batch.
 
     The new batch follows it, with the same award, presenters, music and photo.
@@ -171,7 +172,9 @@ async def split_batch(event_id: int, cue_id: int, at: int, *, by: Any = None) ->
     return int(new.id)
 
 
-async def merge_with_next(event_id: int, cue_id: int, *, capacity: int, by: Any = None) -> None:
+async def merge_with_next(
+    event_id: int, cue_id: int, *, capacity: int, by: Actor | None = None
+) -> None:
     """Merge a pending batch with the next batch of the same award (its recipients follow).
 
     Raise NotFound; InvalidInput when there is no such batch or the stage would hold
@@ -220,7 +223,7 @@ async def move_recipient(
     cue_id: int,
     *,
     capacity: int,
-    by: Any = None,
+    by: Actor | None = None,
 ) -> None:
     """Move a recipient to the end of another batch of their award (pending or live).
 
@@ -280,7 +283,9 @@ async def move_recipient(
     _publish(event_id, "edit", cue_id=cue_id)
 
 
-async def move_in_batch(event_id: int, recipient_id: int, offset: int, *, by: Any = None) -> None:
+async def move_in_batch(
+    event_id: int, recipient_id: int, offset: int, *, by: Actor | None = None
+) -> None:
     """Move a recipient ``offset`` places left (-) or right (+) on the stage line."""
     recipient = await awards.get_recipient(event_id, recipient_id)
     if recipient["cue"] is None:
@@ -311,7 +316,7 @@ async def add_custom_cue(
     *,
     planned_duration_s: int = CUSTOM_S,
     after_cue_id: int | None = None,
-    by: Any = None,
+    by: Actor | None = None,
 ) -> int:
     """Add a cue of the organizer's own (a speech, a performance) with its script.
 
@@ -367,7 +372,9 @@ class CueEdit:
     regenerate: bool = False  # drop the hand-edited script, generate it again
 
 
-async def update_cue(event: dict[str, Any], cue_id: int, data: CueEdit, *, by: Any = None) -> None:
+async def update_cue(
+    event: EventRow, cue_id: int, data: CueEdit, *, by: Actor | None = None
+) -> None:
     """Change a cue's title, duration, music, photo or script.
 
     A script that differs from the generated one is kept as written from then on
@@ -399,7 +406,7 @@ async def update_cue(event: dict[str, Any], cue_id: int, data: CueEdit, *, by: A
     _publish(event_id, "edit", cue_id=cue_id)
 
 
-async def delete_cue(event_id: int, cue_id: int, *, by: Any = None) -> None:
+async def delete_cue(event_id: int, cue_id: int, *, by: Actor | None = None) -> None:
     """Remove a pending cue. A batch must be emptied first (merge it or move its people).
 
     Raise NotFound; Conflict for a cue on stage or over, or a batch with recipients.
@@ -419,7 +426,7 @@ async def delete_cue(event_id: int, cue_id: int, *, by: Any = None) -> None:
 
 
 async def set_presenters(
-    event_id: int, cue_id: int, delegate_ids: Sequence[int], *, by: Any = None
+    event_id: int, cue_id: int, delegate_ids: Sequence[int], *, by: Actor | None = None
 ) -> None:
     """Choose who hands out a batch's certificates, in order (the first named first).
 
@@ -448,7 +455,9 @@ async def set_presenters(
     _publish(event_id, "edit", cue_id=cue_id)
 
 
-async def set_skipped(event_id: int, cue_id: int, skipped: bool, *, by: Any = None) -> None:
+async def set_skipped(
+    event_id: int, cue_id: int, skipped: bool, *, by: Actor | None = None
+) -> None:
     """Mark a coming cue to be passed over by Next, or to be played after all.
 
     One conditional UPDATE: a cue that went live meanwhile is not touched (Conflict).
@@ -483,7 +492,7 @@ async def set_presence(
     *,
     stand_in_name: str = "",
     stand_in_delegate_id: int | None = None,
-    by: Any = None,
+    by: Actor | None = None,
 ) -> None:
     """Mark a recipient expected, received by a stand-in (nhận thay), or absent (deliver later).
 
