@@ -115,7 +115,7 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
     status = 404 if isinstance(exc, NotFound) else 400
     if not _wants_html(request):
         return Response(
-            {"status_code": status, "code": exc.code, "detail": translate_error(exc)},
+            {"status_code": status, "code": exc.answer_code, "detail": translate_error(exc)},
             status_code=status,
         )
     return _error_page(request, status, translate_error(exc))

@@ -198,7 +198,9 @@ async def create_user(
         )
     check_password_strength(password)
     if await User.exists().where(User.username == name).run():
-        raise Conflict("The username %(name)s is already taken.", name=name)
+        raise Conflict(
+            "The username %(name)s is already taken.", name=name, refusal="username_taken"
+        )
     row = User(
         username=name,
         display_name=nfc(display_name),
@@ -225,7 +227,7 @@ async def set_password(user_id: int, password: str, *, by: CurrentUser | None = 
 
 async def set_active(user_id: int, active: bool, *, by: CurrentUser) -> None:
     if user_id == by.id and not active:
-        raise InvalidInput("You cannot disable your own account.")
+        raise InvalidInput("You cannot disable your own account.", refusal="disable_own_account")
     updated = (
         await User.update({User.active: active}).where(User.id == user_id).returning(User.id).run()
     )

@@ -206,7 +206,7 @@ async def register_walk_in(
 ) -> Redeemed:
     """A guest not on the list: added as a delegate (with a token) and checked in at once."""
     if not nfc(data.full_name):
-        raise InvalidInput("Enter the guest's full name.")
+        raise InvalidInput("Enter the guest's full name.", refusal="walk_in_name_missing")
     delegate_id = await create_delegate(event["id"], data, by=by, source=DelegateSource.walk_in)
     return await check_in_delegate(event, delegate_id, by=by, desk=desk)
 
@@ -215,7 +215,8 @@ async def undo_check_in(event_id: int, delegate_id: int, *, by: Actor) -> None:
     """Take back a mistaken check-in: an organizer any time, the desk its own within minutes.
 
     Raises NotFound when the delegate is not checked in, InvalidInput when this
-    account may no longer undo it.
+    account may no longer undo it: ``not_own_checkin`` (another account checked
+    them in) or ``undo_too_late`` (the desk's window is over).
     """
     condition = (
         (Delegate.id == delegate_id)
@@ -241,16 +242,22 @@ async def undo_check_in(event_id: int, delegate_id: int, *, by: Actor) -> None:
         .returning(Delegate.id)
     )
     if not undone:
-        checked_in = await Delegate.exists().where(
-            (Delegate.id == delegate_id)
-            & (Delegate.event == event_id)
-            & Delegate.checked_in_at.is_not_null()
+        # Only on a refusal: which one it is, for the caller (the message stays one).
+        row = (
+            await Delegate.select(Delegate.checked_in_by)
+            .where(
+                (Delegate.id == delegate_id)
+                & (Delegate.event == event_id)
+                & Delegate.checked_in_at.is_not_null()
+            )
+            .first()
         )
-        if not checked_in:
+        if row is None:
             raise NotFound("This delegate is not checked in.")
         raise InvalidInput(
             "Only an organizer can undo this check-in: "
-            "it is not yours, or more than 10 minutes old."
+            "it is not yours, or more than 10 minutes old.",
+            refusal="not_own_checkin" if row["checked_in_by"] != by.id else "undo_too_late",
         )
     await audit.record("checkin.undo", by=by, event_id=event_id, target=str(delegate_id))
     live.publish(event_id, "checkin_undone", {"delegate_id": delegate_id})

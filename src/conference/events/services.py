@@ -48,7 +48,9 @@ async def get_event_cached(slug: str) -> EventRow:
 async def create_event(data: EventInput, *, by: Actor | None = None) -> EventRow:
     """Create an event; raise Conflict when its slug is taken."""
     if await Event.exists().where(Event.slug == data.slug):
-        raise Conflict("Another event already uses the address %(slug)s.", slug=data.slug)
+        raise Conflict(
+            "Another event already uses the address %(slug)s.", slug=data.slug, refusal="slug_taken"
+        )
     event = Event(**dataclasses.asdict(data))
     await event.save()
     await audit.record("event.create", by=by, event_id=event.id, target=data.slug)
@@ -59,7 +61,9 @@ async def update_event(slug: str, data: EventInput, *, by: Actor | None = None) 
     """Change an event's settings (its slug too); raise NotFound or Conflict."""
     event = await get_event(slug)
     if data.slug != slug and await Event.exists().where(Event.slug == data.slug):
-        raise Conflict("Another event already uses the address %(slug)s.", slug=data.slug)
+        raise Conflict(
+            "Another event already uses the address %(slug)s.", slug=data.slug, refusal="slug_taken"
+        )
     values = {getattr(Event, name): value for name, value in dataclasses.asdict(data).items()}
     values[Event.updated_at] = datetime.now(UTC)
     await Event.update(values).where(Event.id == event["id"])

@@ -270,7 +270,9 @@ async def _ensure_draft(event_id: int) -> None:
     if row is None:
         raise NotFound("There is no event at this address.")
     if row["programme_final_at"] is not None:
-        raise errors.Conflict("The programme is final. Return it to draft to change it.")
+        raise errors.Conflict(
+            "The programme is final. Return it to draft to change it.", refusal="programme_final"
+        )
 
 
 def _changed(event_id: int, change: str, item_id: int | None = None) -> None:
@@ -294,7 +296,7 @@ async def mark_final(event_id: int, *, by: Actor | None) -> datetime:
         .returning(Event.id)
     )
     if not updated:
-        raise errors.Conflict("The programme is already final.")
+        raise errors.Conflict("The programme is already final.", refusal="programme_already_final")
     await audit.record("programme.final", by=by, event_id=event_id)
     _changed(event_id, "final")
     return at
@@ -308,7 +310,9 @@ async def mark_draft(event_id: int, *, by: Actor | None) -> None:
         .returning(Event.id)
     )
     if not updated:
-        raise errors.Conflict("The programme is already a draft.")
+        raise errors.Conflict(
+            "The programme is already a draft.", refusal="programme_already_draft"
+        )
     await audit.record("programme.draft", by=by, event_id=event_id)
     _changed(event_id, "draft")
 
@@ -592,7 +596,7 @@ async def set_actual_times(
     the plan does not change.
     """
     if start is not None and end is not None and end < start:
-        raise InvalidInput("The end must be after the start.")
+        raise InvalidInput("The end must be after the start.", refusal="end_before_start")
     await get_item(event_id, item_id)
     await ProgrammeItem.update(
         {ProgrammeItem.actual_start: start, ProgrammeItem.actual_end: end}

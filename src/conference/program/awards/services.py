@@ -256,6 +256,7 @@ async def delete_form(event_id: int, form_id: int, *, by: Actor | None = None) -
             raise Conflict(
                 N_("%(title)s has been presented already; it cannot be removed."),
                 title=form["title"],
+                refusal="award_presented",
             )
         await audit.record("awards.form_delete", by=by, event_id=event_id, target=form["title"])
     _changed(event_id)
@@ -327,6 +328,7 @@ async def delete_recipient(event_id: int, recipient_id: int, *, by: Actor | None
                 "Mark them absent instead."
             ),
             name=row["name"],
+            refusal="recipient_on_stage",
         )
     await audit.record("awards.recipient_delete", by=by, event_id=event_id, target=row["name"])
     _changed(event_id)
@@ -367,7 +369,10 @@ async def reorder_recipients(
         )
     }
     if set(recipient_ids) != current or len(recipient_ids) != len(current):
-        raise Conflict(N_("The award list has changed; reload the page and try again."))
+        raise Conflict(
+            N_("The award list has changed; reload the page and try again."),
+            refusal="award_list_changed",
+        )
     async with AwardRecipient._meta.db.transaction():
         for position, recipient_id in enumerate(recipient_ids, start=1):
             await AwardRecipient.update({AwardRecipient.position: position}).where(

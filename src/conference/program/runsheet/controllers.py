@@ -91,7 +91,7 @@ def _back(
         if error is not None:
             status = 409 if isinstance(error, Conflict) else 400
             return Response(
-                {"code": error.code, "detail": translate_error(error)}, status_code=status
+                {"code": error.answer_code, "detail": translate_error(error)}, status_code=status
             )
         return Response({"ok": True, "detail": message or ""}, status_code=HTTP_200_OK)
     if error is not None:
@@ -152,7 +152,7 @@ class RunSheetApiController(Controller):
         except (runsheet.StaleMove, runsheet.RunSheetEnd) as error:
             current = await runsheet.load(event)
             return Response(
-                conflict_out(current, error.code, translate_error(error)),
+                conflict_out(current, error.answer_code, translate_error(error)),
                 status_code=HTTP_409_CONFLICT,
             )
         return runsheet_out(sheet)

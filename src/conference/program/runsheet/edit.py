@@ -135,12 +135,15 @@ async def split_batch(event_id: int, cue_id: int, at: int, *, by: Actor | None =
     async with _transaction():
         row = await _cue_row(event_id, cue_id)
         if row["kind"] != CueKind.batch:
-            raise InvalidInput(N_("Only a batch of recipients can be split."))
+            raise InvalidInput(
+                N_("Only a batch of recipients can be split."), refusal="split_not_a_batch"
+            )
         _must_be_pending(row)
         members = await _batch_members(cue_id)
         if not 1 < at <= len(members):
             raise InvalidInput(
-                N_("Choose where to split: after the first and before the last recipient.")
+                N_("Choose where to split: after the first and before the last recipient."),
+                refusal="split_position",
             )
         keep, move = members[: at - 1], members[at - 1 :]
         await _hold_pending(
@@ -183,7 +186,9 @@ async def merge_with_next(
     async with _transaction():
         row = await _cue_row(event_id, cue_id)
         if row["kind"] != CueKind.batch:
-            raise InvalidInput(N_("Only batches of recipients can be merged."))
+            raise InvalidInput(
+                N_("Only batches of recipients can be merged."), refusal="merge_not_a_batch"
+            )
         _must_be_pending(row)
         following = await (
             Cue.select()
@@ -196,7 +201,10 @@ async def merge_with_next(
             .first()
         )
         if following is None or following["award_form"] != row["award_form"]:
-            raise InvalidInput(N_("There is no next batch of the same award to merge with."))
+            raise InvalidInput(
+                N_("There is no next batch of the same award to merge with."),
+                refusal="merge_no_next_batch",
+            )
         _must_be_pending(following)
         together = await _on_stage(cue_id) + await _on_stage(following["id"])
         if together > capacity:
@@ -204,6 +212,7 @@ async def merge_with_next(
                 N_("Together they are %(count)s people on stage; the stage holds %(capacity)s."),
                 count=together,
                 capacity=capacity,
+                refusal="stage_full",
             )
         members = await _batch_members(cue_id) + await _batch_members(following["id"])
         await _hold_pending(
@@ -237,13 +246,17 @@ async def move_recipient(
     target = await _cue_row(event_id, cue_id)
     if target["kind"] != CueKind.batch or target["award_form"] != recipient["award_form"]:
         raise InvalidInput(
-            N_("%(name)s can only move to a batch of the same award."), name=recipient["name"]
+            N_("%(name)s can only move to a batch of the same award."),
+            name=recipient["name"],
+            refusal="other_award_batch",
         )
     if recipient["cue"] == cue_id:
         return
     if recipient["presence"] != Presence.absent and await _on_stage(cue_id) + 1 > capacity:
         raise InvalidInput(
-            N_("That batch is full: the stage holds %(capacity)s."), capacity=capacity
+            N_("That batch is full: the stage holds %(capacity)s."),
+            capacity=capacity,
+            refusal="stage_full",
         )
     open_cues = Cue.select(Cue.id).where(
         (Cue.event == event_id) & Cue.state.is_in([CueState.pending, CueState.live])
@@ -276,6 +289,7 @@ async def move_recipient(
         raise Conflict(
             N_("%(name)s's batch or the chosen one is over: nothing was moved."),
             name=recipient["name"],
+            refusal="batch_over",
         )
     await audit.record(
         "runsheet.move_recipient", by=by, event_id=event_id, target=recipient["name"], cue=cue_id
@@ -289,7 +303,9 @@ async def move_in_batch(
     """Move a recipient ``offset`` places left (-) or right (+) on the stage line."""
     recipient = await awards.get_recipient(event_id, recipient_id)
     if recipient["cue"] is None:
-        raise InvalidInput(N_("%(name)s is in no batch yet."), name=recipient["name"])
+        raise InvalidInput(
+            N_("%(name)s is in no batch yet."), name=recipient["name"], refusal="not_in_batch"
+        )
     row = await _cue_row(event_id, recipient["cue"])
     _must_be_pending(row)
     members = await _batch_members(row["id"])
@@ -305,7 +321,9 @@ async def move_in_batch(
 
 def _duration(seconds: int) -> int:
     if not 0 <= seconds <= MAX_DURATION_S:
-        raise InvalidInput(N_("The planned duration is from 0 to 240 minutes."))
+        raise InvalidInput(
+            N_("The planned duration is from 0 to 240 minutes."), refusal="duration_out_of_range"
+        )
     return seconds
 
 
@@ -326,7 +344,7 @@ async def add_custom_cue(
     """
     title = nfc(title)
     if not title:
-        raise InvalidInput(N_("Give the cue a title."))
+        raise InvalidInput(N_("Give the cue a title."), refusal="cue_title_missing")
     duration = _duration(planned_duration_s)
     item = await awards_item(event_id)
     async with _transaction():
@@ -441,7 +459,9 @@ async def set_presenters(
         )
     }
     if len(found) != len(wanted):
-        raise InvalidInput(N_("This delegate is not on the event's list."))
+        raise InvalidInput(
+            N_("This delegate is not on the event's list."), refusal="delegate_not_listed"
+        )
     async with _transaction():
         await CuePresenter.delete().where(CuePresenter.cue == cue_id)
         for position, delegate_id in enumerate(wanted, start=1):
@@ -501,16 +521,21 @@ async def set_presence(
     """
     recipient = await awards.get_recipient(event_id, recipient_id)
     if presence not in {p.value for p in Presence}:
-        raise InvalidInput(N_("Choose expected, stand-in or absent."))
+        raise InvalidInput(N_("Choose expected, stand-in or absent."), refusal="attendance_choice")
     name = nfc(stand_in_name)
     if presence == Presence.stand_in:
         if stand_in_delegate_id is not None:
             if not await Delegate.exists().where(
                 (Delegate.id == stand_in_delegate_id) & (Delegate.event == event_id)
             ):
-                raise InvalidInput(N_("This delegate is not on the event's list."))
+                raise InvalidInput(
+                    N_("This delegate is not on the event's list."), refusal="delegate_not_listed"
+                )
         elif not name:
-            raise InvalidInput(N_("Give the name of whoever receives in their place."))
+            raise InvalidInput(
+                N_("Give the name of whoever receives in their place."),
+                refusal="stand_in_name_missing",
+            )
     else:
         name, stand_in_delegate_id = "", None
     await AwardRecipient.update(
