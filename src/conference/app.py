@@ -151,7 +151,7 @@ def _stores(settings: Settings) -> StoreRegistry:
     return StoreRegistry(stores=stores)
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None = None) -> Litestar:
     """The application for ``settings`` (read from the environment when not given).
 
     It opens the database the settings name and migrates it at start-up. Given an

@@ -17,6 +17,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
@@ -350,7 +351,7 @@ class CSRFUnlessBearerMiddleware(CSRFMiddleware):
     """CSRF for browsers; a request carrying a bearer token has no ambient credential."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and bearer_token(scope) is not None:
+        if scope["type"] == ScopeType.HTTP and bearer_token(scope) is not None:
             await self.app(scope, receive, send)
             return
         await super().__call__(scope, receive, send)

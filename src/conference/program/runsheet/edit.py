@@ -120,9 +120,10 @@ async def _batch_members(cue_id: int) -> list[int]:
 
 
 async def _on_stage(cue_id: int) -> int:
-    return await AwardRecipient.count().where(
+    count: int = await AwardRecipient.count().where(
         (AwardRecipient.cue == cue_id) & (AwardRecipient.presence != Presence.absent)
     )
+    return count
 
 
 async def split_batch(event_id: int, cue_id: int, at: int, *, by: Actor | None = None) -> int:
