@@ -87,7 +87,8 @@ async def test_a_short_password_or_taken_name_is_refused_with_a_message(
 async def test_usernames_are_case_insensitive_and_checked(db, sample_password):
     await auth.create_user("LeTan", sample_password, Role.desk)
     assert await auth.authenticate("letan", sample_password) is not None
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         await auth.create_user("letan", sample_password, Role.desk)
+    assert refused.value.code == "username_taken"
     with pytest.raises(InvalidInput):
         await auth.create_user("lễ tân", sample_password, Role.desk)

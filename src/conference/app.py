@@ -116,7 +116,7 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
     status = 404 if isinstance(exc, NotFound) else 400
     if not _wants_html(request):
         return Response(
-            {"status_code": status, "code": exc.code, "detail": translate_error(exc)},
+            {"status_code": status, "code": exc.answer_code, "detail": translate_error(exc)},
             status_code=status,
         )
     return _error_page(request, status, translate_error(exc))
@@ -152,7 +152,7 @@ def _stores(settings: Settings) -> StoreRegistry:
     return StoreRegistry(stores=stores)
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None = None) -> Litestar:
     """The application for ``settings`` (read from the environment when not given).
 
     It opens the database the settings name and migrates it at start-up. Given an

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from conference.actors import Actor
 from conference.tables import AuditEntry
 
 
 async def record(
     action: str,
     *,
-    by: Any = None,
+    by: Actor | None = None,
     event_id: int | None = None,
     target: str = "",
     **details: Any,

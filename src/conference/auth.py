@@ -11,13 +11,13 @@ import hashlib
 import re
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
@@ -25,6 +25,7 @@ from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import Receive, Scope, Send
 
 from conference import audit
+from conference.actors import Actor
 from conference.errors import Conflict, InvalidInput, NotFound
 from conference.tables import ApiToken, Role, User
 from conference.text import nfc
@@ -38,22 +39,8 @@ MIN_PASSWORD_LENGTH = 8
 _TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
-@dataclass(frozen=True)
-class CurrentUser:
-    """The authenticated person, as handlers and templates see them."""
-
-    id: int
-    username: str
-    display_name: str
-    role: Role
-
-    @property
-    def is_organizer(self) -> bool:
-        return self.role is Role.organizer
-
-    @property
-    def label(self) -> str:
-        return self.display_name or self.username
+# The request user is the Actor services take: one type, no conversion.
+CurrentUser = Actor
 
 
 def _current(row: dict[str, Any]) -> CurrentUser:
@@ -212,7 +199,9 @@ async def create_user(
         )
     check_password_strength(password)
     if await User.exists().where(User.username == name).run():
-        raise Conflict("The username %(name)s is already taken.", name=name)
+        raise Conflict(
+            "The username %(name)s is already taken.", name=name, refusal="username_taken"
+        )
     row = User(
         username=name,
         display_name=nfc(display_name),
@@ -239,7 +228,7 @@ async def set_password(user_id: int, password: str, *, by: CurrentUser | None = 
 
 async def set_active(user_id: int, active: bool, *, by: CurrentUser) -> None:
     if user_id == by.id and not active:
-        raise InvalidInput("You cannot disable your own account.")
+        raise InvalidInput("You cannot disable your own account.", refusal="disable_own_account")
     updated = (
         await User.update({User.active: active}).where(User.id == user_id).returning(User.id).run()
     )
@@ -362,7 +351,7 @@ class CSRFUnlessBearerMiddleware(CSRFMiddleware):
     """CSRF for browsers; a request carrying a bearer token has no ambient credential."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and bearer_token(scope) is not None:
+        if scope["type"] == ScopeType.HTTP and bearer_token(scope) is not None:
             await self.app(scope, receive, send)
             return
         await super().__call__(scope, receive, send)

@@ -7,11 +7,12 @@ import os
 import sys
 import warnings
 from collections.abc import Awaitable, Callable
-from typing import Any, NoReturn, TypeVar
+from typing import NoReturn, TypeVar
 
 import click
 
 from conference import database
+from conference.actors import EventRow
 from conference.errors import N_, DomainError, NotFound
 from conference.i18n import gettext, set_locale, translate_error
 from conference.settings import Settings
@@ -76,7 +77,7 @@ def main() -> None:
     """Event management for official conferences: invitations, check-in, programme, awards."""
 
 
-async def event_or_fail(slug: str) -> dict[str, Any]:
+async def event_or_fail(slug: str) -> EventRow:
     """The event with this slug, or one line and exit 1."""
     from conference.events.services import get_event
 

@@ -131,7 +131,7 @@ class LongLivedSQLiteEngine(SQLiteEngine):
             await waiting[0].close()
 
 
-def make_engine(url: DatabaseURL, *, long_lived: bool = False) -> Engine:
+def make_engine(url: DatabaseURL, *, long_lived: bool = False) -> Engine[Any]:
     """An engine for a parsed database URL; ``long_lived`` keeps one SQLite connection open."""
     if url.backend == "sqlite":
         assert url.sqlite_path is not None
@@ -154,7 +154,7 @@ def _enable_wal(path: str) -> None:
         connection.close()
 
 
-def use_engine(engine: Engine) -> None:
+def use_engine(engine: Engine[Any]) -> None:
     """Point every table, and Piccolo's migration runner, at ``engine``."""
     global _engine
     _engine = engine
@@ -210,7 +210,8 @@ async def refresh_statistics(table: type[Table]) -> None:
     await table._meta.db.run_ddl(f'ANALYZE "{table._meta.tablename}"')
 
 
-class PooledConnection(asyncpg.Connection):
+# asyncpg ships no type information, so its Connection is Any to mypy.
+class PooledConnection(asyncpg.Connection):  # type: ignore[misc]
     """A PostgreSQL connection that goes back to the pool without a reset query.
 
     asyncpg resets a connection on its way back (RESET ALL, UNLISTEN *, unlock
@@ -224,14 +225,14 @@ class PooledConnection(asyncpg.Connection):
         return ""
 
 
-async def open_pool(engine: Engine) -> None:
+async def open_pool(engine: Engine[Any]) -> None:
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(
             min_size=2, max_size=20, connection_class=PooledConnection
         )
 
 
-async def close_pool(engine: Engine) -> None:
+async def close_pool(engine: Engine[Any]) -> None:
     """Close what ``open_pool`` or a long-lived SQLite connection holds open."""
     if isinstance(engine, PostgresEngine):
         await engine.close_connection_pool()
@@ -253,7 +254,7 @@ async def migrate() -> list[str]:
     return [m for m in after if m not in before]
 
 
-def configure(settings: Settings) -> Engine:
+def configure(settings: Settings) -> Engine[Any]:
     """Make the engine the settings name, prepare its file, and bind every table to it."""
     engine = make_engine(settings.database, long_lived=True)
     if settings.database.sqlite_path is not None:
@@ -263,7 +264,7 @@ def configure(settings: Settings) -> Engine:
     return engine
 
 
-_engine: Engine | None = None
+_engine: Engine[Any] | None = None
 
 
 def __getattr__(name: str) -> object:

@@ -158,15 +158,17 @@ async def test_a_desk_can_undo_its_own_recent_check_in_and_an_organizer_any(even
     organizer = await auth.create_user("btc", sample_password, Role.organizer)
     first, second = event["ids"][0], event["ids"][1]
     await check_in_delegate(event, first, by=desk)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as not_yours:
         await undo_check_in(event["id"], first, by=other)
+    assert not_yours.value.code == "not_own_checkin"
     await undo_check_in(event["id"], first, by=desk)
     assert (await Delegate.select().where(Delegate.id == first).first())["checked_in_at"] is None
     await check_in_delegate(event, second, by=desk)
     old = datetime.now(UTC) - timedelta(minutes=11)
     await Delegate.update({Delegate.checked_in_at: old}).where(Delegate.id == second)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as too_old:
         await undo_check_in(event["id"], second, by=desk)
+    assert too_old.value.code == "undo_too_late"
     await undo_check_in(event["id"], second, by=organizer)
     with pytest.raises(NotFound):
         await undo_check_in(event["id"], second, by=organizer)

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from conference import audit, live
+from conference.actors import Actor, EventRow
 from conference.checkin import statements
 from conference.checkin.statements import SHOWN
 from conference.errors import N_, InvalidInput, NotFound
@@ -89,11 +90,11 @@ def _message(result: ScanResult, delegate: dict[str, Any] | None, timezone: str)
 
 
 async def redeem(
-    event: dict[str, Any],
+    event: EventRow,
     scanned: str,
     *,
     base_url: str,
-    by: Any = None,
+    by: Actor | None = None,
     desk: str = "",
     nonce: str | None = None,
 ) -> Redeemed:
@@ -137,7 +138,7 @@ async def redeem(
     )
 
 
-def is_vip(event: dict[str, Any], delegate: dict[str, Any]) -> bool:
+def is_vip(event: EventRow, delegate: dict[str, Any]) -> bool:
     """Announced on arrival: ranked at or above the event's threshold, or marked to notify."""
     rank = delegate.get("protocol_rank")
     return bool(delegate.get("notify_on_arrival")) or (
@@ -145,7 +146,7 @@ def is_vip(event: dict[str, Any], delegate: dict[str, Any]) -> bool:
     )
 
 
-def arrival(event: dict[str, Any], delegate: dict[str, Any]) -> dict[str, Any]:
+def arrival(event: EventRow, delegate: dict[str, Any]) -> dict[str, Any]:
     """What the live stream says of an arrival: who, where to seat them, and for a VIP
     the sentence the dashboard shows ("Ông …, … đã đến lúc 08:12")."""
     when = delegate["checked_in_at"]
@@ -187,7 +188,7 @@ async def _why_not(
 
 
 async def check_in_delegate(
-    event: dict[str, Any], delegate_id: int, *, by: Any = None, desk: str = ""
+    event: EventRow, delegate_id: int, *, by: Actor | None = None, desk: str = ""
 ) -> Redeemed:
     """Check in a delegate found by name at the desk: the same rule as a scan."""
     row = (
@@ -201,20 +202,21 @@ async def check_in_delegate(
 
 
 async def register_walk_in(
-    event: dict[str, Any], data: DelegateInput, *, by: Any = None, desk: str = ""
+    event: EventRow, data: DelegateInput, *, by: Actor | None = None, desk: str = ""
 ) -> Redeemed:
     """A guest not on the list: added as a delegate (with a token) and checked in at once."""
     if not nfc(data.full_name):
-        raise InvalidInput("Enter the guest's full name.")
+        raise InvalidInput("Enter the guest's full name.", refusal="walk_in_name_missing")
     delegate_id = await create_delegate(event["id"], data, by=by, source=DelegateSource.walk_in)
     return await check_in_delegate(event, delegate_id, by=by, desk=desk)
 
 
-async def undo_check_in(event_id: int, delegate_id: int, *, by: Any) -> None:
+async def undo_check_in(event_id: int, delegate_id: int, *, by: Actor) -> None:
     """Take back a mistaken check-in: an organizer any time, the desk its own within minutes.
 
     Raises NotFound when the delegate is not checked in, InvalidInput when this
-    account may no longer undo it.
+    account may no longer undo it: ``not_own_checkin`` (another account checked
+    them in) or ``undo_too_late`` (the desk's window is over).
     """
     condition = (
         (Delegate.id == delegate_id)
@@ -240,16 +242,22 @@ async def undo_check_in(event_id: int, delegate_id: int, *, by: Any) -> None:
         .returning(Delegate.id)
     )
     if not undone:
-        checked_in = await Delegate.exists().where(
-            (Delegate.id == delegate_id)
-            & (Delegate.event == event_id)
-            & Delegate.checked_in_at.is_not_null()
+        # Only on a refusal: which one it is, for the caller (the message stays one).
+        row = (
+            await Delegate.select(Delegate.checked_in_by)
+            .where(
+                (Delegate.id == delegate_id)
+                & (Delegate.event == event_id)
+                & Delegate.checked_in_at.is_not_null()
+            )
+            .first()
         )
-        if not checked_in:
+        if row is None:
             raise NotFound("This delegate is not checked in.")
         raise InvalidInput(
             "Only an organizer can undo this check-in: "
-            "it is not yours, or more than 10 minutes old."
+            "it is not yours, or more than 10 minutes old.",
+            refusal="not_own_checkin" if row["checked_in_by"] != by.id else "undo_too_late",
         )
     await audit.record("checkin.undo", by=by, event_id=event_id, target=str(delegate_id))
     live.publish(event_id, "checkin_undone", {"delegate_id": delegate_id})
@@ -271,7 +279,7 @@ class Arrivals:
     recent: list[dict[str, Any]]  # the latest arrivals, newest first
 
 
-async def arrivals(event: dict[str, Any], *, recent: int = 15) -> Arrivals:
+async def arrivals(event: EventRow, *, recent: int = 15) -> Arrivals:
     """Arrivals over time, the VIPs still expected and the latest arrivals (one query)."""
     rows = await Delegate.select(*SHOWN, Delegate.rsvp, Delegate.revoked_at).where(
         Delegate.event == event["id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -10,6 +11,7 @@ from litestar.params import Body, FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from conference.actors import EventRow
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser
 from conference.errors import DomainError, FormErrors
 from conference.events import services
@@ -28,7 +30,7 @@ NEW_EVENT_DEFAULTS = {
 
 
 def _form_page(
-    form: dict[str, Any], *, event: dict[str, Any] | None, error: DomainError | None = None
+    form: Mapping[str, Any], *, event: EventRow | None, error: DomainError | None = None
 ) -> Template:
     fields = error.fields if isinstance(error, FormErrors) else {}
     return Template(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from conference import audit
+from conference.actors import Actor, EventRow
 from conference.errors import Conflict, NotFound
 from conference.events.schemas import EventInput
 from conference.tables import Event
@@ -18,20 +19,20 @@ async def list_events() -> list[dict[str, Any]]:
     return await Event.select().order_by(Event.date, ascending=False)
 
 
-async def get_event(slug: str) -> dict[str, Any]:
+async def get_event(slug: str) -> EventRow:
     """The event with this slug; raise NotFound."""
     row = await Event.select().where(Event.slug == slug).first()
     if row is None:
         raise NotFound("There is no event at this address.")
-    return row
+    return cast(EventRow, row)
 
 
-_by_slug: dict[str, tuple[float, dict[str, Any]]] = {}
+_by_slug: dict[str, tuple[float, EventRow]] = {}
 # A scan looks its event up by slug; the event barely changes during the day.
 EVENT_CACHE_S = 30.0
 
 
-async def get_event_cached(slug: str) -> dict[str, Any]:
+async def get_event_cached(slug: str) -> EventRow:
     """Like ``get_event``, but kept for a few seconds: one query less on the scan path."""
     now = time.monotonic()
     cached = _by_slug.get(slug)
@@ -42,21 +43,25 @@ async def get_event_cached(slug: str) -> dict[str, Any]:
     return event
 
 
-async def create_event(data: EventInput, *, by: Any = None) -> dict[str, Any]:
+async def create_event(data: EventInput, *, by: Actor | None = None) -> EventRow:
     """Create an event; raise Conflict when its slug is taken."""
     if await Event.exists().where(Event.slug == data.slug):
-        raise Conflict("Another event already uses the address %(slug)s.", slug=data.slug)
+        raise Conflict(
+            "Another event already uses the address %(slug)s.", slug=data.slug, refusal="slug_taken"
+        )
     event = Event(**dataclasses.asdict(data))
     await event.save()
     await audit.record("event.create", by=by, event_id=event.id, target=data.slug)
     return await get_event(data.slug)
 
 
-async def update_event(slug: str, data: EventInput, *, by: Any = None) -> dict[str, Any]:
+async def update_event(slug: str, data: EventInput, *, by: Actor | None = None) -> EventRow:
     """Change an event's settings (its slug too); raise NotFound or Conflict."""
     event = await get_event(slug)
     if data.slug != slug and await Event.exists().where(Event.slug == data.slug):
-        raise Conflict("Another event already uses the address %(slug)s.", slug=data.slug)
+        raise Conflict(
+            "Another event already uses the address %(slug)s.", slug=data.slug, refusal="slug_taken"
+        )
     values = {getattr(Event, name): value for name, value in dataclasses.asdict(data).items()}
     values[Event.updated_at] = datetime.now(UTC)
     await Event.update(values).where(Event.id == event["id"])

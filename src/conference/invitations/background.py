@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from email.headerregistry import Address
 
+from conference.actors import Actor
 from conference.invitations.mail import make_mailer
 from conference.invitations.sending import RunResult, queue_invitations, send_pending
 from conference.settings import Settings
@@ -35,7 +36,7 @@ def run_for(event_id: int) -> SendingRun:
 
 
 async def start_sending(
-    event_id: int, settings: Settings, *, only_unsent: bool, by: object
+    event_id: int, settings: Settings, *, only_unsent: bool, by: Actor | None
 ) -> bool:
     """Queue the invitations and send them in the background; False if already running here.
 

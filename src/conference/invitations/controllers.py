@@ -15,6 +15,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from conference.actors import EventRow
 from conference.auth import ORGANIZER, CurrentUser
 from conference.errors import DomainError, FormErrors, InvalidInput
 from conference.events.services import get_event
@@ -36,7 +37,7 @@ UPLOAD_KEPT_S = 24 * 3600
 
 
 def _delegate_form(
-    event: dict[str, Any],
+    event: EventRow,
     form: dict[str, Any],
     *,
     delegate_id: int | None,
@@ -407,9 +408,9 @@ class InvitationController(Controller):
 
 
 async def _wording_page(
-    event: dict[str, Any], settings: Settings, subject: str, body: str, *, error: str | None = None
+    event: EventRow, settings: Settings, subject: str, body: str, *, error: str | None = None
 ) -> Template:
-    sample = dict(event, invitation_subject=subject, invitation_body=body)
+    sample: EventRow = {**event, "invitation_subject": subject, "invitation_body": body}
     preview = None
     if error is None:
         delegate = {

@@ -96,4 +96,5 @@ def _xlsx_value(text: str) -> str | int:
     # needs one more, as the import drops one from such a text.
     if text.startswith("'") and is_formula_like(text):
         text = "'" + text
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return cleaned

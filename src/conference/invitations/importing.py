@@ -18,6 +18,7 @@ import openpyxl
 from email_validator import EmailNotValidError, validate_email
 
 from conference import audit
+from conference.actors import Actor
 from conference.database import MAX_PARAMETERS
 from conference.errors import N_, InvalidInput
 from conference.invitations.services import DelegateInput, add_delegates, delegate_fields
@@ -647,7 +648,7 @@ def _rank(text: str) -> int | None:
 # --------------------------------------------------------------------------- applying
 
 
-async def apply_import(event_id: int, plan: ImportPlan, *, by: Any = None) -> ImportResult:
+async def apply_import(event_id: int, plan: ImportPlan, *, by: Actor | None = None) -> ImportResult:
     """Write a plan made by ``plan_import``: all of it in one transaction, or nothing.
 
     New delegates get fresh invitation tokens and the source ``imported``; matched

@@ -15,6 +15,7 @@ from typing import Any
 
 from jinja2 import Environment
 
+from conference.actors import EventRow
 from conference.formatting import hour, local_hour, long_date
 from conference.invitations.qr import invitation_url, qr_png, qr_svg
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, render_wording
@@ -28,7 +29,7 @@ class Invitation:
 
     token: str
     url: str
-    event: dict[str, Any]
+    event: EventRow
     delegate: dict[str, Any]
     subject: str
     paragraphs: list[str]
@@ -59,12 +60,12 @@ class Invitation:
         return local_hour(moment, self.event["timezone"])
 
 
-def when_text(event: dict[str, Any]) -> str:
+def when_text(event: EventRow) -> str:
     # The invitation is a Vietnamese document, whatever the language of the page around it.
     return f"{hour(event['starts_at'])}, {long_date(event['date'], locale='vi')}"
 
 
-def wording_context(event: dict[str, Any], delegate: dict[str, Any]) -> dict[str, Any]:
+def wording_context(event: EventRow, delegate: dict[str, Any]) -> dict[str, Any]:
     keys = ("honorific", "full_name", "position", "organization")
     return {
         "delegate": {key: delegate.get(key) or "" for key in keys},
@@ -79,7 +80,7 @@ def wording_context(event: dict[str, Any], delegate: dict[str, Any]) -> dict[str
 
 
 def build_invitation(
-    event: dict[str, Any],
+    event: EventRow,
     delegate: dict[str, Any],
     programme: list[ItemOutline],
     base_url: str,

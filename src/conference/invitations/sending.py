@@ -18,9 +18,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
-from typing import Any
+from typing import Any, cast
 
 from conference import audit
+from conference.actors import Actor, EventRow
 from conference.database import insert_rows
 from conference.invitations.mail import Mailer, SendFailed
 from conference.invitations.qr import invitation_url, prepare_png
@@ -76,7 +77,7 @@ async def outbox_status(event_id: int) -> OutboxStatus:
     return OutboxStatus(**counts, without_email=sum(1 for d in delegates if not d["email"]))
 
 
-async def queue_invitations(event_id: int, *, only_unsent: bool, by: Any = None) -> int:
+async def queue_invitations(event_id: int, *, only_unsent: bool, by: Actor | None = None) -> int:
     """Put the invitations to send in the outbox; return how many are now queued.
 
     Every delegate with an e-mail and a working invitation gets one row for their
@@ -219,7 +220,7 @@ async def send_pending(
     run with its reason in ``stopped_by``, the unsent rows still queued.
     """
     await take_over_abandoned(event_id)
-    event = await Event.select().where(Event.id == event_id).first()
+    event = cast("EventRow | None", await Event.select().where(Event.id == event_id).first())
     assert event is not None
     programme = await agenda.programme_outline(event_id)
     sent = failed = 0

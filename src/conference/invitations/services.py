@@ -7,11 +7,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from piccolo.query import OrderByRaw
 
 from conference import audit
+from conference.actors import Actor, EventRow
 from conference.database import insert_rows
 from conference.errors import Conflict, InvalidInput, NotFound
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, check_wording
@@ -131,7 +132,7 @@ async def create_delegate(
     event_id: int,
     data: DelegateInput,
     *,
-    by: Any = None,
+    by: Actor | None = None,
     source: DelegateSource = DelegateSource.manual,
 ) -> int:
     """Add one delegate; raise Conflict when the e-mail or code is taken in the event."""
@@ -142,7 +143,7 @@ async def create_delegate(
 
 
 async def update_delegate(
-    event_id: int, delegate_id: int, data: DelegateInput, *, by: Any = None
+    event_id: int, delegate_id: int, data: DelegateInput, *, by: Actor | None = None
 ) -> None:
     """Change a delegate; raise NotFound, or Conflict when the e-mail or code is taken."""
     await get_delegate(event_id, delegate_id)
@@ -153,7 +154,7 @@ async def update_delegate(
     await audit.record("delegate.update", by=by, event_id=event_id, target=str(delegate_id))
 
 
-async def delete_delegate(event_id: int, delegate_id: int, *, by: Any = None) -> None:
+async def delete_delegate(event_id: int, delegate_id: int, *, by: Actor | None = None) -> None:
     delegate = await get_delegate(event_id, delegate_id)
     await Delegate.delete().where(Delegate.id == delegate_id)
     await audit.record(
@@ -176,7 +177,7 @@ async def get_delegate(event_id: int, delegate_id: int) -> dict[str, Any]:
     return row
 
 
-async def revoke_invitation(event_id: int, delegate_id: int, *, by: Any = None) -> None:
+async def revoke_invitation(event_id: int, delegate_id: int, *, by: Actor | None = None) -> None:
     """Withdraw the invitation: its QR code and page stop working until reissued."""
     await get_delegate(event_id, delegate_id)
     await Delegate.update({Delegate.revoked_at: datetime.now(UTC)}).where(
@@ -185,7 +186,7 @@ async def revoke_invitation(event_id: int, delegate_id: int, *, by: Any = None) 
     await audit.record("invitation.revoke", by=by, event_id=event_id, target=str(delegate_id))
 
 
-async def reissue_invitation(event_id: int, delegate_id: int, *, by: Any = None) -> str:
+async def reissue_invitation(event_id: int, delegate_id: int, *, by: Actor | None = None) -> str:
     """Give the delegate a new token (and a working invitation); the old QR code answers revoked."""
     delegate = await get_delegate(event_id, delegate_id)
     token = new_token()
@@ -202,7 +203,7 @@ async def reissue_invitation(event_id: int, delegate_id: int, *, by: Any = None)
     return token
 
 
-async def save_wording(event_id: int, subject: str, body: str, *, by: Any = None) -> None:
+async def save_wording(event_id: int, subject: str, body: str, *, by: Actor | None = None) -> None:
     """Keep the organizer's invitation wording; empty means the default. Raises WordingError."""
     # The body keeps its line breaks (paragraphs), so only its characters are normalized.
     subject, body = nfc(subject), unicodedata.normalize("NFC", body.replace("\r\n", "\n")).strip()
@@ -224,7 +225,7 @@ class InvitationUnavailable(NotFound):
     code = "invitation_unavailable"
 
 
-async def invitation_by_token(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+async def invitation_by_token(token: str) -> tuple[EventRow, dict[str, Any]]:
     """The event and the delegate of a working invitation token.
 
     Raises InvitationUnavailable for an unknown, replaced or withdrawn token, with
@@ -237,7 +238,7 @@ async def invitation_by_token(token: str) -> tuple[dict[str, Any], dict[str, Any
         raise InvitationUnavailable("This invitation link is not valid.")
     event = await Event.select().where(Event.id == delegate["event"]).first()
     assert event is not None
-    return event, delegate
+    return cast(EventRow, event), delegate
 
 
 async def record_rsvp(token: str, answer: str, note: str = "") -> Rsvp:

@@ -370,10 +370,12 @@ async def test_a_final_programme_records_who_and_when_and_keeps_its_plan(event, 
         services.delete_item(event["id"], item_id),
         services.add_speaker(event["id"], item_id, SpeakerInput(name="Ai đó")),
     ):
-        with pytest.raises(Conflict):
+        with pytest.raises(Conflict) as refused:
             await change
-    with pytest.raises(Conflict):
+        assert refused.value.code == "programme_final"
+    with pytest.raises(Conflict) as refused:
         await services.mark_final(event["id"], by=organizer)
+    assert refused.value.code == "programme_already_final"
     # What happens on the day is still recorded.
     assert await services.mark_item_started(event["id"], item_id, at(8, 3), by=organizer)
     await services.mark_draft(event["id"], by=organizer)
@@ -395,8 +397,9 @@ async def test_an_items_start_is_recorded_once_and_its_end_may_be_corrected(even
     assert (row["actual_start"], row["actual_end"]) == (at(8, 4), at(8, 36))
     assert not await services.mark_item_ended(event["id"], item_id, at(8, 3))  # before its start
     assert (await services.get_item(event["id"], item_id))["actual_end"] == at(8, 36)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as refused:
         await services.set_actual_times(event["id"], item_id, at(8, 40), at(8, 30))
+    assert refused.value.code == "end_before_start"
     await services.set_actual_times(event["id"], item_id, None, None)
     row = await services.get_item(event["id"], item_id)
     assert row["actual_start"] is None and row["actual_end"] is None

@@ -73,8 +73,9 @@ async def test_an_award_form_once_presented_cannot_be_removed(db):
     event = await get_event("nguoi-tot-viec-tot-2022")
     forms = await awards.award_forms(event["id"])
     await runsheet.next_cue(event)
-    with pytest.raises(Conflict, match="presented already"):
+    with pytest.raises(Conflict, match="presented already") as refused:
         await awards.delete_form(event["id"], forms[0]["id"])
+    assert refused.value.code == "award_presented"
     await awards.delete_form(event["id"], forms[2]["id"])
     sheet = await runsheet.load(event)
     assert [c.award_form_id for c in sheet.cues] == [forms[0]["id"]] * 2 + [forms[1]["id"]] * 3

@@ -139,8 +139,9 @@ async def test_generating_again_needs_consent_and_is_refused_once_the_ceremony_s
 async def test_split_merge_and_moves_keep_every_batch_within_the_stage(event):
     sheet = await runsheet.load(event)
     first, second = sheet.cues[3], sheet.cues[4]
-    with pytest.raises(InvalidInput, match="stage holds"):
+    with pytest.raises(InvalidInput, match="stage holds") as refused:
         await runsheet.merge_with_next(event["id"], first.id, capacity=10)
+    assert refused.value.code == "stage_full"
     new_id = await runsheet.split_batch(event["id"], first.id, 5)
     sheet = await runsheet.load(event)
     assert [len(c.recipients) for c in sheet.cues[3:6]] == [4, 3, 7]
@@ -153,12 +154,15 @@ async def test_split_merge_and_moves_keep_every_batch_within_the_stage(event):
     await runsheet.move_recipient(event["id"], mover.id, first.id, capacity=10)
     sheet = await runsheet.load(event)
     assert sheet.cues[3].recipients[-1].id == mover.id and len(sheet.cues[4].recipients) == 6
-    with pytest.raises(InvalidInput, match="same award"):
+    with pytest.raises(InvalidInput, match="same award") as refused:
         await runsheet.move_recipient(event["id"], mover.id, sheet.cues[1].id, capacity=10)
-    with pytest.raises(InvalidInput, match="full"):
+    assert refused.value.code == "other_award_batch"
+    with pytest.raises(InvalidInput, match="full") as refused:
         await runsheet.move_recipient(
             event["id"], sheet.cues[4].recipients[0].id, first.id, capacity=8
         )
+
+    assert refused.value.code == "stage_full"
 
 
 async def test_a_batch_larger_than_the_stage_is_flagged_not_broken(event):
@@ -209,8 +213,10 @@ async def test_cues_can_be_reordered_added_edited_and_skipped_before_they_are_li
     with pytest.raises(Conflict):
         await runsheet.move_cue(event["id"], sheet.current.id, 1)
     await runsheet.next_cue(event)
-    with pytest.raises(Conflict, match="after the live one"):
+    with pytest.raises(Conflict, match="after the live one") as refused:
         await runsheet.add_custom_cue(event["id"], "Quá muộn", "", after_cue_id=sheet.cues[0].id)
+
+    assert refused.value.code == "cue_not_pending"
 
 
 async def test_names_and_scripts_keep_markup_as_text(event):

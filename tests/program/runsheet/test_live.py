@@ -161,8 +161,9 @@ async def test_a_recipient_cannot_be_removed_while_their_batch_is_live(event):
     sheet = await runsheet.next_cue(event)
     sheet = await runsheet.next_cue(event, expected=sheet.current.id)
     on_stage = sheet.current.recipients[0]
-    with pytest.raises(Conflict, match="Mark them absent"):
+    with pytest.raises(Conflict, match="Mark them absent") as refused:
         await awards.delete_recipient(event["id"], on_stage.id)
+    assert refused.value.code == "recipient_on_stage"
     assert await AwardRecipient.exists().where(AwardRecipient.id == on_stage.id)
     later = sheet.cues[3].recipients[0]
     await awards.delete_recipient(event["id"], later.id)

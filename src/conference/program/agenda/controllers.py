@@ -15,6 +15,7 @@ from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.status_codes import HTTP_200_OK
 
 from conference import live
+from conference.actors import EventRow
 from conference.auth import ANY_ROLE, ORGANIZER, PUBLIC, CurrentUser, allow
 from conference.errors import DomainError, FormErrors, NotFound
 from conference.events.services import get_event, get_event_cached
@@ -61,7 +62,7 @@ def _errors(error: DomainError | None) -> dict[str, str]:
 
 async def _programme_page(
     request: StaffRequest,
-    event: dict[str, Any],
+    event: EventRow,
     *,
     form: dict[str, Any] | None = None,
     error: DomainError | None = None,
@@ -89,7 +90,7 @@ async def _programme_page(
 
 async def _item_page(
     request: StaffRequest,
-    event: dict[str, Any],
+    event: EventRow,
     item_id: int,
     *,
     form: dict[str, Any] | None = None,

@@ -203,7 +203,8 @@ def calendar(programme: Programme, base_url: str, items: list[Item] | None = Non
         cal.add_component(_vevent(programme, item, base_url, stamp))
     first = programme.day.date - timedelta(days=1)
     cal.add_missing_timezones(first_date=first, last_date=first + timedelta(days=3))
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical
 
 
 # ------------------------------------------------------------------ CSV

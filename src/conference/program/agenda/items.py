@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from conference.actors import EventRow
 from conference.errors import N_
 from conference.i18n import gettext
 from conference.text import fold
@@ -127,7 +128,7 @@ class Day:
     timezone: str
 
     @classmethod
-    def of(cls, event: dict[str, Any]) -> Day:
+    def of(cls, event: EventRow) -> Day:
         zone = ZoneInfo(event["timezone"])
         start = datetime.combine(event["date"], _as_time(event["starts_at"]), zone)
         end = datetime.combine(event["date"], _as_time(event["ends_at"]), zone)

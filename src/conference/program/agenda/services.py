@@ -15,6 +15,7 @@ from typing import Any
 from piccolo.query import OrderByRaw
 
 from conference import audit, errors, live
+from conference.actors import Actor, EventRow
 from conference.checkin import arrival_times
 from conference.errors import InvalidInput, NotFound
 from conference.program.agenda.conflicts import Conflict, by_item, find_conflicts
@@ -91,7 +92,7 @@ async def programme_outline(event_id: int) -> list[ItemOutline]:
 class Programme:
     """An event's programme as every view shows it."""
 
-    event: dict[str, Any]
+    event: EventRow
     day: Day
     items: list[Item]
     timings: dict[int, Timing]
@@ -184,7 +185,7 @@ def _speaker(row: dict[str, Any], arrived: dict[int, datetime]) -> SpeakerEntry:
     )
 
 
-async def load_programme(event: dict[str, Any], *, now: datetime | None = None) -> Programme:
+async def load_programme(event: EventRow, *, now: datetime | None = None) -> Programme:
     """The event's programme: items in order with speakers, timing and conflicts.
 
     Four queries at most, however many items: items, speakers with their delegates,
@@ -269,7 +270,9 @@ async def _ensure_draft(event_id: int) -> None:
     if row is None:
         raise NotFound("There is no event at this address.")
     if row["programme_final_at"] is not None:
-        raise errors.Conflict("The programme is final. Return it to draft to change it.")
+        raise errors.Conflict(
+            "The programme is final. Return it to draft to change it.", refusal="programme_final"
+        )
 
 
 def _changed(event_id: int, change: str, item_id: int | None = None) -> None:
@@ -279,7 +282,7 @@ def _changed(event_id: int, change: str, item_id: int | None = None) -> None:
     live.publish(event_id, "programme", data)
 
 
-async def mark_final(event_id: int, *, by: Any) -> datetime:
+async def mark_final(event_id: int, *, by: Actor | None) -> datetime:
     """Mark the programme final, recording who and when; raise Conflict when it already is.
 
     One conditional update: of two organizers pressing at once, one marks it.
@@ -293,13 +296,13 @@ async def mark_final(event_id: int, *, by: Any) -> datetime:
         .returning(Event.id)
     )
     if not updated:
-        raise errors.Conflict("The programme is already final.")
+        raise errors.Conflict("The programme is already final.", refusal="programme_already_final")
     await audit.record("programme.final", by=by, event_id=event_id)
     _changed(event_id, "final")
     return at
 
 
-async def mark_draft(event_id: int, *, by: Any) -> None:
+async def mark_draft(event_id: int, *, by: Actor | None) -> None:
     """Return a final programme to draft so that it can be changed again."""
     updated = (
         await Event.update({Event.programme_final_at: None, Event.programme_final_by: None})
@@ -307,7 +310,9 @@ async def mark_draft(event_id: int, *, by: Any) -> None:
         .returning(Event.id)
     )
     if not updated:
-        raise errors.Conflict("The programme is already a draft.")
+        raise errors.Conflict(
+            "The programme is already a draft.", refusal="programme_already_draft"
+        )
     await audit.record("programme.draft", by=by, event_id=event_id)
     _changed(event_id, "draft")
 
@@ -315,7 +320,7 @@ async def mark_draft(event_id: int, *, by: Any) -> None:
 # ------------------------------------------------------------------ items
 
 
-async def next_start(event: dict[str, Any]) -> datetime:
+async def next_start(event: EventRow) -> datetime:
     """Where a new item goes by default: at the end of the last one, else the event's start."""
     rows = await ProgrammeItem.select(ProgrammeItem.starts_at, ProgrammeItem.duration_min).where(
         ProgrammeItem.event == event["id"]
@@ -334,7 +339,7 @@ async def _next_position(event_id: int) -> int:
     return (row["position"] if row else 0) + 1
 
 
-async def create_item(event_id: int, data: ItemInput, *, by: Any = None) -> int:
+async def create_item(event_id: int, data: ItemInput, *, by: Actor | None = None) -> int:
     """Add an item; returns its id. Raise Conflict when the programme is final."""
     await _ensure_draft(event_id)
     row = ProgrammeItem(
@@ -353,7 +358,9 @@ async def create_item(event_id: int, data: ItemInput, *, by: Any = None) -> int:
     return int(row.id)
 
 
-async def update_item(event_id: int, item_id: int, data: ItemInput, *, by: Any = None) -> None:
+async def update_item(
+    event_id: int, item_id: int, data: ItemInput, *, by: Actor | None = None
+) -> None:
     """Change an item's plan; raise NotFound, or Conflict when the programme is final."""
     await _ensure_draft(event_id)
     await get_item(event_id, item_id)
@@ -371,7 +378,7 @@ async def update_item(event_id: int, item_id: int, data: ItemInput, *, by: Any =
     _changed(event_id, "updated", item_id)
 
 
-async def delete_item(event_id: int, item_id: int, *, by: Any = None) -> str:
+async def delete_item(event_id: int, item_id: int, *, by: Actor | None = None) -> str:
     """Remove an item and its speakers; returns its title."""
     await _ensure_draft(event_id)
     item = await get_item(event_id, item_id)
@@ -385,7 +392,7 @@ async def delete_item(event_id: int, item_id: int, *, by: Any = None) -> str:
     return str(item["title"])
 
 
-async def duplicate_item(event_id: int, item_id: int, *, by: Any = None) -> int:
+async def duplicate_item(event_id: int, item_id: int, *, by: Actor | None = None) -> int:
     """A copy of an item with its speakers, starting where the original ends.
 
     Later items stay where they are: the overlap shows as a conflict until the
@@ -438,7 +445,9 @@ async def _ordered_rows(event_id: int) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["starts_at"], r["position"], r["id"]))
 
 
-async def shift_from(event_id: int, item_id: int, by_: timedelta, *, by: Any = None) -> int:
+async def shift_from(
+    event_id: int, item_id: int, by_: timedelta, *, by: Actor | None = None
+) -> int:
     """Move an item and every item after it by ``by_`` (negative: earlier).
 
     "After" is programme order: starting later, or at the same time and placed
@@ -467,7 +476,9 @@ async def shift_from(event_id: int, item_id: int, by_: timedelta, *, by: Any = N
     return len(ids)
 
 
-async def move_item(event_id: int, item_id: int, direction: str, *, by: Any = None) -> None:
+async def move_item(
+    event_id: int, item_id: int, direction: str, *, by: Actor | None = None
+) -> None:
     """Swap an item with its neighbour ("up": the one before), keeping the times of the day.
 
     The pair keeps its block of time: the one moved up takes the earlier start,
@@ -510,7 +521,7 @@ async def move_item(event_id: int, item_id: int, direction: str, *, by: Any = No
 
 
 async def mark_item_started(
-    event_id: int, item_id: int, at: datetime | None = None, *, by: Any = None
+    event_id: int, item_id: int, at: datetime | None = None, *, by: Actor | None = None
 ) -> bool:
     """Record the actual start of a programme item, once: a second call changes nothing.
 
@@ -538,7 +549,7 @@ async def mark_item_started(
 
 
 async def mark_item_ended(
-    event_id: int, item_id: int, at: datetime | None = None, *, by: Any = None
+    event_id: int, item_id: int, at: datetime | None = None, *, by: Actor | None = None
 ) -> bool:
     """Record the actual end of a programme item (the last call wins: an item may run on).
 
@@ -577,7 +588,7 @@ async def set_actual_times(
     start: datetime | None,
     end: datetime | None,
     *,
-    by: Any = None,
+    by: Actor | None = None,
 ) -> None:
     """Correct (or clear, with None) the recorded actual times of an item.
 
@@ -585,7 +596,7 @@ async def set_actual_times(
     the plan does not change.
     """
     if start is not None and end is not None and end < start:
-        raise InvalidInput("The end must be after the start.")
+        raise InvalidInput("The end must be after the start.", refusal="end_before_start")
     await get_item(event_id, item_id)
     await ProgrammeItem.update(
         {ProgrammeItem.actual_start: start, ProgrammeItem.actual_end: end}
@@ -628,7 +639,9 @@ async def _renumber(item_id: int, ordered_ids: list[int]) -> None:
             )
 
 
-async def add_speaker(event_id: int, item_id: int, data: SpeakerInput, *, by: Any = None) -> int:
+async def add_speaker(
+    event_id: int, item_id: int, data: SpeakerInput, *, by: Actor | None = None
+) -> int:
     """Add a speaker to an item, in protocol order: the presiding panel first, then by rank.
 
     A delegate's name and title are copied when linking, so the item keeps a
@@ -680,7 +693,7 @@ async def add_speaker(event_id: int, item_id: int, data: SpeakerInput, *, by: An
 
 
 async def update_speaker(
-    event_id: int, speaker_id: int, data: SpeakerInput, *, by: Any = None
+    event_id: int, speaker_id: int, data: SpeakerInput, *, by: Actor | None = None
 ) -> None:
     """Change a speaker's role; for free text also the name and title."""
     await _ensure_draft(event_id)
@@ -693,7 +706,7 @@ async def update_speaker(
     _changed(event_id, "speakers", speaker["item"])
 
 
-async def remove_speaker(event_id: int, speaker_id: int, *, by: Any = None) -> int:
+async def remove_speaker(event_id: int, speaker_id: int, *, by: Actor | None = None) -> int:
     """Remove a speaker from their item; returns the item's id."""
     await _ensure_draft(event_id)
     speaker = await _get_speaker(event_id, speaker_id)
@@ -709,7 +722,9 @@ async def remove_speaker(event_id: int, speaker_id: int, *, by: Any = None) -> i
     return int(speaker["item"])
 
 
-async def move_speaker(event_id: int, speaker_id: int, direction: str, *, by: Any = None) -> int:
+async def move_speaker(
+    event_id: int, speaker_id: int, direction: str, *, by: Actor | None = None
+) -> int:
     """Move a speaker one place up or down in their item; returns the item's id."""
     await _ensure_draft(event_id)
     speaker = await _get_speaker(event_id, speaker_id)
@@ -723,7 +738,7 @@ async def move_speaker(event_id: int, speaker_id: int, direction: str, *, by: An
     return int(speaker["item"])
 
 
-async def sort_speakers(event_id: int, item_id: int, *, by: Any = None) -> None:
+async def sort_speakers(event_id: int, item_id: int, *, by: Actor | None = None) -> None:
     """Put an item's speakers in protocol order (presiding panel first, then by rank)."""
     await _ensure_draft(event_id)
     speakers = await item_speakers(event_id, item_id)

@@ -14,6 +14,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.stores.base import NamespacedStore
 
+from conference.actors import EventRow
 from conference.auth import ORGANIZER, CurrentUser
 from conference.errors import N_, DomainError, FormErrors
 from conference.events.services import get_event
@@ -88,7 +89,7 @@ class AwardsController(Controller):
     opt = ORGANIZER
 
     async def _list_page(
-        self, event: dict[str, Any], *, form: dict[str, Any] | None = None, error: Any = None
+        self, event: EventRow, *, form: dict[str, Any] | None = None, error: Any = None
     ) -> Template:
         return Template(
             "program/awards/list.html",
@@ -120,7 +121,7 @@ class AwardsController(Controller):
         return Redirect(f"/events/{slug}/awards/")
 
     def _form_page(
-        self, event: dict[str, Any], form: dict[str, Any], form_id: int, error: Any = None
+        self, event: EventRow, form: dict[str, Any], form_id: int, error: Any = None
     ) -> Template:
         return Template(
             "program/awards/form.html",
@@ -167,7 +168,7 @@ class AwardsController(Controller):
 
     async def _recipient_page(
         self,
-        event: dict[str, Any],
+        event: EventRow,
         form: dict[str, Any],
         values: dict[str, Any],
         *,
@@ -262,7 +263,7 @@ class AwardsController(Controller):
 
     # ------------------------------------------------------------ import
 
-    async def _import_page(self, event: dict[str, Any], error: str | None = None) -> Template:
+    async def _import_page(self, event: EventRow, error: str | None = None) -> Template:
         return Template(
             "program/awards/import.html",
             context={

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conference import audit, live
+from conference.actors import Actor
 from conference.errors import N_, InvalidInput
 from conference.invitations import Column, RowProblem, read_table
 from conference.program.awards import services as awards
@@ -266,7 +267,7 @@ def _changes(
 
 
 async def apply_import(
-    event_id: int, plan: AwardImportPlan, *, by: Any = None
+    event_id: int, plan: AwardImportPlan, *, by: Actor | None = None
 ) -> AwardImportResult:
     """Write a plan made by ``plan_import``: all of it in one transaction, or nothing.
 

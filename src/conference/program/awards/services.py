@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from conference import audit, live
+from conference.actors import Actor
 from conference.errors import N_, Conflict, FormErrors, NotFound
 from conference.tables import (
     AwardForm,
@@ -206,7 +207,7 @@ def _changed(event_id: int) -> None:
     live.publish(event_id, "cue", {"change": "awards"})
 
 
-async def create_form(event_id: int, data: FormInput, *, by: Any = None) -> int:
+async def create_form(event_id: int, data: FormInput, *, by: Actor | None = None) -> int:
     """Add an award form; return its id. Raise FormErrors."""
     data = clean_form(data)
     form = AwardForm(event=event_id, **dataclasses.asdict(data))
@@ -216,7 +217,9 @@ async def create_form(event_id: int, data: FormInput, *, by: Any = None) -> int:
     return int(form.id)
 
 
-async def update_form(event_id: int, form_id: int, data: FormInput, *, by: Any = None) -> None:
+async def update_form(
+    event_id: int, form_id: int, data: FormInput, *, by: Actor | None = None
+) -> None:
     """Change an award form; raise NotFound or FormErrors."""
     await get_form(event_id, form_id)
     data = clean_form(data)
@@ -227,7 +230,7 @@ async def update_form(event_id: int, form_id: int, data: FormInput, *, by: Any =
     _changed(event_id)
 
 
-async def delete_form(event_id: int, form_id: int, *, by: Any = None) -> None:
+async def delete_form(event_id: int, form_id: int, *, by: Actor | None = None) -> None:
     """Remove an award form with its recipients and its pending cues.
 
     Raise NotFound, or Conflict once a cue of the form has been live: the ceremony
@@ -253,6 +256,7 @@ async def delete_form(event_id: int, form_id: int, *, by: Any = None) -> None:
             raise Conflict(
                 N_("%(title)s has been presented already; it cannot be removed."),
                 title=form["title"],
+                refusal="award_presented",
             )
         await audit.record("awards.form_delete", by=by, event_id=event_id, target=form["title"])
     _changed(event_id)
@@ -262,7 +266,7 @@ async def delete_form(event_id: int, form_id: int, *, by: Any = None) -> None:
 
 
 async def add_recipient(
-    event_id: int, form_id: int, data: RecipientInput, *, by: Any = None
+    event_id: int, form_id: int, data: RecipientInput, *, by: Actor | None = None
 ) -> int:
     """Add a recipient at the end of a form's calling order; return its id.
 
@@ -287,7 +291,7 @@ async def add_recipient(
 
 
 async def update_recipient(
-    event_id: int, recipient_id: int, data: RecipientInput, *, by: Any = None
+    event_id: int, recipient_id: int, data: RecipientInput, *, by: Actor | None = None
 ) -> None:
     """Change a recipient's name, kind, delegate, citation or notes; raise NotFound, FormErrors."""
     await get_recipient(event_id, recipient_id)
@@ -297,7 +301,7 @@ async def update_recipient(
     _changed(event_id)
 
 
-async def delete_recipient(event_id: int, recipient_id: int, *, by: Any = None) -> None:
+async def delete_recipient(event_id: int, recipient_id: int, *, by: Actor | None = None) -> None:
     """Remove a recipient from the award list.
 
     Refused (Conflict) while their batch is live or once it is done: the MC may be
@@ -324,13 +328,14 @@ async def delete_recipient(event_id: int, recipient_id: int, *, by: Any = None) 
                 "Mark them absent instead."
             ),
             name=row["name"],
+            refusal="recipient_on_stage",
         )
     await audit.record("awards.recipient_delete", by=by, event_id=event_id, target=row["name"])
     _changed(event_id)
 
 
 async def move_recipient_in_list(
-    event_id: int, recipient_id: int, offset: int, *, by: Any = None
+    event_id: int, recipient_id: int, offset: int, *, by: Actor | None = None
 ) -> None:
     """Move a recipient ``offset`` places earlier (-) or later (+) in their form's calling order."""
     row = await get_recipient(event_id, recipient_id)
@@ -350,7 +355,7 @@ async def move_recipient_in_list(
 
 
 async def reorder_recipients(
-    event_id: int, form_id: int, recipient_ids: list[int], *, by: Any = None
+    event_id: int, form_id: int, recipient_ids: list[int], *, by: Actor | None = None
 ) -> None:
     """Set a form's calling order to ``recipient_ids`` (every recipient of the form, once).
 
@@ -364,7 +369,10 @@ async def reorder_recipients(
         )
     }
     if set(recipient_ids) != current or len(recipient_ids) != len(current):
-        raise Conflict(N_("The award list has changed; reload the page and try again."))
+        raise Conflict(
+            N_("The award list has changed; reload the page and try again."),
+            refusal="award_list_changed",
+        )
     async with AwardRecipient._meta.db.transaction():
         for position, recipient_id in enumerate(recipient_ids, start=1):
             await AwardRecipient.update({AwardRecipient.position: position}).where(
@@ -396,7 +404,7 @@ def protocol_order(delegate: dict[str, Any]) -> tuple[int, int, str]:
 
 
 async def mark_delivered(
-    event_id: int, recipient_id: int, delivered: bool, *, by: Any = None
+    event_id: int, recipient_id: int, delivered: bool, *, by: Actor | None = None
 ) -> None:
     """Record that an absent recipient's certificate was handed over after the ceremony."""
     row = await get_recipient(event_id, recipient_id)

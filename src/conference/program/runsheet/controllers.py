@@ -12,6 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_409_CONFLICT
 
+from conference.actors import EventRow
 from conference.auth import CurrentUser, allow
 from conference.errors import N_, Conflict, DomainError, InvalidInput
 from conference.events.services import get_event, get_event_cached
@@ -90,7 +91,7 @@ def _back(
         if error is not None:
             status = 409 if isinstance(error, Conflict) else 400
             return Response(
-                {"code": error.code, "detail": translate_error(error)}, status_code=status
+                {"code": error.answer_code, "detail": translate_error(error)}, status_code=status
             )
         return Response({"ok": True, "detail": message or ""}, status_code=HTTP_200_OK)
     if error is not None:
@@ -151,7 +152,7 @@ class RunSheetApiController(Controller):
         except (runsheet.StaleMove, runsheet.RunSheetEnd) as error:
             current = await runsheet.load(event)
             return Response(
-                conflict_out(current, error.code, translate_error(error)),
+                conflict_out(current, error.answer_code, translate_error(error)),
                 status_code=HTTP_409_CONFLICT,
             )
         return runsheet_out(sheet)
@@ -181,7 +182,7 @@ class RunSheetApiController(Controller):
 # --------------------------------------------------------------------------- pages
 
 
-def _sheet_context(event: dict[str, Any], sheet: runsheet.RunSheet, **extra: Any) -> dict[str, Any]:
+def _sheet_context(event: EventRow, sheet: runsheet.RunSheet, **extra: Any) -> dict[str, Any]:
     return {"event": event, "sheet": sheet, "L": labels(), **extra}
 
 

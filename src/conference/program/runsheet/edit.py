@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conference import audit
+from conference.actors import Actor, EventRow
 from conference.errors import N_, Conflict, InvalidInput, NotFound
 from conference.program import awards
 from conference.program.runsheet._shared import (
@@ -82,7 +83,7 @@ async def _states(event_id: int) -> dict[int, str]:
     return {row["id"]: row["state"] for row in rows}
 
 
-async def move_cue(event_id: int, cue_id: int, offset: int, *, by: Any = None) -> None:
+async def move_cue(event_id: int, cue_id: int, offset: int, *, by: Actor | None = None) -> None:
     """Move a pending cue ``offset`` places earlier (-) or later (+) among the pending cues.
 
     A cue cannot move before one that has been live: what has happened stays in order.
@@ -119,12 +120,13 @@ async def _batch_members(cue_id: int) -> list[int]:
 
 
 async def _on_stage(cue_id: int) -> int:
-    return await AwardRecipient.count().where(
+    count: int = await AwardRecipient.count().where(
         (AwardRecipient.cue == cue_id) & (AwardRecipient.presence != Presence.absent)
     )
+    return count
 
 
-async def split_batch(event_id: int, cue_id: int, at: int, *, by: Any = None) -> int:
+async def split_batch(event_id: int, cue_id: int, at: int, *, by: Actor | None = None) -> int:
     """Split a pending batch before its ``at``-th recipient (1-based); return the new batch.
 
     The new batch follows it, with the same award, presenters, music and photo.
@@ -134,12 +136,15 @@ async def split_batch(event_id: int, cue_id: int, at: int, *, by: Any = None) ->
     async with _transaction():
         row = await _cue_row(event_id, cue_id)
         if row["kind"] != CueKind.batch:
-            raise InvalidInput(N_("Only a batch of recipients can be split."))
+            raise InvalidInput(
+                N_("Only a batch of recipients can be split."), refusal="split_not_a_batch"
+            )
         _must_be_pending(row)
         members = await _batch_members(cue_id)
         if not 1 < at <= len(members):
             raise InvalidInput(
-                N_("Choose where to split: after the first and before the last recipient.")
+                N_("Choose where to split: after the first and before the last recipient."),
+                refusal="split_position",
             )
         keep, move = members[: at - 1], members[at - 1 :]
         await _hold_pending(
@@ -171,7 +176,9 @@ async def split_batch(event_id: int, cue_id: int, at: int, *, by: Any = None) ->
     return int(new.id)
 
 
-async def merge_with_next(event_id: int, cue_id: int, *, capacity: int, by: Any = None) -> None:
+async def merge_with_next(
+    event_id: int, cue_id: int, *, capacity: int, by: Actor | None = None
+) -> None:
     """Merge a pending batch with the next batch of the same award (its recipients follow).
 
     Raise NotFound; InvalidInput when there is no such batch or the stage would hold
@@ -180,7 +187,9 @@ async def merge_with_next(event_id: int, cue_id: int, *, capacity: int, by: Any 
     async with _transaction():
         row = await _cue_row(event_id, cue_id)
         if row["kind"] != CueKind.batch:
-            raise InvalidInput(N_("Only batches of recipients can be merged."))
+            raise InvalidInput(
+                N_("Only batches of recipients can be merged."), refusal="merge_not_a_batch"
+            )
         _must_be_pending(row)
         following = await (
             Cue.select()
@@ -193,7 +202,10 @@ async def merge_with_next(event_id: int, cue_id: int, *, capacity: int, by: Any 
             .first()
         )
         if following is None or following["award_form"] != row["award_form"]:
-            raise InvalidInput(N_("There is no next batch of the same award to merge with."))
+            raise InvalidInput(
+                N_("There is no next batch of the same award to merge with."),
+                refusal="merge_no_next_batch",
+            )
         _must_be_pending(following)
         together = await _on_stage(cue_id) + await _on_stage(following["id"])
         if together > capacity:
@@ -201,6 +213,7 @@ async def merge_with_next(event_id: int, cue_id: int, *, capacity: int, by: Any 
                 N_("Together they are %(count)s people on stage; the stage holds %(capacity)s."),
                 count=together,
                 capacity=capacity,
+                refusal="stage_full",
             )
         members = await _batch_members(cue_id) + await _batch_members(following["id"])
         await _hold_pending(
@@ -220,7 +233,7 @@ async def move_recipient(
     cue_id: int,
     *,
     capacity: int,
-    by: Any = None,
+    by: Actor | None = None,
 ) -> None:
     """Move a recipient to the end of another batch of their award (pending or live).
 
@@ -234,13 +247,17 @@ async def move_recipient(
     target = await _cue_row(event_id, cue_id)
     if target["kind"] != CueKind.batch or target["award_form"] != recipient["award_form"]:
         raise InvalidInput(
-            N_("%(name)s can only move to a batch of the same award."), name=recipient["name"]
+            N_("%(name)s can only move to a batch of the same award."),
+            name=recipient["name"],
+            refusal="other_award_batch",
         )
     if recipient["cue"] == cue_id:
         return
     if recipient["presence"] != Presence.absent and await _on_stage(cue_id) + 1 > capacity:
         raise InvalidInput(
-            N_("That batch is full: the stage holds %(capacity)s."), capacity=capacity
+            N_("That batch is full: the stage holds %(capacity)s."),
+            capacity=capacity,
+            refusal="stage_full",
         )
     open_cues = Cue.select(Cue.id).where(
         (Cue.event == event_id) & Cue.state.is_in([CueState.pending, CueState.live])
@@ -273,6 +290,7 @@ async def move_recipient(
         raise Conflict(
             N_("%(name)s's batch or the chosen one is over: nothing was moved."),
             name=recipient["name"],
+            refusal="batch_over",
         )
     await audit.record(
         "runsheet.move_recipient", by=by, event_id=event_id, target=recipient["name"], cue=cue_id
@@ -280,11 +298,15 @@ async def move_recipient(
     _publish(event_id, "edit", cue_id=cue_id)
 
 
-async def move_in_batch(event_id: int, recipient_id: int, offset: int, *, by: Any = None) -> None:
+async def move_in_batch(
+    event_id: int, recipient_id: int, offset: int, *, by: Actor | None = None
+) -> None:
     """Move a recipient ``offset`` places left (-) or right (+) on the stage line."""
     recipient = await awards.get_recipient(event_id, recipient_id)
     if recipient["cue"] is None:
-        raise InvalidInput(N_("%(name)s is in no batch yet."), name=recipient["name"])
+        raise InvalidInput(
+            N_("%(name)s is in no batch yet."), name=recipient["name"], refusal="not_in_batch"
+        )
     row = await _cue_row(event_id, recipient["cue"])
     _must_be_pending(row)
     members = await _batch_members(row["id"])
@@ -300,7 +322,9 @@ async def move_in_batch(event_id: int, recipient_id: int, offset: int, *, by: An
 
 def _duration(seconds: int) -> int:
     if not 0 <= seconds <= MAX_DURATION_S:
-        raise InvalidInput(N_("The planned duration is from 0 to 240 minutes."))
+        raise InvalidInput(
+            N_("The planned duration is from 0 to 240 minutes."), refusal="duration_out_of_range"
+        )
     return seconds
 
 
@@ -311,7 +335,7 @@ async def add_custom_cue(
     *,
     planned_duration_s: int = CUSTOM_S,
     after_cue_id: int | None = None,
-    by: Any = None,
+    by: Actor | None = None,
 ) -> int:
     """Add a cue of the organizer's own (a speech, a performance) with its script.
 
@@ -321,7 +345,7 @@ async def add_custom_cue(
     """
     title = nfc(title)
     if not title:
-        raise InvalidInput(N_("Give the cue a title."))
+        raise InvalidInput(N_("Give the cue a title."), refusal="cue_title_missing")
     duration = _duration(planned_duration_s)
     item = await awards_item(event_id)
     async with _transaction():
@@ -367,7 +391,9 @@ class CueEdit:
     regenerate: bool = False  # drop the hand-edited script, generate it again
 
 
-async def update_cue(event: dict[str, Any], cue_id: int, data: CueEdit, *, by: Any = None) -> None:
+async def update_cue(
+    event: EventRow, cue_id: int, data: CueEdit, *, by: Actor | None = None
+) -> None:
     """Change a cue's title, duration, music, photo or script.
 
     A script that differs from the generated one is kept as written from then on
@@ -399,7 +425,7 @@ async def update_cue(event: dict[str, Any], cue_id: int, data: CueEdit, *, by: A
     _publish(event_id, "edit", cue_id=cue_id)
 
 
-async def delete_cue(event_id: int, cue_id: int, *, by: Any = None) -> None:
+async def delete_cue(event_id: int, cue_id: int, *, by: Actor | None = None) -> None:
     """Remove a pending cue. A batch must be emptied first (merge it or move its people).
 
     Raise NotFound; Conflict for a cue on stage or over, or a batch with recipients.
@@ -419,7 +445,7 @@ async def delete_cue(event_id: int, cue_id: int, *, by: Any = None) -> None:
 
 
 async def set_presenters(
-    event_id: int, cue_id: int, delegate_ids: Sequence[int], *, by: Any = None
+    event_id: int, cue_id: int, delegate_ids: Sequence[int], *, by: Actor | None = None
 ) -> None:
     """Choose who hands out a batch's certificates, in order (the first named first).
 
@@ -434,7 +460,9 @@ async def set_presenters(
         )
     }
     if len(found) != len(wanted):
-        raise InvalidInput(N_("This delegate is not on the event's list."))
+        raise InvalidInput(
+            N_("This delegate is not on the event's list."), refusal="delegate_not_listed"
+        )
     async with _transaction():
         await CuePresenter.delete().where(CuePresenter.cue == cue_id)
         for position, delegate_id in enumerate(wanted, start=1):
@@ -448,7 +476,9 @@ async def set_presenters(
     _publish(event_id, "edit", cue_id=cue_id)
 
 
-async def set_skipped(event_id: int, cue_id: int, skipped: bool, *, by: Any = None) -> None:
+async def set_skipped(
+    event_id: int, cue_id: int, skipped: bool, *, by: Actor | None = None
+) -> None:
     """Mark a coming cue to be passed over by Next, or to be played after all.
 
     One conditional UPDATE: a cue that went live meanwhile is not touched (Conflict).
@@ -483,7 +513,7 @@ async def set_presence(
     *,
     stand_in_name: str = "",
     stand_in_delegate_id: int | None = None,
-    by: Any = None,
+    by: Actor | None = None,
 ) -> None:
     """Mark a recipient expected, received by a stand-in (nhận thay), or absent (deliver later).
 
@@ -492,16 +522,21 @@ async def set_presence(
     """
     recipient = await awards.get_recipient(event_id, recipient_id)
     if presence not in {p.value for p in Presence}:
-        raise InvalidInput(N_("Choose expected, stand-in or absent."))
+        raise InvalidInput(N_("Choose expected, stand-in or absent."), refusal="attendance_choice")
     name = nfc(stand_in_name)
     if presence == Presence.stand_in:
         if stand_in_delegate_id is not None:
             if not await Delegate.exists().where(
                 (Delegate.id == stand_in_delegate_id) & (Delegate.event == event_id)
             ):
-                raise InvalidInput(N_("This delegate is not on the event's list."))
+                raise InvalidInput(
+                    N_("This delegate is not on the event's list."), refusal="delegate_not_listed"
+                )
         elif not name:
-            raise InvalidInput(N_("Give the name of whoever receives in their place."))
+            raise InvalidInput(
+                N_("Give the name of whoever receives in their place."),
+                refusal="stand_in_name_missing",
+            )
     else:
         name, stand_in_delegate_id = "", None
     await AwardRecipient.update(

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from conference import audit
+from conference.actors import Actor, EventRow
 from conference.errors import N_, Conflict
 from conference.program import awards
 from conference.program.runsheet import script
@@ -44,7 +45,7 @@ async def _presenter_candidates(event_id: int, exclude: set[int]) -> list[dict[s
     ]
 
 
-async def generate(event: dict[str, Any], *, replace: bool = False, by: Any = None) -> RunSheet:
+async def generate(event: EventRow, *, replace: bool = False, by: Actor | None = None) -> RunSheet:
     """Make the run sheet from the award list and the programme's award item.
 
     For each award form, highest rank first: its announcement, then its recipients

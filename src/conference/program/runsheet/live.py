@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from conference import audit
+from conference.actors import Actor, EventRow
 from conference.errors import N_, DomainError
 from conference.program.agenda import mark_item_ended, mark_item_started
 from conference.program.runsheet._shared import (
@@ -58,13 +59,17 @@ async def _go_live(cue_id: int, now: datetime, *, from_states: Sequence[str]) ->
     return bool(changed)
 
 
-async def _moved(event: dict[str, Any], change: str) -> RunSheet:
+async def _moved(event: EventRow, change: str) -> RunSheet:
     _publish(event["id"], change)
     return await load(event)
 
 
 async def next_cue(
-    event: dict[str, Any], *, expected: int | Any | None = UNSET, skip: bool = False, by: Any = None
+    event: EventRow,
+    *,
+    expected: int | Any | None = UNSET,
+    skip: bool = False,
+    by: Actor | None = None,
 ) -> RunSheet:
     """Make the next pending cue live; the live one becomes done (or skipped with ``skip``).
 
@@ -140,7 +145,7 @@ def _end_error(event_id: int, has_cues: bool) -> RunSheetEnd:
 
 
 async def previous_cue(
-    event: dict[str, Any], *, expected: int | Any | None = UNSET, by: Any = None
+    event: EventRow, *, expected: int | Any | None = UNSET, by: Actor | None = None
 ) -> RunSheet:
     """Go back one cue: the live one becomes pending again, the one before it live.
 
@@ -194,7 +199,7 @@ async def previous_cue(
 
 
 async def skip_cue(
-    event: dict[str, Any], *, expected: int | Any | None = UNSET, by: Any = None
+    event: EventRow, *, expected: int | Any | None = UNSET, by: Actor | None = None
 ) -> RunSheet:
     """Pass over the live cue (it did not happen) and make the next one live.
 

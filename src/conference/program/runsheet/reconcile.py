@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from conference.actors import EventRow
 from conference.program.runsheet.view import RecipientView, load
 from conference.tables import CueState, Presence
 
@@ -38,7 +38,7 @@ def _outcome(recipient: RecipientView, batch_state: str | None) -> str:
     return DELIVERED_LATER if recipient.delivered_at is not None else TO_DELIVER
 
 
-async def reconciliation(event: dict[str, Any]) -> Reconciliation:
+async def reconciliation(event: EventRow) -> Reconciliation:
     """Every recipient and what became of their certificate, in calling order."""
     sheet = await load(event)
     states = {cue.id: cue.state for cue in sheet.cues}

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from conference.actors import EventRow
 from conference.checkin import arrival_times
 from conference.errors import N_, NotFound
 from conference.program import awards
@@ -263,7 +264,7 @@ async def awards_item(event_id: int) -> dict[str, Any] | None:
     )
 
 
-async def load(event: dict[str, Any]) -> RunSheet:
+async def load(event: EventRow) -> RunSheet:
     """The event's run sheet as every view reads it: cues in order with their presenters,
     recipients (with presence from check-in), scripts, warnings and suggestions.
 
