@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from email_validator import EmailNotValidError, validate_email
 
 from conference import audit
 from conference.actors import Actor
@@ -24,6 +23,7 @@ from conference.errors import N_, InvalidInput
 from conference.invitations.services import DelegateInput, add_delegates, delegate_fields
 from conference.tables import Delegate, DelegateSource
 from conference.text import fold, nfc
+from conference.validation import is_email
 
 MAX_FILE_MB = 5
 MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
@@ -582,7 +582,7 @@ class _Planner:
             problem(N_("The full name is empty."))
         if "email" in values:
             values["email"] = values["email"] or None
-            if values["email"] and not _valid_email(values["email"]):
+            if values["email"] and not is_email(values["email"]):
                 problem(N_("The e-mail %(email)s is not valid."), email=values["email"])
         if "protocol_rank" in values:
             text = values["protocol_rank"]
@@ -628,14 +628,6 @@ class _Planner:
 
 def _name_key(name: str) -> str:
     return nfc(name).casefold()
-
-
-def _valid_email(email: str) -> bool:
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError:
-        return False
-    return True
 
 
 def _rank(text: str) -> int | None:

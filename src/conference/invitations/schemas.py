@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from datetime import datetime
 
 import msgspec
-from email_validator import EmailNotValidError, validate_email
 
 from conference.errors import N_, FormErrors
 from conference.invitations.services import DelegateInput
 from conference.text import nfc
+from conference.validation import is_email
 
 FIELDS = (
     "full_name",
@@ -34,7 +34,7 @@ def parse_delegate_form(form: Mapping[str, str]) -> DelegateInput:
     if not text["full_name"]:
         errors["full_name"] = N_("Enter the delegate's full name.")
     email = text["email"].lower()
-    if email and not _looks_like_email(email):
+    if email and not is_email(email):
         errors["email"] = N_("This e-mail address is not valid.")
     rank: int | None = None
     if text["protocol_rank"]:
@@ -59,14 +59,6 @@ def parse_delegate_form(form: Mapping[str, str]) -> DelegateInput:
         code=text["code"] or None,
         notes=text["notes"],
     )
-
-
-def _looks_like_email(value: str) -> bool:
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError:
-        return False
-    return True
 
 
 class DelegateOut(msgspec.Struct, omit_defaults=True):
