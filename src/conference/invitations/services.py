@@ -124,7 +124,8 @@ async def _check_unique(event_id: int, data: DelegateInput, except_id: int | Non
         )
     if await _code_taken(event_id, data.code, except_id=except_id):
         raise Conflict(
-            "Another delegate of this event already has the code %(code)s.", code=data.code
+            "Another delegate of this event already has the code %(delegate_code)s.",
+            delegate_code=data.code,
         )
 
 
