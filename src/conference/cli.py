@@ -79,7 +79,7 @@ def main() -> None:
 
 async def event_or_fail(slug: str) -> EventRow:
     """The event with this slug, or one line and exit 1."""
-    from conference.events.services import get_event
+    from conference.events import get_event
 
     try:
         return await get_event(slug)

@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from conference import auth, demo_data
-from conference.events.services import get_event
+from conference.events import get_event
 from conference.invitations import DelegateInput, add_delegates
 from conference.program import runsheet
 from conference.tables import (

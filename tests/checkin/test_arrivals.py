@@ -8,7 +8,7 @@ import httpx
 
 from conference import auth
 from conference.checkin.services import arrivals
-from conference.events.services import get_event
+from conference.events import get_event
 from conference.tables import Delegate, Event, Role
 from tests.invitations.helpers import make_event
 

@@ -10,7 +10,7 @@ import pytest
 from conference import auth
 from conference.checkin.services import check_in_delegate, redeem, token_from_scan, undo_check_in
 from conference.errors import InvalidInput, NotFound
-from conference.events.services import get_event
+from conference.events import get_event
 from conference.invitations import services as invitations
 from conference.tables import CheckInAttempt, Delegate, Role
 from tests.invitations.helpers import make_event

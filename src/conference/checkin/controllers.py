@@ -15,7 +15,7 @@ from conference import live
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser, allow
 from conference.checkin import services
 from conference.checkin.schemas import DelegateBrief, DeskIn, ScanIn, ScanOut, WalkInIn
-from conference.events.services import get_event_cached
+from conference.events import get_event_cached
 from conference.invitations import DelegateInput, attendance
 from conference.settings import Settings
 from conference.tables import Role

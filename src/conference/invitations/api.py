@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from conference.auth import CurrentUser, allow
-from conference.events.services import get_event_cached
+from conference.events import get_event_cached
 from conference.invitations import services
 from conference.invitations.qr import invitation_url
 from conference.invitations.schemas import DelegateListOut, DelegateOut

@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from conference.actors import EventRow
 from conference.auth import ORGANIZER, CurrentUser
 from conference.errors import DomainError, FormErrors, InvalidInput
-from conference.events.services import get_event
+from conference.events import get_event
 from conference.i18n import gettext, translate_error
 from conference.invitations import exporting, importing, services
 from conference.invitations.background import run_for, start_sending

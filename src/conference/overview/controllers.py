@@ -7,7 +7,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from conference.auth import ANY_ROLE
-from conference.events.services import get_event
+from conference.events import get_event
 from conference.overview.services import event_overview
 
 

@@ -15,7 +15,7 @@ import pytest
 from icalendar import Calendar
 
 from conference import auth
-from conference.events.services import get_event
+from conference.events import get_event
 from conference.invitations import DelegateInput, add_delegates
 from conference.program.agenda import services
 from conference.program.agenda.schemas import ItemInput, SpeakerInput

@@ -9,7 +9,7 @@ import pytest
 
 from conference import auth
 from conference.errors import Conflict, FormErrors, InvalidInput, NotFound
-from conference.events.services import get_event
+from conference.events import get_event
 from conference.invitations import DelegateInput, add_delegates
 from conference.program.agenda import services
 from conference.program.agenda.items import Day

@@ -10,7 +10,7 @@ import pytest
 
 from conference import auth, demo
 from conference.errors import InvalidInput
-from conference.events.services import get_event
+from conference.events import get_event
 from conference.invitations import ImportFileError
 from conference.program.awards import importing as award_import
 from conference.program.awards import services as awards

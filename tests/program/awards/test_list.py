@@ -9,7 +9,7 @@ import pytest
 
 from conference import auth, demo
 from conference.errors import Conflict, FormErrors
-from conference.events.services import get_event
+from conference.events import get_event
 from conference.invitations import DelegateInput, add_delegates
 from conference.program import runsheet
 from conference.program.awards import services as awards

@@ -6,7 +6,7 @@ import pytest
 
 from conference import demo
 from conference.errors import Conflict, InvalidInput
-from conference.events.services import get_event
+from conference.events import get_event
 from conference.program import runsheet
 from conference.program.runsheet import script
 from conference.program.runsheet.script import Called, Person

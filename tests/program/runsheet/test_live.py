@@ -9,7 +9,7 @@ import pytest
 
 from conference import demo
 from conference.errors import Conflict
-from conference.events.services import get_event
+from conference.events import get_event
 from conference.program import runsheet
 from conference.program.awards import services as awards
 from conference.tables import AwardRecipient, Cue, Delegate, ProgrammeItem

@@ -18,7 +18,7 @@ from conference import live
 from conference.actors import EventRow
 from conference.auth import ANY_ROLE, ORGANIZER, PUBLIC, CurrentUser, allow
 from conference.errors import DomainError, FormErrors, NotFound
-from conference.events.services import get_event, get_event_cached
+from conference.events import get_event, get_event_cached
 from conference.i18n import gettext, ngettext, translate_error
 from conference.program.agenda import exports, services
 from conference.program.agenda.items import KIND_NAMES, SPEAKER_ROLES, Day

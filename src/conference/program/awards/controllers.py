@@ -17,7 +17,7 @@ from litestar.stores.base import NamespacedStore
 from conference.actors import EventRow
 from conference.auth import ORGANIZER, CurrentUser
 from conference.errors import N_, DomainError, FormErrors
-from conference.events.services import get_event
+from conference.events import get_event
 from conference.i18n import gettext, translate_error
 from conference.program.awards import importing as award_import
 from conference.program.awards import services as awards

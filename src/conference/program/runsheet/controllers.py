@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_409_CONFLICT
 from conference.actors import EventRow
 from conference.auth import CurrentUser, allow
 from conference.errors import N_, Conflict, DomainError, InvalidInput
-from conference.events.services import get_event, get_event_cached
+from conference.events import get_event, get_event_cached
 from conference.formatting import local_datetime
 from conference.i18n import gettext, translate_error
 from conference.invitations import to_csv
