@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.stores.registry import StoreRegistry
@@ -16,10 +15,9 @@ from conference import auth
 from conference.accounts import services
 from conference.auth import ORGANIZER, PUBLIC, SESSION_USER_KEY, CurrentUser
 from conference.errors import DomainError
+from conference.forms import Form
 from conference.i18n import LOCALE_COOKIE, LOCALES, gettext, translate_error
 from conference.tables import Role
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 
 def _safe_next(target: str | None) -> str:

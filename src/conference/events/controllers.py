@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -16,9 +15,8 @@ from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser
 from conference.errors import DomainError, FormErrors
 from conference.events import services
 from conference.events.schemas import EventInput
+from conference.forms import Form
 from conference.i18n import gettext, translate_error
-
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 NEW_EVENT_DEFAULTS = {
     "timezone": "Asia/Ho_Chi_Minh",

@@ -5,20 +5,20 @@ from __future__ import annotations
 import secrets
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from conference.actors import EventRow
-from conference.auth import ORGANIZER, CurrentUser
+from conference.auth import ORGANIZER
 from conference.errors import DomainError, FormErrors, InvalidInput
 from conference.events import get_event
+from conference.forms import Form, StaffRequest, Upload
 from conference.i18n import gettext, translate_error
 from conference.invitations import exporting, importing, services
 from conference.invitations.background import run_for, start_sending
@@ -30,9 +30,6 @@ from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, PLACEH
 from conference.program import agenda
 from conference.settings import Settings
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
-StaffRequest = Request[CurrentUser, Any, Any]
 UPLOAD_KEPT_S = 24 * 3600
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from conference.auth import PUBLIC
 from conference.errors import InvalidInput
+from conference.forms import Form
 from conference.i18n import translate_error
 from conference.invitations import services
 from conference.invitations.qr import invitation_url, qr_png, qr_svg
@@ -20,7 +20,6 @@ from conference.invitations.rendering import build_invitation
 from conference.program import agenda
 from conference.settings import Settings
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 # Invitation pages are personal: no shared cache may keep them.
 PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
 

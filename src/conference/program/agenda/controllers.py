@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Response, get, post
 from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.status_codes import HTTP_200_OK
 
 from conference import live
 from conference.actors import EventRow
-from conference.auth import ANY_ROLE, ORGANIZER, PUBLIC, CurrentUser, allow
+from conference.auth import ANY_ROLE, ORGANIZER, PUBLIC, allow
 from conference.errors import DomainError, FormErrors, NotFound
 from conference.events import get_event, get_event_cached
+from conference.forms import Form, StaffRequest
 from conference.i18n import gettext, ngettext, translate_error
 from conference.program.agenda import exports, services
 from conference.program.agenda.items import KIND_NAMES, SPEAKER_ROLES, Day
@@ -39,8 +39,6 @@ from conference.program.agenda.timing import delay_text, now_and_next
 from conference.settings import Settings
 from conference.tables import Role
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-StaffRequest = Request[CurrentUser, Any, Any]
 # Organizers edit; the MC follows the programme and records when items start and end.
 VIEWERS = allow(Role.organizer, Role.mc)
 # What the public hall screen may see of the live stream: that the programme or the

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import msgspec
 
 from conference.errors import N_, FormErrors, InvalidInput
+from conference.forms import form_int
 from conference.program.agenda.items import Day
 from conference.tables import ItemKind
 from conference.text import nfc
@@ -67,13 +68,6 @@ def parse_date(text: str) -> date | None:
         return None
 
 
-def _int(text: Any) -> int | None:
-    try:
-        return int(str(text).strip())
-    except (TypeError, ValueError):
-        return None
-
-
 def parse_item_form(form: dict[str, Any], day: Day) -> ItemInput:
     """A programme item from the editor's form; raise FormErrors naming each bad field.
 
@@ -111,7 +105,7 @@ def parse_item_form(form: dict[str, Any], day: Day) -> ItemInput:
             else:
                 duration = minutes
     else:
-        duration = _int(form.get("duration_min"))
+        duration = form_int(form.get("duration_min"))
         if duration is None:
             errors["duration_min"] = N_("Enter the duration in minutes.")
         elif duration <= 0:
@@ -156,7 +150,7 @@ def item_form_values(item: dict[str, Any], day: Day) -> dict[str, Any]:
 
 
 def parse_speaker_form(form: dict[str, Any]) -> SpeakerInput:
-    delegate_id = _int(form.get("delegate_id")) if form.get("delegate_id") else None
+    delegate_id = form_int(form.get("delegate_id")) if form.get("delegate_id") else None
     name = nfc(form.get("name"))
     role = nfc(form.get("role"))
     errors: dict[str, str] = {}
@@ -173,7 +167,7 @@ def parse_speaker_form(form: dict[str, Any]) -> SpeakerInput:
 
 def parse_shift(text: Any) -> timedelta:
     """Minutes to move by, positive (later) or negative (earlier), never zero."""
-    minutes = _int(text)
+    minutes = form_int(text)
     if minutes is None or minutes == 0:
         raise InvalidInput("Enter a number of minutes other than zero (negative moves earlier).")
     if abs(minutes) > MAX_SHIFT_MIN:

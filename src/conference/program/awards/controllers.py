@@ -4,40 +4,32 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.stores.base import NamespacedStore
 
 from conference.actors import EventRow
-from conference.auth import ORGANIZER, CurrentUser
+from conference.auth import ORGANIZER
 from conference.errors import N_, DomainError, FormErrors
 from conference.events import get_event
+from conference.forms import Form, StaffRequest, Upload, form_int
 from conference.i18n import gettext, translate_error
 from conference.program.awards import importing as award_import
 from conference.program.awards import services as awards
 
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-Upload = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
-StaffRequest = Request[CurrentUser, Any, Any]
 # A previewed file waits this long for the organizer's confirmation.
 UPLOAD_KEPT_S = 3600
-
-
-def _int(text: str | None, default: int | None = None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isascii() and text.lstrip("-").isdecimal() else default
 
 
 def parse_form_input(data: dict[str, str]) -> awards.FormInput:
     """An award form from the page's fields; a field that cannot be read is a FormError."""
     errors: dict[str, str] = {}
-    rank = _int(data.get("rank"), None)
+    rank = form_int(data.get("rank"), None)
     if rank is None:
         errors["rank"] = N_("The rank is a whole number from 1 (the highest).")
     decided: date | None = None
@@ -65,7 +57,7 @@ def parse_recipient_input(data: dict[str, str]) -> awards.RecipientInput:
         title=data.get("title", ""),
         organization=data.get("organization", ""),
         representative_name=data.get("representative_name", ""),
-        delegate_id=_int(data.get("delegate_id")),
+        delegate_id=form_int(data.get("delegate_id")),
         citation=data.get("citation", ""),
         pronunciation_note=data.get("pronunciation_note", ""),
     )
@@ -257,7 +249,7 @@ class AwardsController(Controller):
         event = await get_event(slug)
         row = await awards.get_recipient(event["id"], recipient_id)
         await awards.move_recipient_in_list(
-            event["id"], recipient_id, _int(data.get("offset"), 0) or 0, by=request.user
+            event["id"], recipient_id, form_int(data.get("offset"), 0) or 0, by=request.user
         )
         return Redirect(f"/events/{slug}/awards/#recipient-{row['id']}")
 
@@ -289,7 +281,7 @@ class AwardsController(Controller):
         if not isinstance(upload, UploadFile) or not upload.filename:
             return await self._import_page(event, gettext("Choose a CSV or Excel file."))
         content = await upload.read()
-        default_form = _int(str(data.get("form_id") or ""))
+        default_form = form_int(str(data.get("form_id") or ""))
         try:
             plan = await award_import.plan_import(
                 event["id"], upload.filename, content, default_form_id=default_form
@@ -330,7 +322,7 @@ class AwardsController(Controller):
             event["id"],
             data.get("filename", ""),
             content,
-            default_form_id=_int(data.get("form_id")),
+            default_form_id=form_int(data.get("form_id")),
         )
         if not plan.ok:
             return Template(

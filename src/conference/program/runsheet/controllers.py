@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_409_CONFLICT
 
 from conference.actors import EventRow
-from conference.auth import CurrentUser, allow
+from conference.auth import allow
 from conference.errors import N_, Conflict, DomainError, InvalidInput
 from conference.events import get_event, get_event_cached
 from conference.formatting import local_datetime
+from conference.forms import Form, StaffRequest, form_int
 from conference.i18n import gettext, translate_error
 from conference.invitations import to_csv
 from conference.program import awards, runsheet
@@ -31,8 +31,6 @@ from conference.program.runsheet.schemas import (
 from conference.tables import Role
 
 STAGE = allow(Role.organizer, Role.mc)
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
-StaffRequest = Request[CurrentUser, Any, Any]
 
 PRESENCE_NAMES = {
     "arrived": N_("Arrived"),
@@ -67,11 +65,6 @@ def labels() -> dict[str, str]:
     result = {key: gettext(value) for key, value in names.items()}
     result.update({f"state_{key}": gettext(value) for key, value in STATE_NAMES.items()})
     return result
-
-
-def _int(text: str | None, default: int | None = None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isascii() and text.lstrip("-").isdecimal() else default
 
 
 def _wants_json(request: Request[Any, Any, Any]) -> bool:
@@ -118,7 +111,7 @@ def _form_from(data: dict[str, str]) -> Any:
     """The ``from`` of a page's Next / Back / Skip form ("" means nothing was live)."""
     if "from" not in data:
         return runsheet.UNSET
-    return _int(data["from"])
+    return form_int(data["from"])
 
 
 MOVES = {
@@ -266,8 +259,8 @@ class RunSheetController(Controller):
                 event["id"],
                 data.get("title", ""),
                 data.get("script", ""),
-                planned_duration_s=(_int(data.get("minutes"), 5) or 0) * 60,
-                after_cue_id=_int(data.get("after")),
+                planned_duration_s=(form_int(data.get("minutes"), 5) or 0) * 60,
+                after_cue_id=form_int(data.get("after")),
                 by=request.user,
             )
         except DomainError as error:
@@ -301,14 +294,14 @@ class RunSheetController(Controller):
                 runsheet.CueEdit(
                     title=data.get("title", ""),
                     script=data.get("script", ""),
-                    planned_duration_s=_int(data.get("seconds"), -1) or 0,
+                    planned_duration_s=form_int(data.get("seconds"), -1) or 0,
                     music=data.get("music", ""),
                     photo=data.get("photo", ""),
                     regenerate=data.get("regenerate") == "1",
                 ),
                 by=request.user,
             )
-            presenters = [_int(data.get(f"presenter_{i}")) for i in (1, 2, 3)]
+            presenters = [form_int(data.get(f"presenter_{i}")) for i in (1, 2, 3)]
             if "presenter_1" in data:
                 await runsheet.set_presenters(
                     event["id"], cue_id, [p for p in presenters if p], by=request.user
@@ -337,10 +330,12 @@ class RunSheetController(Controller):
         try:
             if action == "move":
                 await runsheet.move_cue(
-                    event["id"], cue_id, _int(data.get("offset"), 0) or 0, by=by
+                    event["id"], cue_id, form_int(data.get("offset"), 0) or 0, by=by
                 )
             elif action == "split":
-                await runsheet.split_batch(event["id"], cue_id, _int(data.get("at"), 0) or 0, by=by)
+                await runsheet.split_batch(
+                    event["id"], cue_id, form_int(data.get("at"), 0) or 0, by=by
+                )
             elif action == "merge":
                 await runsheet.merge_with_next(
                     event["id"], cue_id, capacity=event["stage_capacity"], by=by
@@ -377,20 +372,20 @@ class RunSheetController(Controller):
                     recipient_id,
                     data.get("presence", ""),
                     stand_in_name=data.get("stand_in_name", ""),
-                    stand_in_delegate_id=_int(data.get("stand_in_delegate")),
+                    stand_in_delegate_id=form_int(data.get("stand_in_delegate")),
                     by=by,
                 )
             elif action == "batch":
                 await runsheet.move_recipient(
                     event["id"],
                     recipient_id,
-                    _int(data.get("cue"), 0) or 0,
+                    form_int(data.get("cue"), 0) or 0,
                     capacity=event["stage_capacity"],
                     by=by,
                 )
             elif action == "stage":
                 await runsheet.move_in_batch(
-                    event["id"], recipient_id, _int(data.get("offset"), 0) or 0, by=by
+                    event["id"], recipient_id, form_int(data.get("offset"), 0) or 0, by=by
                 )
             elif action == "delivered":
                 await awards.mark_delivered(
