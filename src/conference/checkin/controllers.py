@@ -107,6 +107,8 @@ class CheckInApiController(Controller):
             by=request.user,
             desk=data.desk or request.user.label,
             nonce=data.nonce,
+            scanned_at=data.scanned_at,
+            offline=data.offline,
         )
         return scan_out(redeemed)
 

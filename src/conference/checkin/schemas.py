@@ -11,6 +11,8 @@ class ScanIn(msgspec.Struct):
     code: str  # what the scanner read: the bare token or the whole invitation URL
     nonce: str | None = None  # the client's id for this scan; the same nonce twice is one check-in
     desk: str | None = None
+    scanned_at: datetime | None = None  # when the desk made the scan, ISO-8601 with its offset
+    offline: bool = False  # the desk admitted the person without the server
 
 
 class DelegateBrief(msgspec.Struct):
