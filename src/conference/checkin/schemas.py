@@ -46,3 +46,20 @@ class WalkInIn(msgspec.Struct):
 
 class DeskIn(msgspec.Struct):
     desk: str | None = None
+
+
+class ConflictOut(msgspec.Struct):
+    """A person admitted offline at ``desk`` after ``first_desk`` checked them in."""
+
+    id: int
+    delegate_id: int
+    full_name: str
+    scanned_at: datetime
+    desk: str
+    first_checked_in_at: datetime
+    first_desk: str
+    reviewed: bool
+
+
+class ConflictsOut(msgspec.Struct):
+    conflicts: list[ConflictOut]
