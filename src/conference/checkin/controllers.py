@@ -16,13 +16,17 @@ from conference import live
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser, allow
 from conference.checkin import conflicts, services
 from conference.checkin.schemas import (
+    BatchIn,
+    BatchOut,
     ConflictOut,
     ConflictsOut,
     DelegateBrief,
     DeskIn,
+    ScanAnswer,
     ScanIn,
     ScanOut,
     WalkInIn,
+    read_scan,
 )
 from conference.events import get_event_cached
 from conference.forms import StaffRequest
@@ -55,6 +59,39 @@ def scan_out(redeemed: services.Redeemed) -> ScanOut:
         delegate=brief,
         checked_in_at=redeemed.checked_in_at,
         message=redeemed.message,
+    )
+
+
+def scan_answer(answer: services.Redeemed | services.Refused) -> ScanAnswer:
+    if isinstance(answer, services.Refused):
+        return ScanAnswer(
+            result=answer.result.value,
+            delegate=None,
+            checked_in_at=None,
+            message=answer.message,
+            code=answer.code,
+            detail=answer.detail or None,
+        )
+    out = scan_out(answer)
+    return ScanAnswer(
+        result=out.result,
+        delegate=out.delegate,
+        checked_in_at=out.checked_in_at,
+        message=out.message,
+    )
+
+
+def queued_scan(raw: Any) -> services.Scan | services.Refused:
+    """One entry of a desk's upload, read on its own: a bad one does not spoil the rest."""
+    scan = read_scan(raw)
+    if isinstance(scan, str):
+        return services.malformed(scan)
+    return services.Scan(
+        code=scan.code,
+        nonce=scan.nonce,
+        desk=scan.desk or "",
+        scanned_at=scan.scanned_at,
+        offline=scan.offline,
     )
 
 
@@ -151,6 +188,25 @@ class CheckInApiController(Controller):
             offline=data.offline,
         )
         return scan_out(redeemed)
+
+    @post("/checkins/batch", opt=DESK, status_code=HTTP_200_OK)
+    async def scan_batch(
+        self,
+        request: Request[CurrentUser, Any, Any],
+        slug: FromPath[str],
+        data: JSONBody[BatchIn],
+        settings: NamedDependency[Settings],
+    ) -> BatchOut:
+        """A desk's queued scans, answered one by one in order; safe to send again."""
+        event = await get_event_cached(slug)
+        answers = await services.redeem_batch(
+            event,
+            [queued_scan(raw) for raw in data.scans],
+            base_url=settings.base_url,
+            by=request.user,
+            desk=request.user.label,
+        )
+        return BatchOut(results=[scan_answer(a) for a in answers])
 
     @get("/checkins/conflicts", opt=ORGANIZER)
     async def conflicts_list(self, slug: FromPath[str]) -> ConflictsOut:
