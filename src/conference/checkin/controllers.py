@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 
-from litestar import Controller, Request, delete, get, post
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.status_codes import HTTP_200_OK
 
 from conference import live
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser, allow
-from conference.checkin import conflicts, services
+from conference.checkin import conflicts, services, snapshot
 from conference.checkin.schemas import (
     BatchIn,
     BatchOut,
@@ -25,6 +27,7 @@ from conference.checkin.schemas import (
     ScanAnswer,
     ScanIn,
     ScanOut,
+    SnapshotOut,
     WalkInIn,
     read_scan,
 )
@@ -93,6 +96,16 @@ def queued_scan(raw: Any) -> services.Scan | services.Refused:
         scanned_at=scan.scanned_at,
         offline=scan.offline,
     )
+
+
+def json_maybe_gzipped(request: Request[Any, Any, Any], payload: msgspec.Struct) -> Response[bytes]:
+    """A large JSON answer, gzipped when the client takes it (every browser does)."""
+    body = msgspec.json.encode(payload)
+    headers = {"vary": "Accept-Encoding", "cache-control": "no-store"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        body = gzip.compress(body, compresslevel=5)
+        headers["content-encoding"] = "gzip"
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def conflicts_out(found: list[conflicts.Conflict]) -> ConflictsOut:
@@ -207,6 +220,27 @@ class CheckInApiController(Controller):
             desk=request.user.label,
         )
         return BatchOut(results=[scan_answer(a) for a in answers])
+
+    @get("/desk/snapshot", opt=DESK)
+    async def desk_snapshot(
+        self,
+        request: Request[CurrentUser, Any, Any],
+        slug: FromPath[str],
+        since: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        """The event's delegates for an offline desk (no e-mail, phone or token); with
+        ``since`` (a cursor an earlier answer gave), only what changed."""
+        event = await get_event_cached(slug)
+        found = await snapshot.snapshot(event, since)
+        return json_maybe_gzipped(
+            request,
+            SnapshotOut(
+                cursor=found.cursor,
+                generated_at=found.generated_at,
+                full=found.full,
+                delegates=found.delegates,
+            ),
+        )
 
     @get("/checkins/conflicts", opt=ORGANIZER)
     async def conflicts_list(self, slug: FromPath[str]) -> ConflictsOut:

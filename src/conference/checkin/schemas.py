@@ -63,6 +63,17 @@ def read_scan(raw: Any) -> ScanIn | str:
         return str(error)
 
 
+class SnapshotOut(msgspec.Struct):
+    """GET /desk/snapshot: ``delegates`` each with ``id``, ``full_name``, ``honorific``,
+    ``position``, ``organization``, ``group``, ``seat``, ``protocol_rank``, ``notes``, ``rsvp``,
+    ``checked_in_at``, ``checked_in_desk``, ``token_sha256``; or ``{"id", "removed": true}``."""
+
+    cursor: str
+    generated_at: datetime
+    full: bool  # true: the whole list (replace the desk's copy); false: changes since
+    delegates: list[dict[str, Any]]
+
+
 class WalkInIn(msgspec.Struct):
     full_name: str
     honorific: str = ""

@@ -389,6 +389,7 @@ async def undo_check_in(event_id: int, delegate_id: int, *, by: Actor) -> None:
                 Delegate.checked_in_desk: "",
                 Delegate.checked_in_by: None,
                 Delegate.checked_in_nonce: None,
+                Delegate.updated_at: datetime.now(UTC),  # the desks' snapshots see the undo
             }
         )
         .where(condition)
