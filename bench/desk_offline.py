@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from checkin import seed, start_server  # noqa: E402
 from conference import database  # noqa: E402
-from conference.checkin.services import MAX_BATCH  # noqa: E402
+from conference.checkin.batch import MAX_BATCH  # noqa: E402
 from conference.settings import DatabaseURL, Settings  # noqa: E402
 from conference.tables import Delegate  # noqa: E402
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from typing import Any
 
 import httpx
 import pytest
 
 from conference import auth
-from conference.checkin.services import MAX_BATCH
+from conference.checkin.batch import MAX_BATCH
 from conference.tables import CheckInAttempt, CheckInConflict, Delegate, Role
 from tests.invitations.helpers import DelegateInput, make_event
 
@@ -148,3 +149,23 @@ async def test_twenty_desks_uploading_the_same_batch_at_once_change_the_database
     assert conflicts == 1
     # One log row per scan that was read (the broken entry has no code to log).
     assert attempts == len(queue["scans"]) - 1
+
+
+async def test_a_scan_carrying_only_a_token_hash_checks_nobody_in(client, desk_headers):
+    """The snapshot's hashes let a desk recognise a code; the server trusts only the code."""
+    await make_event()
+    token = (await _tokens())[0]
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    scans = [
+        {"token_sha256": digest, "nonce": "h1", "offline": True},
+        {"code": digest, "nonce": "h2", "offline": True},
+        {"code": "AbCdEfGhIjKlMnOpQrStUvWx12345678", "token_sha256": digest, "nonce": "h3"},
+    ]
+    answer = await client.post(BATCH, json={"scans": scans}, headers=desk_headers)
+    results = answer.json()["results"]
+    assert [(r["result"], r.get("code")) for r in results] == [
+        ("invalid", "malformed_scan"),
+        ("unknown", None),
+        ("unknown", None),
+    ]
+    assert await Delegate.count().where(Delegate.checked_in_at.is_not_null()) == 0

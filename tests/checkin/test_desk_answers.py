@@ -13,7 +13,7 @@ import pytest
 
 from conference import auth
 from conference.checkin.codes import ScanProblem, scan_problem
-from conference.checkin.services import walk_in_matches
+from conference.checkin.walk_ins import walk_in_matches
 from conference.invitations import services as invitations
 from conference.settings import served_base_url
 from conference.tables import Delegate, DelegateSource, Role

@@ -16,7 +16,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from conference import live
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser, allow
-from conference.checkin import conflicts, services, snapshot
+from conference.checkin import batch, conflicts, services, snapshot, walk_ins
 from conference.checkin.schemas import (
     BatchIn,
     BatchOut,
@@ -70,8 +70,8 @@ def scan_out(redeemed: services.Redeemed) -> ScanOut:
     )
 
 
-def scan_answer(answer: services.Redeemed | services.Refused) -> ScanAnswer:
-    if isinstance(answer, services.Refused):
+def scan_answer(answer: services.Redeemed | batch.Refused) -> ScanAnswer:
+    if isinstance(answer, batch.Refused):
         return ScanAnswer(
             result=answer.result.value,
             delegate=None,
@@ -91,12 +91,12 @@ def scan_answer(answer: services.Redeemed | services.Refused) -> ScanAnswer:
     )
 
 
-def queued_scan(raw: Any) -> services.Scan | services.Refused:
+def queued_scan(raw: Any) -> batch.Scan | batch.Refused:
     """One entry of a desk's upload, read on its own: a bad one does not spoil the rest."""
     scan = read_scan(raw)
     if isinstance(scan, str):
-        return services.malformed(scan)
-    return services.Scan(
+        return batch.malformed(scan)
+    return batch.Scan(
         code=scan.code,
         nonce=scan.nonce,
         desk=scan.desk or "",
@@ -219,7 +219,7 @@ class CheckInApiController(Controller):
     ) -> BatchOut:
         """A desk's queued scans, answered one by one in order; safe to send again."""
         event = await get_event_cached(slug)
-        answers = await services.redeem_batch(
+        answers = await batch.redeem_batch(
             event,
             [queued_scan(raw) for raw in data.scans],
             base_url=settings.base_url,
@@ -309,7 +309,7 @@ class CheckInApiController(Controller):
     ) -> WalkInMatchesOut:
         """Invited people of the same folded name or organization as a walk-in being typed."""
         event = await get_event_cached(slug)
-        rows = await services.walk_in_matches(event["id"], full_name, organization)
+        rows = await walk_ins.walk_in_matches(event["id"], full_name, organization)
         return WalkInMatchesOut(
             matches=[
                 WalkInMatch(

@@ -1,28 +1,26 @@
 """Check-in: a scan becomes an arrival exactly once, however many desks scan at the same moment.
 
-``redeem`` is the one function every door calls (desk page, API, batch upload, search
-result). It makes at most three queries: the conditional UPDATE that checks a delegate
-in (``… WHERE checked_in_at IS NULL``, so the database lets exactly one desk win), a
-single SELECT that explains a refusal, and the INSERT that logs the attempt (once per
-nonce). A scan an offline desk made and sends later carries its own time
-(``scanned_at``), which becomes the arrival time; the first upload is the check-in,
-and an offline scan that finds the delegate already in is also recorded as a
-conflict (a fourth query), once per nonce, for the organizer to review.
+``redeem`` is the one function every door calls (desk page, API, a desk's uploaded
+queue in ``batch.py``, search result). It makes at most three queries: the
+conditional UPDATE that checks a delegate in (``… WHERE checked_in_at IS NULL``, so
+the database lets exactly one desk win), a single SELECT that explains a refusal,
+and the INSERT that logs the attempt (once per nonce). A scan an offline desk made
+and sends later carries its own time (``scanned_at``), which becomes the arrival
+time; the first upload is the check-in, and an offline scan that finds the delegate
+already in is also recorded as a conflict (a fourth query), once per nonce, for the
+organizer to review.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from piccolo.custom_types import Combinable
-
 from conference import audit, live
 from conference.actors import Actor, EventRow
-from conference.checkin import statements
+from conference.checkin import statements, walk_ins
 from conference.checkin.codes import ScanProblem, scan_problem, token_from_scan
 from conference.checkin.statements import SHOWN
 from conference.errors import N_, InvalidInput, NotFound
@@ -37,7 +35,7 @@ from conference.tables import (
     Rsvp,
     ScanResult,
 )
-from conference.text import fold, nfc
+from conference.text import nfc
 
 # What a scan keeps in the log: enough to see what the scanner typed, no more.
 LOGGED_TEXT = 300
@@ -245,119 +243,6 @@ async def redeem(
     )
 
 
-# ------------------------------------------------------------------ a desk's queue, uploaded
-
-# At most this many scans in one upload. SQLite runs queries on the event loop's thread,
-# so one upload holds the server for about a millisecond a scan: 500 keep every other
-# desk's scan waiting well under a second, and a client's request well inside its
-# timeout (a timed-out upload is sent again, which is safe but wasted). A desk's queue
-# is a few hundred scans at the worst (a whole morning offline); a longer one is sent
-# in several uploads. Above it the whole upload is refused (``batch_too_large``) before
-# any scan is read, so the desk knows to split it and nothing is half done.
-MAX_BATCH = 500
-# Scans of one upload redeemed at the same time (of different people), at most.
-BATCH_LANES = 4
-
-
-@dataclass(frozen=True)
-class Scan:
-    """One scan of a desk's queue, as the desk sent it."""
-
-    code: str
-    nonce: str | None = None
-    desk: str = ""
-    scanned_at: datetime | None = None
-    offline: bool = False
-
-
-@dataclass(frozen=True)
-class Refused:
-    """A scan of an upload that was not read: unreadable, or its time refused."""
-
-    code: str  # malformed_scan, scanned_at_in_future, scanned_at_other_day, …
-    message: str  # Vietnamese, for the desk
-    detail: str = ""  # what exactly is wrong, for whoever debugs the desk (English)
-    result: ScanResult = ScanResult.invalid
-
-
-MALFORMED = N_("This scan could not be read: the desk sent it in a wrong form.")
-
-
-def malformed(problem: str) -> Refused:
-    """The answer to a queue entry that is not a scan (no code, a time that is not one…)."""
-    message = translations("vi").gettext(MALFORMED)
-    return Refused(code="malformed_scan", message=message, detail=problem)
-
-
-async def redeem_batch(
-    event: EventRow,
-    scans: list[Scan | Refused],
-    *,
-    base_url: str,
-    by: Actor | None = None,
-    desk: str = "",
-) -> list[Redeemed | Refused]:
-    """Redeem a desk's queued scans; one answer each, in the same order.
-
-    Each scan goes through ``redeem`` (so its nonce makes the upload safe to send
-    again: the same batch twice changes nothing) and each refusal stays its own
-    answer while the rest are processed. One person's scans are redeemed in the
-    queue's order (the first checks them in); different people's side by side, at
-    most BATCH_LANES at once. Entries already ``Refused`` (unreadable)
-    are answered as they are. Raises InvalidInput ``batch_too_large`` above
-    MAX_BATCH scans, before reading any.
-    """
-    if len(scans) > MAX_BATCH:
-        raise InvalidInput(
-            "An upload holds at most %(limit)s scans; this one has %(count)s. Send it in parts.",
-            code="batch_too_large",
-            limit=MAX_BATCH,
-            count=len(scans),
-        )
-    answers: list[Redeemed | Refused | None] = [None] * len(scans)
-    # One lane a person (a token), in the queue's order: their first scan is the one that
-    # checks them in, a later one is the conflict. Lanes run side by side, so on
-    # PostgreSQL several scans wait for their commit at once instead of one after another.
-    lanes: dict[str, list[int]] = {}
-    for index, scan in enumerate(scans):
-        if isinstance(scan, Refused):
-            answers[index] = scan
-        else:
-            lanes.setdefault(token_from_scan(scan.code[:2000]) or f"#{index}", []).append(index)
-    gate = asyncio.Semaphore(BATCH_LANES)
-
-    async def run(lane: list[int]) -> None:
-        for index in lane:
-            scan = scans[index]
-            assert isinstance(scan, Scan)
-            async with gate:
-                answers[index] = await _redeem_queued(event, scan, base_url, by, desk)
-            # Let other desks' single scans in between: SQLite's queries never yield.
-            await asyncio.sleep(0)
-
-    await asyncio.gather(*(run(lane) for lane in lanes.values()))
-    return [answer for answer in answers if answer is not None]
-
-
-async def _redeem_queued(
-    event: EventRow, scan: Scan, base_url: str, by: Actor | None, desk: str
-) -> Redeemed | Refused:
-    try:
-        return await redeem(
-            event,
-            scan.code,
-            base_url=base_url,
-            by=by,
-            desk=scan.desk or desk,
-            nonce=scan.nonce,
-            scanned_at=scan.scanned_at,
-            offline=scan.offline,
-        )
-    except InvalidInput as refused:
-        text = translations("vi").gettext(refused.message) % refused.params
-        return Refused(code=refused.answer_code, message=text)
-
-
 def is_vip(event: EventRow, delegate: dict[str, Any]) -> bool:
     """Announced on arrival: ranked at or above the event's threshold, or marked to notify."""
     rank = delegate.get("protocol_rank")
@@ -423,58 +308,6 @@ async def check_in_delegate(
 
 # ------------------------------------------------------------------ walk-ins
 
-WALK_IN_MATCHES = 10
-
-
-def _like_needle(folded: str) -> str:
-    # Folded text is lower-case letters, digits and punctuation; LIKE's own wildcards go.
-    return folded.replace("%", "").replace("_", "").replace("\\", "")
-
-
-async def walk_in_matches(
-    event_id: int, full_name: str, organization: str = ""
-) -> list[dict[str, Any]]:
-    """The invited people a walk-in may be: same folded name, or same folded organization.
-
-    So the desk checks in the person already on the list ("Điểm danh người này")
-    instead of creating a second record. Names first, then protocol order; at most
-    WALK_IN_MATCHES. Walk-ins registered earlier are not included (see
-    ``register_walk_in``). One query.
-    """
-    name, org = fold(full_name), fold(organization)
-    if not name and not org:
-        return []
-    likes = [
-        Delegate.search_key.like(f"%{needle}%")
-        for needle in (_like_needle(name), _like_needle(org))
-        if needle
-    ]
-    if not likes:
-        return []
-    condition: Combinable = likes[0]
-    for like in likes[1:]:
-        condition = condition | like
-    rows = await Delegate.select(*SHOWN, Delegate.search_key, Delegate.revoked_at).where(
-        (Delegate.event == event_id)
-        & (Delegate.source != DelegateSource.walk_in)
-        & Delegate.revoked_at.is_null()
-        & condition
-    )
-    found = [
-        row
-        for row in rows
-        if (name and fold(row["full_name"]) == name) or (org and fold(row["organization"]) == org)
-    ]
-    found.sort(
-        key=lambda r: (
-            fold(r["full_name"]) != name,
-            r["protocol_rank"] is None,
-            r["protocol_rank"] or 0,
-            r["search_key"],
-        )
-    )
-    return found[:WALK_IN_MATCHES]
-
 
 async def register_walk_in(
     event: EventRow,
@@ -493,31 +326,9 @@ async def register_walk_in(
     if not nfc(data.full_name):
         raise InvalidInput("Enter the guest's full name.", refusal="walk_in_name_missing")
     if not confirm_duplicate:
-        await _refuse_a_second_walk_in(event, data.full_name)
+        await walk_ins.refuse_a_second_walk_in(event, data.full_name)
     delegate_id = await create_delegate(event["id"], data, by=by, source=DelegateSource.walk_in)
     return await check_in_delegate(event, delegate_id, by=by, desk=desk)
-
-
-async def _refuse_a_second_walk_in(event: EventRow, full_name: str) -> None:
-    name = fold(full_name)
-    rows = await Delegate.select(
-        Delegate.full_name, Delegate.organization, Delegate.checked_in_at, Delegate.created_at
-    ).where(
-        (Delegate.event == event["id"])
-        & (Delegate.source == DelegateSource.walk_in)
-        & Delegate.search_key.like(f"{_like_needle(name)}%")
-    )
-    same = [row for row in rows if fold(row["full_name"]) == name]
-    if same:
-        first = same[0]
-        raise InvalidInput(
-            "A walk-in named %(name)s%(organization)s was registered at %(time)s. If this is "
-            "another person of that name, confirm to register them too.",
-            code="walk_in_duplicate",
-            name=first["full_name"],
-            organization=f" ({first['organization']})" if first["organization"] else "",
-            time=local_time(first["checked_in_at"] or first["created_at"], event["timezone"]),
-        )
 
 
 async def undo_check_in(event_id: int, delegate_id: int, *, by: Actor) -> None:
