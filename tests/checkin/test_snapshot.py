@@ -124,10 +124,16 @@ async def test_since_returns_only_what_changed_and_the_removed_as_removed(client
     reissued = await Delegate.select(Delegate.token).where(Delegate.id == ids[2]).first()
     new_token = reissued["token"]
     assert again[ids[2]]["token_sha256"] == hashlib.sha256(new_token.encode()).hexdigest()
+    # The replaced code is known by its hash, so an offline desk can say whose it was.
+    old_hash = hashlib.sha256(rows[2]["token"].encode()).hexdigest()
+    assert again[ids[2]]["replaced_token_sha256"] == [old_hash]
+    assert rows[2]["token"] not in later.text
     # A full snapshot leaves out the withdrawn and the deleted.
     await invitations.revoke_invitation(event_id, ids[4])
     now_full = (await client.get(SNAPSHOT, headers=staff["letan"])).json()
     assert {d["id"] for d in now_full["delegates"]} == {ids[0], ids[1], ids[2]}
+    [reissued_row] = [d for d in now_full["delegates"] if d["id"] == ids[2]]
+    assert reissued_row["replaced_token_sha256"] == [old_hash]
 
 
 async def test_a_change_stamped_shortly_before_the_cursor_is_still_returned(client, staff):

@@ -1,8 +1,9 @@
 """The desk's snapshot of its event: what an offline desk answers from, refreshed by a cursor.
 
 It holds what the desk shows (names, titles, groups, seats, ranks, notes, the RSVP,
-arrival) and the SHA-256 of each invitation token, so the desk can recognise a code
-without holding one; never an e-mail, a phone number or a token.
+arrival) and the SHA-256 of each invitation token (and of the tokens it replaced), so
+the desk can recognise a code without holding one; never an e-mail, a phone number or
+a token.
 
 The cursor is a time. Every change a desk sees moves ``delegate.updated_at`` (a
 check-in, its undo, an edit, an import, a withdrawn or new invitation, an RSVP), and a
@@ -24,7 +25,7 @@ from typing import Any
 
 from conference.actors import EventRow
 from conference.errors import InvalidInput
-from conference.tables import Delegate, DelegateRemoval
+from conference.tables import Delegate, DelegateRemoval, RevokedToken
 
 SNAPSHOT_OVERLAP = timedelta(minutes=2)
 _CURSOR = re.compile(r"c1-(\d{1,20})")
@@ -76,10 +77,10 @@ def read_cursor(cursor: str) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(match.group(1)))
 
 
-def _shown(row: dict[str, Any]) -> dict[str, Any]:
+def _shown(row: dict[str, Any], replaced: dict[int, list[str]]) -> dict[str, Any]:
     if row["revoked_at"] is not None:
         return {"id": row["id"], "removed": True}
-    return {
+    shown = {
         "id": row["id"],
         "full_name": row["full_name"],
         "honorific": row["honorific"],
@@ -94,6 +95,26 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
         "checked_in_desk": row["checked_in_desk"],
         "token_sha256": token_sha256(row["token"]),
     }
+    if row["id"] in replaced:
+        # The codes this delegate was sent before a new one: offline, the desk can still
+        # say whose they were and that a new one exists.
+        shown["replaced_token_sha256"] = replaced[row["id"]]
+    return shown
+
+
+async def _replaced(event_id: int, delegate_ids: list[int] | None) -> dict[int, list[str]]:
+    """The hashes of each delegate's replaced tokens (of ``delegate_ids``; None: all)."""
+    if delegate_ids == []:
+        return {}
+    query = RevokedToken.select(RevokedToken.delegate, RevokedToken.token).where(
+        RevokedToken.delegate.event == event_id
+    )
+    if delegate_ids is not None:
+        query = query.where(RevokedToken.delegate.is_in(delegate_ids))
+    found: dict[int, list[str]] = {}
+    for row in await query.order_by(RevokedToken.id):
+        found.setdefault(row["delegate"], []).append(token_sha256(row["token"]))
+    return found
 
 
 async def snapshot(event: EventRow, since: str | None = None) -> Snapshot:
@@ -108,13 +129,15 @@ async def snapshot(event: EventRow, since: str | None = None) -> Snapshot:
     query = Delegate.select(*COLUMNS).where(Delegate.event == event["id"])
     if changed_from is None:
         rows = await query.where(Delegate.revoked_at.is_null()).order_by(Delegate.id)
+        replaced = await _replaced(event["id"], None)
         return Snapshot(
             cursor=make_cursor(generated_at),
             generated_at=generated_at,
-            delegates=[_shown(row) for row in rows],
+            delegates=[_shown(row, replaced) for row in rows],
             full=True,
         )
     rows = await query.where(Delegate.updated_at >= changed_from).order_by(Delegate.id)
+    replaced = await _replaced(event["id"], [row["id"] for row in rows])
     removed = await DelegateRemoval.select(DelegateRemoval.delegate_id).where(
         (DelegateRemoval.event == event["id"]) & (DelegateRemoval.removed_at >= changed_from)
     )
@@ -122,7 +145,7 @@ async def snapshot(event: EventRow, since: str | None = None) -> Snapshot:
     return Snapshot(
         cursor=make_cursor(generated_at),
         generated_at=generated_at,
-        delegates=[_shown(row) for row in rows]
+        delegates=[_shown(row, replaced) for row in rows]
         + [
             {"id": gone["delegate_id"], "removed": True}
             for gone in removed
