@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -66,15 +67,17 @@ class EventController(Controller):
         return Redirect(f"/events/{event['slug']}")
 
     @get("/events/{slug:str}/edit", name="event_edit", opt=ORGANIZER)
-    async def edit_event(self, slug: FromPath[str]) -> Template:
-        event = await services.get_event(slug)
+    async def edit_event(self, event: NamedDependency[EventRow]) -> Template:
         return _form_page(event, event=event)
 
     @post("/events/{slug:str}/edit", opt=ORGANIZER)
     async def update_event(
-        self, request: Request[CurrentUser, Any, Any], slug: FromPath[str], data: Form
+        self,
+        request: Request[CurrentUser, Any, Any],
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
     ) -> Template | Redirect:
-        event = await services.get_event(slug)
         try:
             updated = await services.update_event(slug, EventInput.from_form(data), by=request.user)
         except DomainError as error:

@@ -302,6 +302,12 @@ async def mark_final(event_id: int, *, by: Actor | None) -> datetime:
     return at
 
 
+async def finalize(event: EventRow, *, by: Actor | None) -> list[Conflict]:
+    """Mark the programme final (as ``mark_final``) and answer the conflicts still open."""
+    await mark_final(event["id"], by=by)
+    return (await load_programme(event)).problems
+
+
 async def mark_draft(event_id: int, *, by: Actor | None) -> None:
     """Return a final programme to draft so that it can be changed again."""
     updated = (

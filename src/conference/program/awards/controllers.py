@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -16,7 +17,6 @@ from litestar.stores.base import NamespacedStore
 from conference.actors import EventRow
 from conference.auth import ORGANIZER
 from conference.errors import N_, DomainError, FormErrors
-from conference.events import get_event
 from conference.forms import Form, StaffRequest, Upload, form_int
 from conference.i18n import gettext, translate_error
 from conference.program.awards import importing as award_import
@@ -96,15 +96,18 @@ class AwardsController(Controller):
         )
 
     @get("/", name="awards")
-    async def award_list(self, slug: FromPath[str]) -> Template:
+    async def award_list(self, event: NamedDependency[EventRow]) -> Template:
         """The award list: forms from the highest, recipients in calling order."""
-        return await self._list_page(await get_event(slug))
+        return await self._list_page(event)
 
     @post("/forms")
     async def create_form(
-        self, request: StaffRequest, slug: FromPath[str], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         try:
             await awards.create_form(event["id"], parse_form_input(data), by=request.user)
         except DomainError as error:
@@ -128,16 +131,19 @@ class AwardsController(Controller):
         )
 
     @get("/forms/{form_id:int}", name="award_form_edit")
-    async def edit_form(self, slug: FromPath[str], form_id: FromPath[int]) -> Template:
-        event = await get_event(slug)
+    async def edit_form(self, event: NamedDependency[EventRow], form_id: FromPath[int]) -> Template:
         form = await awards.get_form(event["id"], form_id)
         return self._form_page(event, form, form_id)
 
     @post("/forms/{form_id:int}")
     async def update_form(
-        self, request: StaffRequest, slug: FromPath[str], form_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        form_id: FromPath[int],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         try:
             await awards.update_form(event["id"], form_id, parse_form_input(data), by=request.user)
         except DomainError as error:
@@ -147,9 +153,12 @@ class AwardsController(Controller):
 
     @post("/forms/{form_id:int}/delete")
     async def delete_form(
-        self, request: StaffRequest, slug: FromPath[str], form_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        form_id: FromPath[int],
     ) -> Redirect:
-        event = await get_event(slug)
         try:
             await awards.delete_form(event["id"], form_id, by=request.user)
         except DomainError as error:
@@ -182,16 +191,21 @@ class AwardsController(Controller):
         )
 
     @get("/forms/{form_id:int}/recipients/new", name="award_recipient_new")
-    async def new_recipient(self, slug: FromPath[str], form_id: FromPath[int]) -> Template:
-        event = await get_event(slug)
+    async def new_recipient(
+        self, event: NamedDependency[EventRow], form_id: FromPath[int]
+    ) -> Template:
         form = await awards.get_form(event["id"], form_id)
         return await self._recipient_page(event, form, {"kind": "individual"}, recipient_id=None)
 
     @post("/forms/{form_id:int}/recipients")
     async def add_recipient(
-        self, request: StaffRequest, slug: FromPath[str], form_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        form_id: FromPath[int],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         form = await awards.get_form(event["id"], form_id)
         try:
             await awards.add_recipient(
@@ -203,8 +217,9 @@ class AwardsController(Controller):
         return Redirect(f"/events/{slug}/awards/#form-{form_id}")
 
     @get("/recipients/{recipient_id:int}", name="award_recipient_edit")
-    async def edit_recipient(self, slug: FromPath[str], recipient_id: FromPath[int]) -> Template:
-        event = await get_event(slug)
+    async def edit_recipient(
+        self, event: NamedDependency[EventRow], recipient_id: FromPath[int]
+    ) -> Template:
         row = await awards.get_recipient(event["id"], recipient_id)
         form = await awards.get_form(event["id"], row["award_form"])
         values = {**row, "delegate_id": row["delegate"]}
@@ -212,9 +227,13 @@ class AwardsController(Controller):
 
     @post("/recipients/{recipient_id:int}")
     async def update_recipient(
-        self, request: StaffRequest, slug: FromPath[str], recipient_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         row = await awards.get_recipient(event["id"], recipient_id)
         try:
             await awards.update_recipient(
@@ -230,9 +249,12 @@ class AwardsController(Controller):
 
     @post("/recipients/{recipient_id:int}/delete")
     async def delete_recipient(
-        self, request: StaffRequest, slug: FromPath[str], recipient_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
     ) -> Redirect:
-        event = await get_event(slug)
         try:
             await awards.delete_recipient(event["id"], recipient_id, by=request.user)
         except DomainError as error:
@@ -243,10 +265,14 @@ class AwardsController(Controller):
 
     @post("/recipients/{recipient_id:int}/move")
     async def move_recipient(
-        self, request: StaffRequest, slug: FromPath[str], recipient_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
+        data: Form,
     ) -> Redirect:
         """Earlier or later in the calling order of their form."""
-        event = await get_event(slug)
         row = await awards.get_recipient(event["id"], recipient_id)
         await awards.move_recipient_in_list(
             event["id"], recipient_id, form_int(data.get("offset"), 0) or 0, by=request.user
@@ -268,15 +294,14 @@ class AwardsController(Controller):
         )
 
     @get("/import", name="awards_import")
-    async def import_page(self, slug: FromPath[str]) -> Template:
-        return await self._import_page(await get_event(slug))
+    async def import_page(self, event: NamedDependency[EventRow]) -> Template:
+        return await self._import_page(event)
 
     @post("/import", request_max_body_size=12 * 1024 * 1024)
     async def preview_import(
-        self, request: StaffRequest, slug: FromPath[str], data: Upload
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Upload
     ) -> Template:
         """Check a file and show what importing it would do; nothing is written."""
-        event = await get_event(slug)
         upload = data.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return await self._import_page(event, gettext("Choose a CSV or Excel file."))
@@ -307,9 +332,12 @@ class AwardsController(Controller):
 
     @post("/import/confirm")
     async def confirm_import(
-        self, request: StaffRequest, slug: FromPath[str], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         store = _uploads(request)
         upload_id = data.get("upload_id", "")
         content = await store.get(upload_id) if upload_id else None

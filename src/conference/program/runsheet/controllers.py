@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -14,7 +15,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_409_CONFLICT
 from conference.actors import EventRow
 from conference.auth import allow
 from conference.errors import N_, Conflict, DomainError, InvalidInput
-from conference.events import get_event, get_event_cached
+from conference.events import CACHED_EVENT
 from conference.formatting import local_datetime
 from conference.forms import Form, StaffRequest, form_int
 from conference.i18n import gettext, translate_error
@@ -129,16 +130,14 @@ class RunSheetApiController(Controller):
     opt = STAGE
     tags = ["run sheet"]  # noqa: RUF012 - Litestar reads it as a class attribute
 
-    @get("/")
-    async def get_runsheet(self, slug: FromPath[str]) -> RunSheetOut:
+    @get("/", dependencies=CACHED_EVENT)
+    async def get_runsheet(self, event: NamedDependency[EventRow]) -> RunSheetOut:
         """The run sheet: every cue in order, the live one, presenters and recipients' presence."""
-        event = await get_event_cached(slug)
         return runsheet_out(await runsheet.load(event))
 
     async def _move(
-        self, request: StaffRequest, slug: str, move: str
+        self, request: StaffRequest, event: EventRow, move: str
     ) -> RunSheetOut | Response[RunSheetConflictOut]:
-        event = await get_event_cached(slug)
         expected = _move_input(await request.body())
         try:
             sheet = await MOVES[move](event, expected=expected, by=request.user)
@@ -150,26 +149,26 @@ class RunSheetApiController(Controller):
             )
         return runsheet_out(sheet)
 
-    @post("/next", status_code=HTTP_200_OK)
+    @post("/next", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
     async def next_cue(
-        self, request: StaffRequest, slug: FromPath[str]
+        self, request: StaffRequest, event: NamedDependency[EventRow]
     ) -> RunSheetOut | Response[RunSheetConflictOut]:
         """Make the next cue live; with ``{"from": id}`` only if ``id`` is still live (else 409)."""
-        return await self._move(request, slug, "next")
+        return await self._move(request, event, "next")
 
-    @post("/previous", status_code=HTTP_200_OK)
+    @post("/previous", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
     async def previous_cue(
-        self, request: StaffRequest, slug: FromPath[str]
+        self, request: StaffRequest, event: NamedDependency[EventRow]
     ) -> RunSheetOut | Response[RunSheetConflictOut]:
         """Go back one cue. ``{"from": id}`` moves only if ``id`` is still live (else 409)."""
-        return await self._move(request, slug, "previous")
+        return await self._move(request, event, "previous")
 
-    @post("/skip", status_code=HTTP_200_OK)
+    @post("/skip", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
     async def skip_cue(
-        self, request: StaffRequest, slug: FromPath[str]
+        self, request: StaffRequest, event: NamedDependency[EventRow]
     ) -> RunSheetOut | Response[RunSheetConflictOut]:
         """Pass over the live cue and make the next one live; conditional like Next."""
-        return await self._move(request, slug, "skip")
+        return await self._move(request, event, "skip")
 
 
 # --------------------------------------------------------------------------- pages
@@ -184,9 +183,8 @@ class RunSheetController(Controller):
     opt = STAGE
 
     @get("/", name="runsheet")
-    async def stage_view(self, slug: FromPath[str]) -> Template:
+    async def stage_view(self, event: NamedDependency[EventRow]) -> Template:
         """The stage manager's view: the whole run sheet, the live cue, Next / Back / Skip."""
-        event = await get_event(slug)
         sheet = await runsheet.load(event)
         return Template(
             "program/runsheet/editor.html",
@@ -196,17 +194,17 @@ class RunSheetController(Controller):
         )
 
     @get("/mc", name="runsheet_mc")
-    async def mc_view(self, slug: FromPath[str]) -> Template:
+    async def mc_view(self, event: NamedDependency[EventRow]) -> Template:
         """The MC's view: the live script in large type, the next cue, times and presence."""
-        event = await get_event(slug)
         return Template(
             "program/runsheet/mc.html", context=_sheet_context(event, await runsheet.load(event))
         )
 
-    @get("/panel", name="runsheet_panel")
-    async def panel(self, slug: FromPath[str], view: FromQuery[str] = "stage") -> Template:
+    @get("/panel", name="runsheet_panel", dependencies=CACHED_EVENT)
+    async def panel(
+        self, event: NamedDependency[EventRow], view: FromQuery[str] = "stage"
+    ) -> Template:
         """The live part of a view, for its script to swap in when something changes."""
-        event = await get_event_cached(slug)
         sheet = await runsheet.load(event)
         if view == "mc":
             return Template("program/runsheet/mc_panel.html", context=_sheet_context(event, sheet))
@@ -217,33 +215,43 @@ class RunSheetController(Controller):
             ),
         )
 
-    async def _move(self, request: StaffRequest, slug: str, move: str, data: Form) -> Any:
-        event = await get_event_cached(slug)
+    async def _move(self, request: StaffRequest, event: EventRow, move: str, data: Form) -> Any:
         try:
             await MOVES[move](event, expected=_form_from(data), by=request.user)
         except (runsheet.StaleMove, runsheet.RunSheetEnd) as error:
-            return _back(request, slug, error=error)
-        return _back(request, slug)
+            return _back(request, event["slug"], error=error)
+        return _back(request, event["slug"])
 
-    @post("/next")
-    async def next_cue(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+    @post("/next", dependencies=CACHED_EVENT)
+    async def next_cue(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Form
+    ) -> Any:
         """Next from the page's button (the API's move, for a form)."""
-        return await self._move(request, slug, "next", data)
+        return await self._move(request, event, "next", data)
 
-    @post("/previous")
-    async def previous_cue(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+    @post("/previous", dependencies=CACHED_EVENT)
+    async def previous_cue(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Form
+    ) -> Any:
         """Back from the page's button."""
-        return await self._move(request, slug, "previous", data)
+        return await self._move(request, event, "previous", data)
 
-    @post("/skip")
-    async def skip_cue(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+    @post("/skip", dependencies=CACHED_EVENT)
+    async def skip_cue(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Form
+    ) -> Any:
         """Skip from the page's button."""
-        return await self._move(request, slug, "skip", data)
+        return await self._move(request, event, "skip", data)
 
     @post("/generate")
-    async def generate(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+    async def generate(
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
+    ) -> Any:
         """Make the run sheet from the award list (again, with ``replace``)."""
-        event = await get_event(slug)
         try:
             await runsheet.generate(event, replace=data.get("replace") == "1", by=request.user)
         except DomainError as error:
@@ -251,9 +259,14 @@ class RunSheetController(Controller):
         return _back(request, slug, message=gettext("The run sheet has been generated."))
 
     @post("/cues")
-    async def add_cue(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+    async def add_cue(
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
+    ) -> Any:
         """Add a cue of one's own (a speech, a performance) with its script."""
-        event = await get_event(slug)
         try:
             await runsheet.add_custom_cue(
                 event["id"],
@@ -268,9 +281,8 @@ class RunSheetController(Controller):
         return _back(request, slug, message=gettext("Cue added."))
 
     @get("/cues/{cue_id:int}", name="runsheet_cue")
-    async def cue_page(self, slug: FromPath[str], cue_id: FromPath[int]) -> Template:
+    async def cue_page(self, event: NamedDependency[EventRow], cue_id: FromPath[int]) -> Template:
         """Edit a cue: title, script, duration, music, photo, presenters."""
-        event = await get_event(slug)
         sheet = await runsheet.load(event)
         return Template(
             "program/runsheet/cue.html",
@@ -284,9 +296,13 @@ class RunSheetController(Controller):
 
     @post("/cues/{cue_id:int}")
     async def update_cue(
-        self, request: StaffRequest, slug: FromPath[str], cue_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        cue_id: FromPath[int],
+        data: Form,
     ) -> Any:
-        event = await get_event(slug)
         try:
             await runsheet.update_cue(
                 event,
@@ -320,12 +336,12 @@ class RunSheetController(Controller):
         self,
         request: StaffRequest,
         slug: FromPath[str],
+        event: NamedDependency[EventRow],
         cue_id: FromPath[int],
         action: FromPath[str],
         data: Form,
     ) -> Any:
         """Move, split, merge, skip or remove a cue."""
-        event = await get_event(slug)
         by = request.user
         try:
             if action == "move":
@@ -355,12 +371,12 @@ class RunSheetController(Controller):
         self,
         request: StaffRequest,
         slug: FromPath[str],
+        event: NamedDependency[EventRow],
         recipient_id: FromPath[int],
         action: FromPath[str],
         data: Form,
     ) -> Any:
         """Mark presence, move to another batch or along the stage line, mark delivered."""
-        event = await get_event(slug)
         by = request.user
         to = data.get("back", "")
         if not to.startswith(f"/events/{slug}/"):
@@ -400,25 +416,22 @@ class RunSheetController(Controller):
     # ------------------------------------------------------------ printables
 
     @get("/print", name="runsheet_print")
-    async def print_script(self, slug: FromPath[str]) -> Template:
+    async def print_script(self, event: NamedDependency[EventRow]) -> Template:
         """The MC's script on A4, large type, one cue after another."""
-        event = await get_event(slug)
         return Template(
             "program/runsheet/print.html", context=_sheet_context(event, await runsheet.load(event))
         )
 
     @get("/tray", name="runsheet_tray")
-    async def tray_list(self, slug: FromPath[str]) -> Template:
+    async def tray_list(self, event: NamedDependency[EventRow]) -> Template:
         """Certificates in calling order, each with its stage position from the left."""
-        event = await get_event(slug)
         return Template(
             "program/runsheet/tray.html", context=_sheet_context(event, await runsheet.load(event))
         )
 
     @get("/reconciliation", name="runsheet_reconciliation")
-    async def reconciliation(self, slug: FromPath[str]) -> Template:
+    async def reconciliation(self, event: NamedDependency[EventRow]) -> Template:
         """After the ceremony: received in person, by a stand-in, absent and to be delivered."""
-        event = await get_event(slug)
         return Template(
             "program/runsheet/reconciliation.html",
             context={
@@ -430,8 +443,9 @@ class RunSheetController(Controller):
         )
 
     @get("/reconciliation.csv", name="runsheet_reconciliation_csv")
-    async def reconciliation_csv(self, slug: FromPath[str]) -> Response[bytes]:
-        event = await get_event(slug)
+    async def reconciliation_csv(
+        self, slug: FromPath[str], event: NamedDependency[EventRow]
+    ) -> Response[bytes]:
         report = await runsheet.reconciliation(event)
         names = labels()
         headers = [
