@@ -13,11 +13,11 @@ from litestar.response import Redirect, Template
 
 from conference.actors import EventRow
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser
-from conference.errors import DomainError, FormErrors
+from conference.errors import DomainError
 from conference.events import services
 from conference.events.schemas import EventInput
-from conference.forms import Form
-from conference.i18n import gettext, translate_error
+from conference.forms import Form, form_errors
+from conference.i18n import gettext
 
 NEW_EVENT_DEFAULTS = {
     "timezone": "Asia/Ho_Chi_Minh",
@@ -31,14 +31,12 @@ NEW_EVENT_DEFAULTS = {
 def _form_page(
     form: Mapping[str, Any], *, event: EventRow | None, error: DomainError | None = None
 ) -> Template:
-    fields = error.fields if isinstance(error, FormErrors) else {}
     return Template(
         "events/form.html",
         context={
             "form": form,
             "event": event,
-            "errors": {name: gettext(message) for name, message in fields.items()},
-            "error": translate_error(error) if error else None,
+            **form_errors(error),
         },
         status_code=400 if error else 200,
     )

@@ -16,17 +16,17 @@ from litestar.response import Redirect, Template
 
 from conference.actors import EventRow
 from conference.auth import ORGANIZER
-from conference.errors import DomainError, FormErrors, InvalidInput
-from conference.forms import Form, StaffRequest, Upload
+from conference.errors import DomainError, InvalidInput
+from conference.forms import Form, StaffRequest, Upload, form_errors
 from conference.i18n import gettext, translate_error
 from conference.invitations import exporting, importing, services
 from conference.invitations.background import run_for, start_sending
+from conference.invitations.printing import invitations_to_print
 from conference.invitations.qr import invitation_url
 from conference.invitations.rendering import build_invitation
 from conference.invitations.schemas import FIELDS, parse_delegate_form
 from conference.invitations.sending import outbox_status
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, PLACEHOLDERS
-from conference.program import agenda
 from conference.settings import Settings
 
 UPLOAD_KEPT_S = 24 * 3600
@@ -39,15 +39,13 @@ def _delegate_form(
     delegate_id: int | None,
     error: DomainError | None,
 ) -> Template:
-    fields = error.fields if isinstance(error, FormErrors) else {}
     return Template(
         "invitations/delegate_form.html",
         context={
             "event": event,
             "form": form,
             "delegate_id": delegate_id,
-            "errors": {name: gettext(message) for name, message in fields.items()},
-            "error": translate_error(error) if error else None,
+            **form_errors(error),
         },
         status_code=400 if error else 200,
     )
@@ -402,15 +400,8 @@ class InvitationController(Controller):
         group: FromQuery[str] = "",
     ) -> Template:
         """A4, one invitation a page: every delegate, a group, or the chosen ids."""
-        listing = await services.list_delegates(
-            event["id"], services.DelegateFilter(group=group), limit=None
-        )
         wanted = {int(i) for i in ids.split(",") if i.strip().isdigit()}
-        rows = [
-            r for r in listing.rows if r["revoked_at"] is None and (not wanted or r["id"] in wanted)
-        ]
-        programme = await agenda.programme_outline(event["id"])
-        invitations = [build_invitation(event, row, programme, settings.base_url) for row in rows]
+        invitations = await invitations_to_print(event, settings.base_url, group=group, ids=wanted)
         return Template(
             "invitations/print.html", context={"event": event, "invitations": invitations}
         )

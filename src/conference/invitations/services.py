@@ -120,12 +120,15 @@ async def _code_taken(event_id: int, code: str | None, *, except_id: int | None 
 async def _check_unique(event_id: int, data: DelegateInput, except_id: int | None = None) -> None:
     if await _email_taken(event_id, data.email, except_id=except_id):
         raise Conflict(
-            "Another delegate of this event already has the e-mail %(email)s.", email=data.email
+            "Another delegate of this event already has the e-mail %(email)s.",
+            email=data.email,
+            refusal="email_taken",
         )
     if await _code_taken(event_id, data.code, except_id=except_id):
         raise Conflict(
             "Another delegate of this event already has the code %(delegate_code)s.",
             delegate_code=data.code,
+            refusal="delegate_code_taken",
         )
 
 
@@ -246,7 +249,7 @@ async def record_rsvp(token: str, answer: str, note: str = "") -> Rsvp:
     """Accept or decline: repeatable, the last answer wins, its time recorded."""
     choice = Rsvp(answer) if answer in (Rsvp.accepted.value, Rsvp.declined.value) else None
     if choice is None:
-        raise InvalidInput("Choose whether you will attend.")
+        raise InvalidInput("Choose whether you will attend.", refusal="rsvp_not_chosen")
     event, delegate = await invitation_by_token(token)
     await Delegate.update(
         {

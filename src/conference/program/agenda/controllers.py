@@ -16,9 +16,9 @@ from litestar.status_codes import HTTP_200_OK
 from conference import live
 from conference.actors import EventRow
 from conference.auth import ANY_ROLE, ORGANIZER, PUBLIC, allow
-from conference.errors import DomainError, FormErrors, NotFound
+from conference.errors import DomainError, NotFound
 from conference.events import CACHED_EVENT
-from conference.forms import Form, StaffRequest
+from conference.forms import Form, StaffRequest, form_errors
 from conference.i18n import gettext, ngettext, translate_error
 from conference.program.agenda import exports, services
 from conference.program.agenda.items import KIND_NAMES, SPEAKER_ROLES, Day
@@ -53,11 +53,6 @@ def _kinds() -> list[tuple[str, str]]:
     return [(kind, gettext(name)) for kind, name in KIND_NAMES.items()]
 
 
-def _errors(error: DomainError | None) -> dict[str, str]:
-    fields = error.fields if isinstance(error, FormErrors) else {}
-    return {name: gettext(message) for name, message in fields.items()}
-
-
 async def _programme_page(
     request: StaffRequest,
     event: EventRow,
@@ -77,8 +72,7 @@ async def _programme_page(
             "can_edit": request.user.is_organizer and not programme.is_final,
             "is_organizer": request.user.is_organizer,
             "form": form,
-            "errors": _errors(error),
-            "error": translate_error(error) if error else None,
+            **form_errors(error),
             "kinds": _kinds(),
             "delay_text": delay_text,
         },
@@ -108,8 +102,7 @@ async def _item_page(
             "timing": programme.timings.get(item_id),
             "conflicts": programme.conflicts_by_item.get(item_id, []),
             "form": form or item_form_values(item, day),
-            "errors": _errors(error),
-            "error": translate_error(error) if error else None,
+            **form_errors(error),
             "kinds": _kinds(),
             "roles": SPEAKER_ROLES,
             "q": q,
@@ -272,8 +265,7 @@ class ProgrammeController(Controller):
         item_id: FromPath[int],
     ) -> Redirect:
         """Record that the item started now (the first press counts)."""
-        await services.get_item(event["id"], item_id)
-        if await services.mark_item_started(event["id"], item_id, by=request.user):
+        if (await services.record_start(event["id"], item_id, by=request.user)).recorded:
             flash(request, gettext("Start recorded."), category="success")
         else:
             flash(request, gettext("Its start was already recorded."), category="error")
@@ -288,8 +280,7 @@ class ProgrammeController(Controller):
         item_id: FromPath[int],
     ) -> Redirect:
         """Record that the item ended now."""
-        await services.get_item(event["id"], item_id)
-        if await services.mark_item_ended(event["id"], item_id, by=request.user):
+        if (await services.record_end(event["id"], item_id, by=request.user)).recorded:
             flash(request, gettext("End recorded."), category="success")
         else:
             flash(request, gettext("The end must be after the start."), category="error")
@@ -614,10 +605,8 @@ class ProgrammeApiController(Controller):
         data: JSONBody[MomentIn | None] = None,
     ) -> MarkedOut:
         """Record an item's actual start (now, or ``at``); only the first call records."""
-        await services.get_item(event["id"], item_id)
         at = data.at if data else None
-        recorded = await services.mark_item_started(event["id"], item_id, at, by=request.user)
-        return await _marked(event["id"], item_id, recorded)
+        return _marked(await services.record_start(event["id"], item_id, at, by=request.user))
 
     @post("/programme/items/{item_id:int}/end", opt=VIEWERS, status_code=HTTP_200_OK)
     async def api_end(
@@ -629,17 +618,15 @@ class ProgrammeApiController(Controller):
     ) -> MarkedOut:
         """Record an item's actual end (now, or ``at``); the last call wins, and an end
         before the recorded start is not recorded."""
-        await services.get_item(event["id"], item_id)
         at = data.at if data else None
-        recorded = await services.mark_item_ended(event["id"], item_id, at, by=request.user)
-        return await _marked(event["id"], item_id, recorded)
+        return _marked(await services.record_end(event["id"], item_id, at, by=request.user))
 
 
-async def _marked(event_id: int, item_id: int, recorded: bool) -> MarkedOut:
-    item = await services.get_item(event_id, item_id)
+def _marked(marked: services.Marked) -> MarkedOut:
+    item = marked.item
     return MarkedOut(
-        item_id=item_id,
-        recorded=recorded,
+        item_id=item["id"],
+        recorded=marked.recorded,
         actual_start=item["actual_start"],
         actual_end=item["actual_end"],
     )

@@ -526,6 +526,32 @@ async def move_item(
 # ------------------------------------------------------------------ actual times
 
 
+@dataclass(frozen=True)
+class Marked:
+    """An actual time recorded from the editor or the API, and the item as it now is."""
+
+    recorded: bool  # False: the start was already recorded, or the end came before it
+    item: dict[str, Any]
+
+
+async def record_start(
+    event_id: int, item_id: int, at: datetime | None = None, *, by: Actor | None = None
+) -> Marked:
+    """``mark_item_started`` for a person: NotFound for an item not in the event."""
+    await get_item(event_id, item_id)
+    recorded = await mark_item_started(event_id, item_id, at, by=by)
+    return Marked(recorded, await get_item(event_id, item_id))
+
+
+async def record_end(
+    event_id: int, item_id: int, at: datetime | None = None, *, by: Actor | None = None
+) -> Marked:
+    """``mark_item_ended`` for a person: NotFound for an item not in the event."""
+    await get_item(event_id, item_id)
+    recorded = await mark_item_ended(event_id, item_id, at, by=by)
+    return Marked(recorded, await get_item(event_id, item_id))
+
+
 async def mark_item_started(
     event_id: int, item_id: int, at: datetime | None = None, *, by: Actor | None = None
 ) -> bool:

@@ -17,7 +17,7 @@ from litestar.stores.base import NamespacedStore
 from conference.actors import EventRow
 from conference.auth import ORGANIZER
 from conference.errors import N_, DomainError, FormErrors
-from conference.forms import Form, StaffRequest, Upload, form_int
+from conference.forms import Form, StaffRequest, Upload, form_errors, form_int
 from conference.i18n import gettext, translate_error
 from conference.program.awards import importing as award_import
 from conference.program.awards import services as awards
@@ -63,11 +63,6 @@ def parse_recipient_input(data: dict[str, str]) -> awards.RecipientInput:
     )
 
 
-def _errors(error: DomainError | None) -> dict[str, str]:
-    fields = error.fields if isinstance(error, FormErrors) else {}
-    return {name: gettext(message) for name, message in fields.items()}
-
-
 def _uploads(request: StaffRequest) -> NamespacedStore:
     # The session store (database or Redis): a preview on one server process can be
     # confirmed on another, and the file expires by itself.
@@ -89,8 +84,7 @@ class AwardsController(Controller):
                 "event": event,
                 "forms": await awards.award_list(event["id"]),
                 "form": form or {"rank": 1},
-                "errors": _errors(error),
-                "error": translate_error(error) if error else None,
+                **form_errors(error),
             },
             status_code=400 if error else 200,
         )
@@ -124,8 +118,7 @@ class AwardsController(Controller):
                 "event": event,
                 "form": form,
                 "form_id": form_id,
-                "errors": _errors(error),
-                "error": translate_error(error) if error else None,
+                **form_errors(error),
             },
             status_code=400 if error else 200,
         )
@@ -184,8 +177,7 @@ class AwardsController(Controller):
                 "form": values,
                 "recipient_id": recipient_id,
                 "delegates": await awards.delegate_choices(event["id"]),
-                "errors": _errors(error),
-                "error": translate_error(error) if error else None,
+                **form_errors(error),
             },
             status_code=400 if error else 200,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 import msgspec
@@ -16,7 +17,6 @@ from conference.actors import EventRow
 from conference.auth import allow
 from conference.errors import N_, Conflict, DomainError, InvalidInput
 from conference.events import CACHED_EVENT
-from conference.formatting import local_datetime
 from conference.forms import Form, StaffRequest, form_int
 from conference.i18n import gettext, translate_error
 from conference.invitations import to_csv
@@ -115,6 +115,33 @@ def _form_from(data: dict[str, str]) -> Any:
     return form_int(data["from"])
 
 
+def cue_edit(data: dict[str, str]) -> runsheet.CueEdit:
+    """The cue form: its texts, its duration in seconds and, when the form has them, presenters."""
+    presenters = None
+    if "presenter_1" in data:
+        chosen = (form_int(data.get(f"presenter_{i}")) for i in (1, 2, 3))
+        presenters = [delegate_id for delegate_id in chosen if delegate_id]
+    return runsheet.CueEdit(
+        title=data.get("title", ""),
+        script=data.get("script", ""),
+        planned_duration_s=form_int(data.get("seconds"), -1) or 0,
+        music=data.get("music", ""),
+        photo=data.get("photo", ""),
+        regenerate=data.get("regenerate") == "1",
+        presenters=presenters,
+    )
+
+
+def _at_cue(event: EventRow, cue_id: int) -> str:
+    return f"/events/{event['slug']}/runsheet/#cue-{cue_id}"
+
+
+def _back_to(event: EventRow, data: dict[str, str]) -> str:
+    """The page a form asked to return to, if it is one of this event's."""
+    to = data.get("back", "")
+    return to if to.startswith(f"/events/{event['slug']}/") else ""
+
+
 MOVES = {
     "next": runsheet.next_cue,
     "previous": runsheet.previous_cue,
@@ -175,7 +202,7 @@ class RunSheetApiController(Controller):
 
 
 def _sheet_context(event: EventRow, sheet: runsheet.RunSheet, **extra: Any) -> dict[str, Any]:
-    return {"event": event, "sheet": sheet, "L": labels(), **extra}
+    return {"event": event, "sheet": sheet, "names": labels(), **extra}
 
 
 class RunSheetController(Controller):
@@ -304,24 +331,7 @@ class RunSheetController(Controller):
         data: Form,
     ) -> Any:
         try:
-            await runsheet.update_cue(
-                event,
-                cue_id,
-                runsheet.CueEdit(
-                    title=data.get("title", ""),
-                    script=data.get("script", ""),
-                    planned_duration_s=form_int(data.get("seconds"), -1) or 0,
-                    music=data.get("music", ""),
-                    photo=data.get("photo", ""),
-                    regenerate=data.get("regenerate") == "1",
-                ),
-                by=request.user,
-            )
-            presenters = [form_int(data.get(f"presenter_{i}")) for i in (1, 2, 3)]
-            if "presenter_1" in data:
-                await runsheet.set_presenters(
-                    event["id"], cue_id, [p for p in presenters if p], by=request.user
-                )
+            await runsheet.update_cue(event, cue_id, cue_edit(data), by=request.user)
         except DomainError as error:
             return _back(request, slug, error=error, to=f"/events/{slug}/runsheet/cues/{cue_id}")
         return _back(
@@ -331,87 +341,136 @@ class RunSheetController(Controller):
             to=f"/events/{slug}/runsheet/#cue-{cue_id}",
         )
 
-    @post("/cues/{cue_id:int}/{action:str}")
-    async def cue_action(
-        self,
-        request: StaffRequest,
-        slug: FromPath[str],
-        event: NamedDependency[EventRow],
-        cue_id: FromPath[int],
-        action: FromPath[str],
-        data: Form,
-    ) -> Any:
-        """Move, split, merge, skip or remove a cue."""
-        by = request.user
-        try:
-            if action == "move":
-                await runsheet.move_cue(
-                    event["id"], cue_id, form_int(data.get("offset"), 0) or 0, by=by
-                )
-            elif action == "split":
-                await runsheet.split_batch(
-                    event["id"], cue_id, form_int(data.get("at"), 0) or 0, by=by
-                )
-            elif action == "merge":
-                await runsheet.merge_with_next(
-                    event["id"], cue_id, capacity=event["stage_capacity"], by=by
-                )
-            elif action == "skip":
-                await runsheet.set_skipped(event["id"], cue_id, data.get("skipped") == "1", by=by)
-            elif action == "delete":
-                await runsheet.delete_cue(event["id"], cue_id, by=by)
-            else:
-                raise InvalidInput(N_("Unknown change."))
-        except DomainError as error:
-            return _back(request, slug, error=error)
-        return _back(request, slug, to=f"/events/{slug}/runsheet/#cue-{cue_id}")
+    # Each change to a cue or a recipient has its own route, handler and service.
 
-    @post("/recipients/{recipient_id:int}/{action:str}")
-    async def recipient_action(
-        self,
-        request: StaffRequest,
-        slug: FromPath[str],
-        event: NamedDependency[EventRow],
-        recipient_id: FromPath[int],
-        action: FromPath[str],
-        data: Form,
+    async def _change(
+        self, request: StaffRequest, slug: str, change: Awaitable[Any], to: str = ""
     ) -> Any:
-        """Mark presence, move to another batch or along the stage line, mark delivered."""
-        by = request.user
-        to = data.get("back", "")
-        if not to.startswith(f"/events/{slug}/"):
-            to = ""
         try:
-            if action == "presence":
-                await runsheet.set_presence(
-                    event["id"],
-                    recipient_id,
-                    data.get("presence", ""),
-                    stand_in_name=data.get("stand_in_name", ""),
-                    stand_in_delegate_id=form_int(data.get("stand_in_delegate")),
-                    by=by,
-                )
-            elif action == "batch":
-                await runsheet.move_recipient(
-                    event["id"],
-                    recipient_id,
-                    form_int(data.get("cue"), 0) or 0,
-                    capacity=event["stage_capacity"],
-                    by=by,
-                )
-            elif action == "stage":
-                await runsheet.move_in_batch(
-                    event["id"], recipient_id, form_int(data.get("offset"), 0) or 0, by=by
-                )
-            elif action == "delivered":
-                await awards.mark_delivered(
-                    event["id"], recipient_id, data.get("delivered") == "1", by=by
-                )
-            else:
-                raise InvalidInput(N_("Unknown change."))
+            await change
         except DomainError as error:
             return _back(request, slug, error=error, to=to)
         return _back(request, slug, to=to)
+
+    @post("/cues/{cue_id:int}/move")
+    async def move_cue(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        cue_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Move a pending cue up or down by ``offset`` places."""
+        offset = form_int(data.get("offset"), 0) or 0
+        change = runsheet.move_cue(event["id"], cue_id, offset, by=request.user)
+        return await self._change(request, event["slug"], change, _at_cue(event, cue_id))
+
+    @post("/cues/{cue_id:int}/split")
+    async def split_batch(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        cue_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Split a batch in two after its ``at``-th recipient."""
+        at = form_int(data.get("at"), 0) or 0
+        change = runsheet.split_batch(event["id"], cue_id, at, by=request.user)
+        return await self._change(request, event["slug"], change, _at_cue(event, cue_id))
+
+    @post("/cues/{cue_id:int}/merge")
+    async def merge_batch(
+        self, request: StaffRequest, event: NamedDependency[EventRow], cue_id: FromPath[int]
+    ) -> Any:
+        """Merge a batch with the next one, if the stage holds them all."""
+        change = runsheet.merge_with_next(
+            event["id"], cue_id, capacity=event["stage_capacity"], by=request.user
+        )
+        return await self._change(request, event["slug"], change, _at_cue(event, cue_id))
+
+    @post("/cues/{cue_id:int}/skip")
+    async def skip_or_restore_cue(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        cue_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Mark a pending cue to be passed over (``skipped=1``), or take it back."""
+        skipped = data.get("skipped") == "1"
+        change = runsheet.set_skipped(event["id"], cue_id, skipped, by=request.user)
+        return await self._change(request, event["slug"], change, _at_cue(event, cue_id))
+
+    @post("/cues/{cue_id:int}/delete")
+    async def delete_cue(
+        self, request: StaffRequest, event: NamedDependency[EventRow], cue_id: FromPath[int]
+    ) -> Any:
+        """Remove a pending cue (a batch must be empty)."""
+        change = runsheet.delete_cue(event["id"], cue_id, by=request.user)
+        return await self._change(request, event["slug"], change, _at_cue(event, cue_id))
+
+    @post("/recipients/{recipient_id:int}/presence")
+    async def set_presence(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Mark a recipient arrived, absent or received by a stand-in."""
+        change = runsheet.set_presence(
+            event["id"],
+            recipient_id,
+            data.get("presence", ""),
+            stand_in_name=data.get("stand_in_name", ""),
+            stand_in_delegate_id=form_int(data.get("stand_in_delegate")),
+            by=request.user,
+        )
+        return await self._change(request, event["slug"], change, _back_to(event, data))
+
+    @post("/recipients/{recipient_id:int}/batch")
+    async def move_to_batch(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Move a recipient to another batch (``cue``)."""
+        change = runsheet.move_recipient(
+            event["id"],
+            recipient_id,
+            form_int(data.get("cue"), 0) or 0,
+            capacity=event["stage_capacity"],
+            by=request.user,
+        )
+        return await self._change(request, event["slug"], change, _back_to(event, data))
+
+    @post("/recipients/{recipient_id:int}/stage")
+    async def move_on_stage(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Move a recipient along the stage line by ``offset`` places."""
+        offset = form_int(data.get("offset"), 0) or 0
+        change = runsheet.move_in_batch(event["id"], recipient_id, offset, by=request.user)
+        return await self._change(request, event["slug"], change, _back_to(event, data))
+
+    @post("/recipients/{recipient_id:int}/delivered")
+    async def mark_delivered(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Record that an absent recipient's certificate was handed over later (or undo it)."""
+        delivered = data.get("delivered") == "1"
+        change = awards.mark_delivered(event["id"], recipient_id, delivered, by=request.user)
+        return await self._change(request, event["slug"], change, _back_to(event, data))
 
     # ------------------------------------------------------------ printables
 
@@ -437,7 +496,7 @@ class RunSheetController(Controller):
             context={
                 "event": event,
                 "report": await runsheet.reconciliation(event),
-                "L": labels(),
+                "names": labels(),
                 "outcomes": list(OUTCOME_NAMES),
             },
         )
@@ -447,30 +506,7 @@ class RunSheetController(Controller):
         self, slug: FromPath[str], event: NamedDependency[EventRow]
     ) -> Response[bytes]:
         report = await runsheet.reconciliation(event)
-        names = labels()
-        headers = [
-            "STT",
-            "Hình thức khen thưởng",
-            "Loại",
-            "Tên",
-            "Người nhận",
-            "Kết quả",
-            "Người nhận thay",
-            "Đã trao sau lúc",
-        ]
-        rows = [
-            [
-                str(number),
-                row.form_title,
-                names[row.recipient.kind],
-                row.recipient.name,
-                row.recipient.receiver.addressed() if row.recipient.receiver else "",
-                names[row.outcome],
-                row.recipient.stand_in,
-                local_datetime(row.recipient.delivered_at, event["timezone"]),
-            ]
-            for number, row in enumerate(report.rows, start=1)
-        ]
+        headers, rows = runsheet.reconciliation_table(report, labels(), event["timezone"])
         return Response(
             to_csv(headers, rows),
             media_type="text/csv; charset=utf-8",
