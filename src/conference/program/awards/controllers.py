@@ -174,7 +174,7 @@ class AwardsController(Controller):
                 "award": form,
                 "form": values,
                 "recipient_id": recipient_id,
-                "delegates": await awards.delegate_choices(event["id"]),
+                "delegates": await awards.award_delegate_choices(event["id"]),
                 "errors": _errors(error),
                 "error": translate_error(error) if error else None,
             },
