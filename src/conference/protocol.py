@@ -30,6 +30,17 @@ ORDER_BY: tuple[Any, ...] = (
 """Protocol order for ``.order_by(*ORDER_BY)``: the ``delegate_search`` index's columns."""
 
 
+PICKER_COLUMNS: tuple[Column, ...] = (
+    Delegate.id,
+    Delegate.full_name,
+    Delegate.honorific,
+    Delegate.position,
+    Delegate.organization,
+    Delegate.protocol_rank,
+)
+"""What a picker shows of a delegate to choose them by (never e-mail or phone)."""
+
+
 def rank_key(rank: int | None) -> tuple[bool, int]:
     """The rank part of protocol order: ranked first, 1 the highest, the unranked after."""
     return (rank is None, rank or 0)
@@ -69,14 +80,15 @@ async def pick_delegates(
     event_id: int,
     query: str = "",
     *,
-    columns: Iterable[Column],
+    columns: Iterable[Column] = PICKER_COLUMNS,
     limit: int | None = None,
     include_withdrawn: bool,
 ) -> list[dict[str, Any]]:
     """The event's delegates matching ``query``, in protocol order: one query.
 
     ``query`` is matched word by word ignoring case and diacritics (empty: everyone);
-    at most ``limit`` rows come back (None: all), each with ``columns`` only.
+    at most ``limit`` rows come back (None: all), each with ``columns`` only (by
+    default what a picker shows).
     ``include_withdrawn`` keeps delegates whose invitation was withdrawn.
 
     With a limit, the inner select walks the ``delegate_search`` index (in protocol

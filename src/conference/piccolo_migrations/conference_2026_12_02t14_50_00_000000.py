@@ -20,34 +20,30 @@ ID = "2026-12-02T14:50:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "protocol order: delegate_search index with id, name_sort_key in C collation"
 
-_INDEX = (
-    "CREATE INDEX IF NOT EXISTS delegate_search ON delegate "
-    "(event, (protocol_rank IS NULL), protocol_rank, name_sort_key{tie_break}, search_key)"
-)
+
+async def _rebuild_index(*, tie_break: str, collation: str) -> None:
+    # The engine is looked up when the step runs (one process may migrate several).
+    engine = engine_finder()
+    # Dropped first, so changing the collation does not rebuild it for nothing.
+    await engine.run_ddl("DROP INDEX IF EXISTS delegate_search")
+    if engine.engine_type == "postgres":
+        await engine.run_ddl(
+            f"ALTER TABLE delegate ALTER COLUMN name_sort_key TYPE TEXT COLLATE {collation}"
+        )
+    await engine.run_ddl(
+        "CREATE INDEX IF NOT EXISTS delegate_search ON delegate "
+        f"(event, (protocol_rank IS NULL), protocol_rank, name_sort_key{tie_break}, search_key)"
+    )
 
 
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="conference", description=DESCRIPTION)
 
-    # The engine is looked up when the step runs (one process may migrate several).
     async def upgrade():
-        engine = engine_finder()
-        # Dropped first, so changing the collation does not rebuild it for nothing.
-        await engine.run_ddl("DROP INDEX IF EXISTS delegate_search")
-        if engine.engine_type == "postgres":
-            await engine.run_ddl(
-                'ALTER TABLE delegate ALTER COLUMN name_sort_key TYPE TEXT COLLATE "C"'
-            )
-        await engine.run_ddl(_INDEX.format(tie_break=", id"))
+        await _rebuild_index(tie_break=", id", collation='"C"')
 
     async def downgrade():
-        engine = engine_finder()
-        await engine.run_ddl("DROP INDEX IF EXISTS delegate_search")
-        if engine.engine_type == "postgres":
-            await engine.run_ddl(
-                'ALTER TABLE delegate ALTER COLUMN name_sort_key TYPE TEXT COLLATE "default"'
-            )
-        await engine.run_ddl(_INDEX.format(tie_break=""))
+        await _rebuild_index(tie_break="", collation='"default"')
 
     manager.add_raw(upgrade)
     manager.add_raw_backwards(downgrade)

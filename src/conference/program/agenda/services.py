@@ -239,16 +239,6 @@ async def item_speakers(event_id: int, item_id: int) -> list[SpeakerEntry]:
     return [_speaker(row, arrived) for row in rows]
 
 
-SPEAKER_CHOICE_COLUMNS = (
-    Delegate.id,
-    Delegate.full_name,
-    Delegate.honorific,
-    Delegate.position,
-    Delegate.organization,
-    Delegate.protocol_rank,
-)
-
-
 async def speaker_choices(event_id: int, query: str, *, limit: int = 15) -> list[dict[str, Any]]:
     """Delegates to pick as a speaker: those whose name, title or organization holds
     every word of ``query``, ignoring case and diacritics, in protocol order.
@@ -257,9 +247,7 @@ async def speaker_choices(event_id: int, query: str, *, limit: int = 15) -> list
     """
     if not protocol.search_words(query):
         return []
-    return await protocol.pick_delegates(
-        event_id, query, columns=SPEAKER_CHOICE_COLUMNS, limit=limit, include_withdrawn=True
-    )
+    return await protocol.pick_delegates(event_id, query, limit=limit, include_withdrawn=True)
 
 
 # ------------------------------------------------------------------ draft and final

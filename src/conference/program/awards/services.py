@@ -382,22 +382,11 @@ async def reorder_recipients(
     _changed(event_id)
 
 
-AWARD_CHOICE_COLUMNS = (
-    Delegate.id,
-    Delegate.full_name,
-    Delegate.honorific,
-    Delegate.position,
-    Delegate.organization,
-    Delegate.protocol_rank,
-    Delegate.code,
-)
-
-
 async def award_delegate_choices(event_id: int) -> list[dict[str, Any]]:
     """Delegates to pick as receiver, representative, stand-in or presenter, in protocol
     order; those whose invitation was withdrawn are left out."""
     return await protocol.pick_delegates(
-        event_id, columns=AWARD_CHOICE_COLUMNS, include_withdrawn=False
+        event_id, columns=(*protocol.PICKER_COLUMNS, Delegate.code), include_withdrawn=False
     )
 
 
