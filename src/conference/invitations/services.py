@@ -313,8 +313,8 @@ async def search_delegates(event_id: int, query: str, *, limit: int) -> list[dic
     """The first ``limit`` delegates matching ``query``, in protocol order: one query.
 
     For the desk and the API, where speed matters and invitation states do not; only
-    the columns the API shows are read. Withdrawn invitations are found too: the desk
-    must be able to say so.
+    the columns the API shows are read. Delegates whose invitation was withdrawn are
+    found too, as they always were.
     """
     return await protocol.pick_delegates(
         event_id, query, columns=SEARCH_COLUMNS, limit=limit, include_withdrawn=True
