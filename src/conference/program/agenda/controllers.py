@@ -106,7 +106,7 @@ async def _item_page(
             "kinds": _kinds(),
             "roles": SPEAKER_ROLES,
             "q": q,
-            "choices": await services.delegate_choices(event["id"], q) if q else [],
+            "choices": await services.speaker_choices(event["id"], q) if q else [],
             "can_edit": not programme.is_final,
             "delay_text": delay_text,
         },

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from piccolo.query import OrderByRaw
-
-from conference import audit, errors, live
+from conference import audit, errors, live, protocol
 from conference.actors import Actor, EventRow
 from conference.checkin import arrival_times
 from conference.errors import InvalidInput, NotFound
@@ -241,25 +239,15 @@ async def item_speakers(event_id: int, item_id: int) -> list[SpeakerEntry]:
     return [_speaker(row, arrived) for row in rows]
 
 
-async def delegate_choices(event_id: int, query: str, *, limit: int = 15) -> list[dict[str, Any]]:
-    """Delegates whose name, title or organization holds every word of ``query``,
-    ignoring case and diacritics, in protocol order: to pick a speaker."""
-    words = fold(query).translate(str.maketrans("", "", "%_\\")).split()
-    if not words:
+async def speaker_choices(event_id: int, query: str, *, limit: int = 15) -> list[dict[str, Any]]:
+    """Delegates to pick as a speaker: those whose name, title or organization holds
+    every word of ``query``, ignoring case and diacritics, in protocol order.
+
+    A query without words finds nobody (the picker shows nothing until one is typed).
+    """
+    if not protocol.search_words(query):
         return []
-    select = Delegate.select(
-        Delegate.id,
-        Delegate.full_name,
-        Delegate.honorific,
-        Delegate.position,
-        Delegate.organization,
-        Delegate.protocol_rank,
-    ).where(Delegate.event == event_id)
-    for word in words:
-        select = select.where(Delegate.search_key.like(f"%{word}%"))
-    return await select.order_by(
-        OrderByRaw("protocol_rank IS NULL"), Delegate.protocol_rank, Delegate.name_sort_key
-    ).limit(limit)
+    return await protocol.pick_delegates(event_id, query, limit=limit, include_withdrawn=True)
 
 
 # ------------------------------------------------------------------ draft and final

@@ -176,7 +176,7 @@ class AwardsController(Controller):
                 "award": form,
                 "form": values,
                 "recipient_id": recipient_id,
-                "delegates": await awards.delegate_choices(event["id"]),
+                "delegates": await awards.award_delegate_choices(event["id"]),
                 **form_errors(error),
             },
             status_code=400 if error else 200,

@@ -216,7 +216,7 @@ class RunSheetController(Controller):
         return Template(
             "program/runsheet/editor.html",
             context=_sheet_context(
-                event, sheet, delegates=await awards.delegate_choices(event["id"])
+                event, sheet, delegates=await awards.award_delegate_choices(event["id"])
             ),
         )
 
@@ -238,7 +238,7 @@ class RunSheetController(Controller):
         return Template(
             "program/runsheet/panel.html",
             context=_sheet_context(
-                event, sheet, delegates=await awards.delegate_choices(event["id"])
+                event, sheet, delegates=await awards.award_delegate_choices(event["id"])
             ),
         )
 
@@ -317,7 +317,7 @@ class RunSheetController(Controller):
                 event,
                 sheet,
                 cue=sheet.cue(cue_id),
-                delegates=await awards.delegate_choices(event["id"]),
+                delegates=await awards.award_delegate_choices(event["id"]),
             ),
         )
 
