@@ -53,6 +53,7 @@ from conference.invitations.controllers import DelegateController, InvitationCon
 from conference.invitations.public import InvitationPageController
 from conference.overview.controllers import OverviewController
 from conference.program.agenda.controllers import PROGRAMME_ROUTES
+from conference.program.awards.controllers import AwardsController
 from conference.program.runsheet.controllers import RUNSHEET_ROUTES
 from conference.sessions import SessionConfig
 from conference.settings import Settings
@@ -209,6 +210,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             InvitationController,
             InvitationPageController,
             *PROGRAMME_ROUTES,
+            AwardsController,
             *RUNSHEET_ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),
         ],

@@ -1,7 +1,7 @@
 """Delegates, their import, invitation rendering and sending, and RSVP."""
 
-from conference.invitations.attendance import Attendance, attendance
 from conference.invitations.exporting import to_csv
+from conference.invitations.figures import Attendance, attendance
 from conference.invitations.importing import (
     Column,
     ImportFileError,

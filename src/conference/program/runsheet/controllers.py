@@ -21,7 +21,6 @@ from conference.forms import Form, StaffRequest, form_int
 from conference.i18n import gettext, translate_error
 from conference.invitations import to_csv
 from conference.program import awards, runsheet
-from conference.program.awards.controllers import AwardsController
 from conference.program.runsheet.schemas import (
     MoveIn,
     RunSheetConflictOut,
@@ -516,5 +515,5 @@ class RunSheetController(Controller):
         )
 
 
-# Every route handler of the award list and run sheet, registered by create_app().
-RUNSHEET_ROUTES: list[Any] = [AwardsController, RunSheetApiController, RunSheetController]
+# Every route handler of the run sheet, registered by create_app().
+RUNSHEET_ROUTES: list[Any] = [RunSheetApiController, RunSheetController]
