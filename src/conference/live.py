@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncGenerator, Collection, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Collection, Mapping
 from typing import Any
 
 from litestar.channels import ChannelsPlugin
@@ -64,13 +64,29 @@ def publish(event_id: int, kind: str, data: dict[str, Any]) -> None:
 
 
 async def stream(
-    plugin: ChannelsPlugin, event_id: int, only: Mapping[str, Collection[str]] | None = None
+    plugin: ChannelsPlugin,
+    event_id: int,
+    only: Mapping[str, Collection[str]] | None = None,
+    still_allowed: Callable[[], Awaitable[bool]] | None = None,
 ) -> AsyncGenerator[ServerSentEventMessage, None]:
     """The event's live messages, with a keep-alive comment when nothing happens.
 
     With ``only`` (kind → the data keys to pass on), other kinds are dropped and
-    other keys removed: what a public page may see of the stream.
+    other keys removed: what a public page may see of the stream. With
+    ``still_allowed``, asked at every keep-alive and at most that often between
+    messages, the stream ends once it answers False (a desk device revoked, an
+    account disabled); the page's reconnection is then refused.
     """
+    loop = asyncio.get_running_loop()
+    next_check = loop.time() + KEEP_ALIVE_S
+
+    async def allowed() -> bool:
+        nonlocal next_check
+        if still_allowed is None or loop.time() < next_check:
+            return True
+        next_check = loop.time() + KEEP_ALIVE_S
+        return await still_allowed()
+
     async with plugin.start_subscription(channel(event_id)) as subscriber:
         # A pump into a plain queue: waiting on it with a timeout is safe, where
         # cancelling the subscriber's own iterator would close it.
@@ -87,8 +103,12 @@ async def stream(
                 try:
                     raw = await asyncio.wait_for(queue.get(), timeout=KEEP_ALIVE_S)
                 except TimeoutError:
+                    if not await allowed():
+                        return
                     yield ServerSentEventMessage(comment="keep-alive")
                     continue
+                if not await allowed():
+                    return
                 message = json.loads(raw)
                 if only is not None:
                     if message["kind"] not in only:
@@ -103,6 +123,11 @@ async def stream(
 
 
 def response(
-    plugin: ChannelsPlugin, event_id: int, only: Mapping[str, Collection[str]] | None = None
+    plugin: ChannelsPlugin,
+    event_id: int,
+    only: Mapping[str, Collection[str]] | None = None,
+    still_allowed: Callable[[], Awaitable[bool]] | None = None,
 ) -> ServerSentEvent:
-    return ServerSentEvent(stream(plugin, event_id, only), headers={"Cache-Control": "no-store"})
+    return ServerSentEvent(
+        stream(plugin, event_id, only, still_allowed), headers={"Cache-Control": "no-store"}
+    )

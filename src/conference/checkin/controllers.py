@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import ServerSentEvent, Template
 from litestar.status_codes import HTTP_200_OK
 
-from conference import live
+from conference import auth, live
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser, allow
 from conference.checkin import services
 from conference.checkin.schemas import DelegateBrief, DeskIn, ScanIn, ScanOut, WalkInIn
@@ -159,11 +159,19 @@ class CheckInApiController(Controller):
 
     @get("/live", opt=ANY_ROLE)
     async def live_stream(
-        self, slug: FromPath[str], channels: NamedDependency[ChannelsPlugin]
+        self,
+        request: Request[CurrentUser, Any, Any],
+        slug: FromPath[str],
+        channels: NamedDependency[ChannelsPlugin],
     ) -> ServerSentEvent:
-        """Server-Sent Events for the event's open pages: ``checkin``, ``checkin_undone``, …"""
+        """Server-Sent Events for the event's open pages: ``checkin``, ``checkin_undone``, …
+
+        The stream ends at its next check once the sender may no longer use it (a
+        desk device revoked, an account disabled)."""
         event = await get_event_cached(slug)
-        return live.response(channels, event["id"])
+        return live.response(
+            channels, event["id"], still_allowed=lambda: auth.still_signed_in(request)
+        )
 
     @get("/stats", opt=ANY_ROLE)
     async def stats(self, slug: FromPath[str]) -> dict[str, Any]:
