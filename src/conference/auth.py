@@ -28,7 +28,7 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import Receive, Scope, Send
 
-from conference import audit
+from conference import audit, live
 from conference.actors import Actor
 from conference.errors import Conflict, InvalidInput, NotFound
 from conference.tables import ApiToken, DeskDevice, Role, User
@@ -171,8 +171,9 @@ async def authenticate(username: str, password: str) -> CurrentUser | None:
 
 # A desk scans several times a second with the same token or session, and the
 # account behind it changes rarely: each answer is remembered this long, so a scan
-# costs no query to learn who sent it. Disabling an account here forgets every
-# answer at once; another server process notices within this time.
+# costs no query to learn who sent it. Disabling an account or revoking a device
+# forgets every answer at once, here and, through the live channels, in every other
+# server process (one that misses the message notices within this time).
 AUTH_CACHE_S = 10.0
 _AUTH_CACHE_SIZE = 1000
 _remembered: dict[tuple[str, Any], tuple[float, CurrentUser]] = {}
@@ -193,9 +194,18 @@ def _remember(key: tuple[str, Any], user: CurrentUser) -> CurrentUser:
     return user
 
 
-def forget_remembered_users() -> None:
-    """Drop every remembered answer: an account or token just changed."""
+def _forget_here() -> None:
     _remembered.clear()
+
+
+def forget_remembered_users() -> None:
+    """Drop every remembered answer, in every server process: an account, a token or a
+    device just changed."""
+    _forget_here()
+    live.broadcast("forget_users")
+
+
+live.on_broadcast("forget_users", _forget_here)
 
 
 async def get_active_user(user_id: int) -> CurrentUser | None:

@@ -3,6 +3,8 @@
 Litestar's channels plugin carries them: in this process by default, through Redis
 when CONFERENCE_REDIS_URL is set, so pages served by different processes see the
 same stream. Services call ``publish`` after a change; it never touches the database.
+``broadcast`` tells every server process (not the pages) that something they keep in
+memory is stale, such as who is signed in.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ KEEP_ALIVE_S = 15.0
 
 _plugin: ChannelsPlugin | None = None
 _serving = False
+BROADCAST_CHANNEL = "conference-processes"
+_on_broadcast: dict[str, Callable[[], None]] = {}
+_listening: asyncio.Task[None] | None = None
 
 
 def make_plugin(redis_url: str | None) -> ChannelsPlugin:
@@ -42,14 +47,47 @@ def make_plugin(redis_url: str | None) -> ChannelsPlugin:
     return _plugin
 
 
-def started() -> None:
-    global _serving
+async def started() -> None:
+    """At start-up, after the channels plugin: publish, and listen to other processes."""
+    global _serving, _listening
     _serving = True
+    if _plugin is not None and _listening is None:
+        _listening = asyncio.create_task(_listen(_plugin))
 
 
-def stopped() -> None:
-    global _serving
+async def stopped() -> None:
+    global _serving, _listening
     _serving = False
+    if _listening is not None:
+        _listening.cancel()
+        _listening = None
+
+
+def on_broadcast(kind: str, handler: Callable[[], None]) -> None:
+    """Call ``handler`` in every server process whenever any of them sends ``broadcast(kind)``."""
+    _on_broadcast[kind] = handler
+
+
+def broadcast(kind: str) -> None:
+    """Tell every server process (this one too) ``kind``; a no-op outside a server."""
+    if _plugin is None or not _serving:
+        return
+    _plugin.publish({"kind": kind}, BROADCAST_CHANNEL)
+
+
+async def _listen(plugin: ChannelsPlugin) -> None:
+    while True:
+        try:
+            async with plugin.start_subscription(BROADCAST_CHANNEL) as subscriber:
+                async for raw in subscriber.iter_events():
+                    handler = _on_broadcast.get(json.loads(raw).get("kind", ""))
+                    if handler is not None:
+                        handler()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # Redis went away: keep listening once it is back
+            log.exception("listening to the other server processes failed; retrying")
+            await asyncio.sleep(1)
 
 
 def channel(event_id: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 
 import httpx
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from conference import auth
 from conference.tables import Delegate, Role
 from tests.checkin.test_devices import DEVICES, LABEL, PAIRING_URL
-from tests.conftest import CSRF_FIELD, log_in
+from tests.conftest import CSRF_FIELD, REDIS_URL, log_in, require
 from tests.invitations.helpers import decode_qr, make_event
 
 
@@ -70,6 +71,17 @@ async def test_the_pairing_qr_decodes_to_the_link_that_pairs_a_phone(
         await phone.close()
 
 
+async def _revoke_over_http(server_url: str, sample_password: str, device_id: int) -> None:
+    async with httpx.AsyncClient(base_url=server_url) as organizer:
+        await log_in(organizer, "btc", sample_password)
+        page = await organizer.get(DEVICES)
+        token = CSRF_FIELD.search(page.text).group(1)  # type: ignore[union-attr]
+        revoked = await organizer.post(
+            f"{DEVICES}{device_id}/revoke", data={"_csrf_token": token}, follow_redirects=False
+        )
+        assert revoked.status_code in (302, 303)
+
+
 async def _pair_over_http(server_url: str, sample_password: str) -> tuple[httpx.AsyncClient, int]:
     """An organizer creates a device; a phone (the returned client) pairs by its link."""
     async with httpx.AsyncClient(base_url=server_url) as organizer:
@@ -96,16 +108,7 @@ async def test_a_revoked_phones_live_stream_ends_at_its_next_check(
             lines = stream.aiter_lines()
             assert (await asyncio.wait_for(lines.__anext__(), 10)).startswith(":")
 
-            async with httpx.AsyncClient(base_url=live_server.url) as organizer:
-                await log_in(organizer, "btc", sample_password)
-                page = await organizer.get(DEVICES)
-                token = CSRF_FIELD.search(page.text).group(1)  # type: ignore[union-attr]
-                revoked = await organizer.post(
-                    f"{DEVICES}{device_id}/revoke",
-                    data={"_csrf_token": token},
-                    follow_redirects=False,
-                )
-                assert revoked.status_code in (302, 303)
+            await _revoke_over_http(live_server.url, sample_password, device_id)
 
             async def drain() -> None:
                 async for _ in lines:
@@ -115,5 +118,26 @@ async def test_a_revoked_phones_live_stream_ends_at_its_next_check(
             await asyncio.wait_for(drain(), 30)
         again = await phone.get("/api/events/hn-2022/live")
         assert again.status_code == 401
+    finally:
+        await phone.aclose()
+
+
+async def test_a_device_revoked_on_one_server_process_is_refused_by_the_others_at_once(
+    events, start_server, sample_password
+):
+    require(bool(REDIS_URL), "CONFERENCE_TEST_REDIS_URL is not set")
+    first = start_server(CONFERENCE_REDIS_URL=REDIS_URL)
+    second = start_server(CONFERENCE_REDIS_URL=REDIS_URL)
+    phone, device_id = await _pair_over_http(first.url, sample_password)
+    try:
+        stats = f"{second.url}/api/events/hn-2022/stats"
+        assert (await phone.get(stats)).status_code == 200  # the second process remembers it
+        await _revoke_over_http(first.url, sample_password, device_id)
+        revoked_at = time.monotonic()
+        # The message between processes takes a moment; remembering lasts AUTH_CACHE_S (10 s).
+        while (await phone.get(stats)).status_code == 200:
+            assert time.monotonic() - revoked_at < auth.AUTH_CACHE_S / 2, "still let in"
+            await asyncio.sleep(0.05)
+        assert (await phone.get(stats)).status_code == 401
     finally:
         await phone.aclose()
