@@ -47,7 +47,7 @@ from conference.checkin.controllers import (
 )
 from conference.checkin.device_pages import DeskDeviceController, PairingController
 from conference.errors import DomainError, NotFound
-from conference.events import event_id_of
+from conference.events import EVENT, event_id_of
 from conference.events.controllers import EventController
 from conference.i18n import LocaleMiddleware, gettext, translate_error
 from conference.invitations.api import DelegateApiController
@@ -223,7 +223,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/healthz$"]),
         ],
         guards=[role_guard],
-        dependencies={"settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False)},
+        dependencies={
+            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+            "event": EVENT,
+        },
         stores=_stores(settings),
         template_config=templates,
         plugins=[

@@ -130,7 +130,9 @@ def hash_password(password: str) -> str:
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            "The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH
+            "The password must have at least %(n)s characters.",
+            n=MIN_PASSWORD_LENGTH,
+            refusal="password_too_short",
         )
 
 
@@ -235,7 +237,8 @@ async def create_user(
     if not _USERNAME.fullmatch(name):
         raise InvalidInput(
             "A username has 2 to 64 characters: Latin letters without marks, digits, "
-            "dots, dashes and underscores."
+            "dots, dashes and underscores.",
+            refusal="invalid_username",
         )
     check_password_strength(password)
     if await User.exists().where(User.username == name).run():

@@ -193,7 +193,11 @@ class Delegate(Table):
     notify_on_arrival = Boolean(default=False)
     source = Varchar(length=16, choices=DelegateSource, default=DelegateSource.manual)
     search_key = Text(default="")  # folded name, organization, position: no case, no marks
-    name_sort_key = Text(default="")  # folded given, middle, family name
+    # Folded given, middle, family name; compared by code point on both engines (the "C"
+    # collation on PostgreSQL), so conference.protocol's ORDER_BY and sort_key agree.
+    # The delegate_search index (migrations) is in protocol order: event,
+    # (protocol_rank IS NULL), protocol_rank, name_sort_key, id, then search_key.
+    name_sort_key = Text(default="")
     token = Varchar(length=64, unique=True)  # invitation token, ≥128 random bits
     revoked_at = Timestamptz(null=True, default=None)  # invitation withdrawn
     rsvp = Varchar(length=16, choices=Rsvp, default=Rsvp.pending)

@@ -12,10 +12,11 @@ from litestar.response import ServerSentEvent, Template
 from litestar.status_codes import HTTP_200_OK
 
 from conference import auth, live
+from conference.actors import EventRow
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser, allow
 from conference.checkin import services
 from conference.checkin.schemas import DelegateBrief, DeskIn, ScanIn, ScanOut, WalkInIn
-from conference.events import get_event_cached
+from conference.events import CACHED_EVENT
 from conference.invitations import DelegateInput, attendance
 from conference.settings import Settings
 from conference.tables import Role
@@ -51,12 +52,11 @@ class DeskController(Controller):
     path = "/events/{slug:str}/desk"
     opt = DESK
 
-    @get("/", name="desk")
+    @get("/", name="desk", dependencies=CACHED_EVENT)
     async def desk_page(
-        self, request: Request[CurrentUser, Any, Any], slug: FromPath[str]
+        self, request: Request[CurrentUser, Any, Any], event: NamedDependency[EventRow]
     ) -> Template:
         """The front desk: scan field, result panel, search, walk-ins."""
-        event = await get_event_cached(slug)
         return Template("checkin/desk.html", context={"event": event, "desk": request.user.label})
 
 
@@ -64,10 +64,9 @@ class ArrivalsController(Controller):
     path = "/events/{slug:str}/arrivals"
     opt = ORGANIZER
 
-    @get("/", name="arrivals")
-    async def arrivals_page(self, slug: FromPath[str]) -> Template:
+    @get("/", name="arrivals", dependencies=CACHED_EVENT)
+    async def arrivals_page(self, event: NamedDependency[EventRow]) -> Template:
         """Expected and arrived, by group, over time; the VIPs not yet here; live."""
-        event = await get_event_cached(slug)
         return Template(
             "checkin/arrivals.html",
             context={
@@ -77,10 +76,9 @@ class ArrivalsController(Controller):
             },
         )
 
-    @get("/chart", name="arrivals_chart")
-    async def chart(self, slug: FromPath[str]) -> Template:
+    @get("/chart", name="arrivals_chart", dependencies=CACHED_EVENT)
+    async def chart(self, event: NamedDependency[EventRow]) -> Template:
         """The chart alone, for the page to redraw as arrivals come in."""
-        event = await get_event_cached(slug)
         return Template(
             "checkin/_chart.html", context={"arrivals": await services.arrivals(event, recent=0)}
         )
@@ -90,16 +88,15 @@ class CheckInApiController(Controller):
     path = "/api/events/{slug:str}"
     tags = ["check-in"]  # noqa: RUF012 - Litestar reads it as a class attribute
 
-    @post("/checkins", opt=DESK, status_code=HTTP_200_OK)
+    @post("/checkins", opt=DESK, status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
     async def scan(
         self,
         request: Request[CurrentUser, Any, Any],
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         data: JSONBody[ScanIn],
         settings: NamedDependency[Settings],
     ) -> ScanOut:
         """Check in the delegate whose invitation the scanner read; exactly once."""
-        event = await get_event_cached(slug)
         redeemed = await services.redeem(
             event,
             data.code,
@@ -110,27 +107,33 @@ class CheckInApiController(Controller):
         )
         return scan_out(redeemed)
 
-    @post("/delegates/{delegate_id:int}/checkin", opt=DESK, status_code=HTTP_200_OK)
+    @post(
+        "/delegates/{delegate_id:int}/checkin",
+        opt=DESK,
+        status_code=HTTP_200_OK,
+        dependencies=CACHED_EVENT,
+    )
     async def check_in_found(
         self,
         request: Request[CurrentUser, Any, Any],
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         delegate_id: FromPath[int],
         data: JSONBody[DeskIn],
     ) -> ScanOut:
         """Check in a delegate found by name at the desk (no QR code at hand)."""
-        event = await get_event_cached(slug)
         redeemed = await services.check_in_delegate(
             event, delegate_id, by=request.user, desk=data.desk or request.user.label
         )
         return scan_out(redeemed)
 
-    @post("/walk-ins", opt=DESK, status_code=HTTP_200_OK)
+    @post("/walk-ins", opt=DESK, status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
     async def walk_in(
-        self, request: Request[CurrentUser, Any, Any], slug: FromPath[str], data: JSONBody[WalkInIn]
+        self,
+        request: Request[CurrentUser, Any, Any],
+        event: NamedDependency[EventRow],
+        data: JSONBody[WalkInIn],
     ) -> ScanOut:
         """Register a guest not on the list and check them in at once."""
-        event = await get_event_cached(slug)
         redeemed = await services.register_walk_in(
             event,
             DelegateInput(
@@ -145,38 +148,37 @@ class CheckInApiController(Controller):
         )
         return scan_out(redeemed)
 
-    @delete("/checkins/{delegate_id:int}", opt=DESK, status_code=HTTP_200_OK)
+    @delete(
+        "/checkins/{delegate_id:int}", opt=DESK, status_code=HTTP_200_OK, dependencies=CACHED_EVENT
+    )
     async def undo(
         self,
         request: Request[CurrentUser, Any, Any],
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         delegate_id: FromPath[int],
     ) -> dict[str, Any]:
         """Undo a mistaken check-in: the desk its own within 10 minutes, an organizer any."""
-        event = await get_event_cached(slug)
         await services.undo_check_in(event["id"], delegate_id, by=request.user)
         return {"undone": delegate_id}
 
-    @get("/live", opt=ANY_ROLE)
+    @get("/live", opt=ANY_ROLE, dependencies=CACHED_EVENT)
     async def live_stream(
         self,
         request: Request[CurrentUser, Any, Any],
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         channels: NamedDependency[ChannelsPlugin],
     ) -> ServerSentEvent:
         """Server-Sent Events for the event's open pages: ``checkin``, ``checkin_undone``, …
 
         The stream ends at its next check once the sender may no longer use it (a
         desk device revoked, an account disabled)."""
-        event = await get_event_cached(slug)
         return live.response(
             channels, event["id"], still_allowed=lambda: auth.still_signed_in(request)
         )
 
-    @get("/stats", opt=ANY_ROLE)
-    async def stats(self, slug: FromPath[str]) -> dict[str, Any]:
+    @get("/stats", opt=ANY_ROLE, dependencies=CACHED_EVENT)
+    async def stats(self, event: NamedDependency[EventRow]) -> dict[str, Any]:
         """Invited, accepted, declined, expected and arrived, in all and by group."""
-        event = await get_event_cached(slug)
         figures = await attendance(event["id"])
         return {
             "invited": figures.invited,

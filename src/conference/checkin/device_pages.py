@@ -12,10 +12,10 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from conference import auth, sessions
+from conference.actors import EventRow
 from conference.auth import ORGANIZER, PUBLIC, CurrentUser
 from conference.checkin import devices
 from conference.errors import DomainError
-from conference.events import get_event_cached
 from conference.forms import Form
 from conference.i18n import gettext, translate_error
 from conference.invitations import render_svg
@@ -25,7 +25,7 @@ from conference.settings import Settings
 _SECRET_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
-def _pairing_page(event: Any, link: devices.PairingLink) -> Template:
+def _pairing_page(event: EventRow, link: devices.PairingLink) -> Template:
     return Template(
         "checkin/device_pairing.html",
         context={
@@ -45,9 +45,8 @@ class DeskDeviceController(Controller):
     opt = ORGANIZER
 
     @get("/", name="desk_devices")
-    async def devices_page(self, slug: FromPath[str]) -> Template:
+    async def devices_page(self, event: NamedDependency[EventRow]) -> Template:
         """The event's desk devices: when each paired and last scanned; create, re-link, revoke."""
-        event = await get_event_cached(slug)
         return Template(
             "checkin/devices.html",
             context={"event": event, "devices": await devices.list_devices(event)},
@@ -57,31 +56,29 @@ class DeskDeviceController(Controller):
     async def create_device(
         self,
         request: Request[CurrentUser, Any, Any],
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         data: Form,
         settings: NamedDependency[Settings],
     ) -> Template | Redirect:
         """Create a device and show its pairing QR code (this once: only its digest is kept)."""
-        event = await get_event_cached(slug)
         try:
             link = await devices.create_device(
                 event, data.get("label", ""), by=request.user, base_url=settings.base_url
             )
         except DomainError as error:
             flash(request, translate_error(error), category="error")
-            return Redirect(f"/events/{slug}/desk/devices/")
+            return Redirect(f"/events/{event['slug']}/desk/devices/")
         return _pairing_page(event, link)
 
     @post("/{device_id:int}/link")
     async def new_link(
         self,
         request: Request[CurrentUser, Any, Any],
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         device_id: FromPath[int],
         settings: NamedDependency[Settings],
     ) -> Template:
         """A new pairing QR code for a device (its earlier link stops working)."""
-        event = await get_event_cached(slug)
         link = await devices.new_pairing_link(
             event, device_id, by=request.user, base_url=settings.base_url
         )
@@ -89,10 +86,12 @@ class DeskDeviceController(Controller):
 
     @post("/{device_id:int}/revoke")
     async def revoke(
-        self, request: Request[CurrentUser, Any, Any], slug: FromPath[str], device_id: FromPath[int]
+        self,
+        request: Request[CurrentUser, Any, Any],
+        event: NamedDependency[EventRow],
+        device_id: FromPath[int],
     ) -> Redirect:
         """Revoke a device at once: its next request is refused."""
-        event = await get_event_cached(slug)
         try:
             label = await devices.revoke_device(event, device_id, by=request.user)
         except DomainError as error:
@@ -103,7 +102,7 @@ class DeskDeviceController(Controller):
                 gettext("%(label)s was revoked: it is signed out now.", label=label),
                 category="success",
             )
-        return Redirect(f"/events/{slug}/desk/devices/")
+        return Redirect(f"/events/{event['slug']}/desk/devices/")
 
 
 class PairingController(Controller):

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from conference import audit, live
+from conference import audit, live, protocol
 from conference.actors import Actor, EventRow
 from conference.checkin import statements
 from conference.checkin.statements import SHOWN
@@ -284,9 +284,9 @@ class Arrivals:
 
 async def arrivals(event: EventRow, *, recent: int = 15) -> Arrivals:
     """Arrivals over time, the VIPs still expected and the latest arrivals (one query)."""
-    rows = await Delegate.select(*SHOWN, Delegate.rsvp, Delegate.revoked_at).where(
-        Delegate.event == event["id"]
-    )
+    rows = await Delegate.select(
+        *SHOWN, Delegate.rsvp, Delegate.revoked_at, Delegate.name_sort_key
+    ).where(Delegate.event == event["id"])
     arrived = sorted(
         (r for r in rows if r["checked_in_at"] is not None),
         key=lambda r: r["checked_in_at"],
@@ -312,7 +312,7 @@ async def arrivals(event: EventRow, *, recent: int = 15) -> Arrivals:
             and r["rsvp"] != "declined"
             and is_vip(event, r)
         ),
-        key=lambda r: (r["protocol_rank"] is None, r["protocol_rank"] or 0, r["full_name"]),
+        key=protocol.sort_key,
     )
     return Arrivals(
         timeline=timeline,

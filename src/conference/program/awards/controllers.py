@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -16,8 +17,7 @@ from litestar.stores.base import NamespacedStore
 from conference.actors import EventRow
 from conference.auth import ORGANIZER
 from conference.errors import N_, DomainError, FormErrors
-from conference.events import get_event
-from conference.forms import Form, StaffRequest, Upload, form_int
+from conference.forms import Form, StaffRequest, Upload, form_errors, form_int
 from conference.i18n import gettext, translate_error
 from conference.program.awards import importing as award_import
 from conference.program.awards import services as awards
@@ -63,11 +63,6 @@ def parse_recipient_input(data: dict[str, str]) -> awards.RecipientInput:
     )
 
 
-def _errors(error: DomainError | None) -> dict[str, str]:
-    fields = error.fields if isinstance(error, FormErrors) else {}
-    return {name: gettext(message) for name, message in fields.items()}
-
-
 def _uploads(request: StaffRequest) -> NamespacedStore:
     # The session store (database or Redis): a preview on one server process can be
     # confirmed on another, and the file expires by itself.
@@ -89,22 +84,24 @@ class AwardsController(Controller):
                 "event": event,
                 "forms": await awards.award_list(event["id"]),
                 "form": form or {"rank": 1},
-                "errors": _errors(error),
-                "error": translate_error(error) if error else None,
+                **form_errors(error),
             },
             status_code=400 if error else 200,
         )
 
     @get("/", name="awards")
-    async def award_list(self, slug: FromPath[str]) -> Template:
+    async def award_list(self, event: NamedDependency[EventRow]) -> Template:
         """The award list: forms from the highest, recipients in calling order."""
-        return await self._list_page(await get_event(slug))
+        return await self._list_page(event)
 
     @post("/forms")
     async def create_form(
-        self, request: StaffRequest, slug: FromPath[str], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         try:
             await awards.create_form(event["id"], parse_form_input(data), by=request.user)
         except DomainError as error:
@@ -121,23 +118,25 @@ class AwardsController(Controller):
                 "event": event,
                 "form": form,
                 "form_id": form_id,
-                "errors": _errors(error),
-                "error": translate_error(error) if error else None,
+                **form_errors(error),
             },
             status_code=400 if error else 200,
         )
 
     @get("/forms/{form_id:int}", name="award_form_edit")
-    async def edit_form(self, slug: FromPath[str], form_id: FromPath[int]) -> Template:
-        event = await get_event(slug)
+    async def edit_form(self, event: NamedDependency[EventRow], form_id: FromPath[int]) -> Template:
         form = await awards.get_form(event["id"], form_id)
         return self._form_page(event, form, form_id)
 
     @post("/forms/{form_id:int}")
     async def update_form(
-        self, request: StaffRequest, slug: FromPath[str], form_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        form_id: FromPath[int],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         try:
             await awards.update_form(event["id"], form_id, parse_form_input(data), by=request.user)
         except DomainError as error:
@@ -147,9 +146,12 @@ class AwardsController(Controller):
 
     @post("/forms/{form_id:int}/delete")
     async def delete_form(
-        self, request: StaffRequest, slug: FromPath[str], form_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        form_id: FromPath[int],
     ) -> Redirect:
-        event = await get_event(slug)
         try:
             await awards.delete_form(event["id"], form_id, by=request.user)
         except DomainError as error:
@@ -174,24 +176,28 @@ class AwardsController(Controller):
                 "award": form,
                 "form": values,
                 "recipient_id": recipient_id,
-                "delegates": await awards.delegate_choices(event["id"]),
-                "errors": _errors(error),
-                "error": translate_error(error) if error else None,
+                "delegates": await awards.award_delegate_choices(event["id"]),
+                **form_errors(error),
             },
             status_code=400 if error else 200,
         )
 
     @get("/forms/{form_id:int}/recipients/new", name="award_recipient_new")
-    async def new_recipient(self, slug: FromPath[str], form_id: FromPath[int]) -> Template:
-        event = await get_event(slug)
+    async def new_recipient(
+        self, event: NamedDependency[EventRow], form_id: FromPath[int]
+    ) -> Template:
         form = await awards.get_form(event["id"], form_id)
         return await self._recipient_page(event, form, {"kind": "individual"}, recipient_id=None)
 
     @post("/forms/{form_id:int}/recipients")
     async def add_recipient(
-        self, request: StaffRequest, slug: FromPath[str], form_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        form_id: FromPath[int],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         form = await awards.get_form(event["id"], form_id)
         try:
             await awards.add_recipient(
@@ -203,8 +209,9 @@ class AwardsController(Controller):
         return Redirect(f"/events/{slug}/awards/#form-{form_id}")
 
     @get("/recipients/{recipient_id:int}", name="award_recipient_edit")
-    async def edit_recipient(self, slug: FromPath[str], recipient_id: FromPath[int]) -> Template:
-        event = await get_event(slug)
+    async def edit_recipient(
+        self, event: NamedDependency[EventRow], recipient_id: FromPath[int]
+    ) -> Template:
         row = await awards.get_recipient(event["id"], recipient_id)
         form = await awards.get_form(event["id"], row["award_form"])
         values = {**row, "delegate_id": row["delegate"]}
@@ -212,9 +219,13 @@ class AwardsController(Controller):
 
     @post("/recipients/{recipient_id:int}")
     async def update_recipient(
-        self, request: StaffRequest, slug: FromPath[str], recipient_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         row = await awards.get_recipient(event["id"], recipient_id)
         try:
             await awards.update_recipient(
@@ -230,9 +241,12 @@ class AwardsController(Controller):
 
     @post("/recipients/{recipient_id:int}/delete")
     async def delete_recipient(
-        self, request: StaffRequest, slug: FromPath[str], recipient_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
     ) -> Redirect:
-        event = await get_event(slug)
         try:
             await awards.delete_recipient(event["id"], recipient_id, by=request.user)
         except DomainError as error:
@@ -243,10 +257,14 @@ class AwardsController(Controller):
 
     @post("/recipients/{recipient_id:int}/move")
     async def move_recipient(
-        self, request: StaffRequest, slug: FromPath[str], recipient_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
+        data: Form,
     ) -> Redirect:
         """Earlier or later in the calling order of their form."""
-        event = await get_event(slug)
         row = await awards.get_recipient(event["id"], recipient_id)
         await awards.move_recipient_in_list(
             event["id"], recipient_id, form_int(data.get("offset"), 0) or 0, by=request.user
@@ -268,15 +286,14 @@ class AwardsController(Controller):
         )
 
     @get("/import", name="awards_import")
-    async def import_page(self, slug: FromPath[str]) -> Template:
-        return await self._import_page(await get_event(slug))
+    async def import_page(self, event: NamedDependency[EventRow]) -> Template:
+        return await self._import_page(event)
 
     @post("/import", request_max_body_size=12 * 1024 * 1024)
     async def preview_import(
-        self, request: StaffRequest, slug: FromPath[str], data: Upload
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Upload
     ) -> Template:
         """Check a file and show what importing it would do; nothing is written."""
-        event = await get_event(slug)
         upload = data.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return await self._import_page(event, gettext("Choose a CSV or Excel file."))
@@ -307,9 +324,12 @@ class AwardsController(Controller):
 
     @post("/import/confirm")
     async def confirm_import(
-        self, request: StaffRequest, slug: FromPath[str], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         store = _uploads(request)
         upload_id = data.get("upload_id", "")
         content = await store.get(upload_id) if upload_id else None
