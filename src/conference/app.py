@@ -34,6 +34,7 @@ from conference import __version__, database, live
 from conference.accounts.controllers import AccountsController, SessionController
 from conference.auth import (
     ANY_ROLE,
+    EVENT_ID_OF_SLUG,
     PUBLIC,
     AuthenticationMiddleware,
     CSRFUnlessBearerMiddleware,
@@ -44,8 +45,9 @@ from conference.checkin.controllers import (
     CheckInApiController,
     DeskController,
 )
+from conference.checkin.device_pages import DeskDeviceController, PairingController
 from conference.errors import DomainError, NotFound
-from conference.events import EVENT
+from conference.events import EVENT, event_id_of
 from conference.events.controllers import EventController
 from conference.i18n import LocaleMiddleware, gettext, translate_error
 from conference.invitations.api import DelegateApiController
@@ -207,6 +209,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             CheckInApiController,
             DeskController,
             ArrivalsController,
+            DeskDeviceController,
+            PairingController,
             InvitationController,
             InvitationPageController,
             *PROGRAMME_ROUTES,
@@ -249,6 +253,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             HTTP_500_INTERNAL_SERVER_ERROR: _server_error,
         },
         lifespan=[lifespan],
-        state=State({"settings": settings}),
+        state=State({"settings": settings, EVENT_ID_OF_SLUG: event_id_of}),
         debug=False,
     )

@@ -45,6 +45,7 @@ MESSAGE_KEYWORDS = (
     "ImportFileError",
     "StaleMove",
     "RunSheetEnd",
+    "PairingRefused",
 )
 
 

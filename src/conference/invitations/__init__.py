@@ -10,6 +10,7 @@ from conference.invitations.importing import (
     read_file,
     read_table,
 )
+from conference.invitations.qr import render_svg
 from conference.invitations.services import (
     DelegateInput,
     add_delegates,
@@ -32,5 +33,6 @@ __all__ = [
     "new_token",
     "read_file",
     "read_table",
+    "render_svg",
     "to_csv",
 ]
