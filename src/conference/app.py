@@ -146,12 +146,14 @@ def _stores(settings: Settings) -> StoreRegistry:
         stores = {
             "sessions": root.with_namespace("sessions"),
             "throttle": root.with_namespace("throttle"),
+            "uploads": root.with_namespace("uploads"),
         }
     else:
         root_db = DatabaseStore()
         stores = {
             "sessions": root_db.with_namespace("sessions"),
             "throttle": root_db.with_namespace("throttle"),
+            "uploads": root_db.with_namespace("uploads"),
         }
     return StoreRegistry(stores=stores)
 

@@ -203,13 +203,15 @@ def delegates_import(slug: str, file: str, dry_run: bool) -> None:
     """
     from pathlib import Path
 
+    from conference.imports import BAD_ROWS
     from conference.invitations import importing
+    from conference.spreadsheets import read_file
 
     async def work(settings: Settings) -> None:
         await database.migrate()
         event = await event_or_fail(slug)
         path = Path(file)
-        plan = await importing.plan_import(event["id"], path.name, importing.read_file(path))
+        plan = await importing.plan_import(event["id"], path.name, read_file(path))
         click.echo(
             gettext(N_("File: %(file)s; rows read: %(rows)s"), file=path.name, rows=plan.rows_read)
         )
@@ -224,7 +226,7 @@ def delegates_import(slug: str, file: str, dry_run: bool) -> None:
             for problem in plan.problems:
                 reason = gettext(problem.message, **problem.params)
                 click.echo(gettext(N_("row %(row)s: %(reason)s"), row=problem.row, reason=reason))
-            fail(gettext(importing.BAD_ROWS, count=len(plan.bad_rows)))
+            fail(gettext(BAD_ROWS, count=len(plan.bad_rows)))
         if dry_run:
             click.echo(gettext(N_("Dry run: nothing was written.")))
             return

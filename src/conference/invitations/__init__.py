@@ -1,15 +1,6 @@
 """Delegates, their import, invitation rendering and sending, and RSVP."""
 
-from conference.invitations.exporting import to_csv
 from conference.invitations.figures import Attendance, attendance
-from conference.invitations.importing import (
-    Column,
-    ImportFileError,
-    ReadTable,
-    RowProblem,
-    read_file,
-    read_table,
-)
 from conference.invitations.qr import render_svg
 from conference.invitations.services import (
     DelegateInput,
@@ -21,18 +12,11 @@ from conference.invitations.services import (
 
 __all__ = [
     "Attendance",
-    "Column",
     "DelegateInput",
-    "ImportFileError",
-    "ReadTable",
-    "RowProblem",
     "add_delegates",
     "attendance",
     "create_delegate",
     "delegate_fields",
     "new_token",
-    "read_file",
-    "read_table",
     "render_svg",
-    "to_csv",
 ]
