@@ -203,7 +203,7 @@ def delegates_import(slug: str, file: str, dry_run: bool) -> None:
     """
     from pathlib import Path
 
-    from conference.imports import BAD_ROWS
+    from conference.imports import BAD_ROWS, imported_message
     from conference.invitations import importing
     from conference.spreadsheets import read_file
 
@@ -231,14 +231,7 @@ def delegates_import(slug: str, file: str, dry_run: bool) -> None:
             click.echo(gettext(N_("Dry run: nothing was written.")))
             return
         result = await importing.apply_import(event["id"], plan)
-        click.echo(
-            gettext(
-                N_("Imported: %(added)s added, %(updated)s updated, %(unchanged)s unchanged."),
-                added=result.added,
-                updated=result.updated,
-                unchanged=result.unchanged,
-            )
-        )
+        click.echo(imported_message(result))
 
     run(work)
 

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from conference.errors import N_, InvalidInput
+from conference.i18n import gettext
 from conference.spreadsheets import ImportFileError, Sheet, SheetRow, read_rows
 from conference.text import fold, nfc
 from conference.uploads import PreviewedUploads
 
 BAD_ROWS = N_("%(count)s bad row(s), nothing imported")
+IMPORTED = N_("Imported: %(added)s added, %(updated)s updated, %(unchanged)s unchanged.")
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
@@ -279,6 +281,11 @@ class ImportResult:
     @property
     def changes_nothing(self) -> bool:
         return not self.added and not self.updated
+
+
+def imported_message(result: ImportResult) -> str:
+    """What an applied import did, in the current language, for a page or the command line."""
+    return gettext(IMPORTED, added=result.added, updated=result.updated, unchanged=result.unchanged)
 
 
 def result_of(plan: ImportPlan[Any, Any]) -> ImportResult:
