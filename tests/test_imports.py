@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
@@ -64,6 +65,16 @@ async def test_a_previewed_file_is_imported_on_confirmation_and_only_once(event_
     with pytest.raises(UploadExpired) as expired:
         await confirm_import(event_id, "ds.csv", preview.upload_id, uploads)
     assert expired.value.code == "upload_expired"
+    assert await Delegate.count() == 2
+
+
+async def test_a_double_click_on_confirm_imports_the_file_once(event_id, uploads):
+    preview = await preview_import(event_id, "ds.csv", GOOD, uploads)
+    answers = await asyncio.gather(
+        *(confirm_import(event_id, "ds.csv", preview.upload_id, uploads) for _ in range(2)),
+        return_exceptions=True,
+    )
+    assert sorted(type(answer).__name__ for answer in answers) == ["Confirmed", "UploadExpired"]
     assert await Delegate.count() == 2
 
 

@@ -41,6 +41,15 @@ async def test_a_kept_file_is_taken_once(store):
     assert await uploads.take(upload_id, purpose="delegates-1") is None
 
 
+async def test_of_many_takes_at_once_one_gets_the_file(store):
+    uploads = PreviewedUploads(store)
+    upload_id = await uploads.keep(DATA, purpose="delegates-1")
+    taken = await asyncio.gather(
+        *(uploads.take(upload_id, purpose="delegates-1") for _ in range(8))
+    )
+    assert taken.count(DATA) == 1 and taken.count(None) == 7
+
+
 async def test_a_file_kept_by_one_process_is_taken_by_another(store):
     # Two processes share nothing but the store: each builds its own PreviewedUploads.
     upload_id = await PreviewedUploads(store).keep(DATA, purpose="delegates-1")

@@ -7,7 +7,8 @@ sessions': Redis when CONFERENCE_REDIS_URL is set, else the database's
 preview made by one process is confirmed by another; a folder on one machine's disk
 would not be. A file is kept for ``KEPT_FOR`` (one hour: a preview is read in
 minutes, and the file holds personal data), at most ``MAX_FILE_BYTES`` (5 MB, what
-an import reads at all), and is taken, not read, when confirmed. Expired files go
+an import reads at all), and is taken in one step when confirmed, so a double click
+imports it once. Expired files go
 by themselves in Redis; in the database they are deleted when read, each time a
 new file is kept, and at start-up.
 """
@@ -20,6 +21,7 @@ from datetime import timedelta
 
 from litestar import Litestar
 from litestar.stores.base import Store
+from litestar.stores.redis import RedisStore
 
 from conference.spreadsheets import check_size
 from conference.store import DatabaseStore
@@ -54,14 +56,27 @@ class PreviewedUploads:
         return upload_id
 
     async def take(self, upload_id: str, *, purpose: str) -> bytes | None:
-        """The file kept under ``upload_id`` for ``purpose``, no longer kept; None when none is."""
+        """The file kept under ``upload_id`` for ``purpose``, no longer kept; None when none is.
+
+        Taking is one step in the store, so of two confirmations sent at once (a double
+        click) one gets the file and the other None: a file is never imported twice.
+        """
         if not _UPLOAD_ID.fullmatch(upload_id):
             return None
-        key = upload_key(purpose, upload_id)
-        data = await self.store.get(key)
-        if data is not None:
-            await self.store.delete(key)
-        return data
+        return await _pop(self.store, upload_key(purpose, upload_id))
+
+
+async def _pop(store: Store, key: str) -> bytes | None:
+    if isinstance(store, DatabaseStore):
+        return await store.pop(key)
+    if isinstance(store, RedisStore):
+        # Litestar's store has no "get and delete"; Redis has, as one command (6.2+).
+        value: bytes | None = await store._redis.getdel(store._make_key(key))
+        return value
+    value = await store.get(key)  # a store of one process (MemoryStore): no one to race
+    if value is not None:
+        await store.delete(key)
+    return value
 
 
 def upload_key(purpose: str, upload_id: str) -> str:
