@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from conference import audit
+from conference.actors import Actor
 from conference.errors import N_, InvalidInput
 from conference.i18n import gettext
 from conference.spreadsheets import ImportFileError, Sheet, SheetRow, read_rows
@@ -131,9 +133,14 @@ class RowProblem:
 class RowCheck:
     """The problems found in one row, as they are found."""
 
-    def __init__(self, row: int) -> None:
+    def __init__(self, row: int, problems: Sequence[RowProblem] = ()) -> None:
         self.row = row
-        self.problems: list[RowProblem] = []
+        self.problems: list[RowProblem] = list(problems)
+
+    @classmethod
+    def of(cls, row: TableRow) -> RowCheck:
+        """The check of ``row``, starting with what is wrong with its cells."""
+        return cls(row.number, row.problems)
 
     def problem(self, message: str, *, in_column: str = "", **params: Any) -> None:
         """Report ``message`` (an English message id, formatted with ``params``)."""
@@ -144,7 +151,7 @@ class RowCheck:
         return not self.problems
 
 
-def cell_values(
+def _cell_values(
     row: SheetRow, found: Layout, columns: Sequence[Column], check: RowCheck
 ) -> dict[str, str]:
     """The row's text for every field the file has a column for, stripped ("" when empty).
@@ -202,17 +209,16 @@ def read_table(
     columns: Sequence[Column],
     *,
     required: str,
-    ignored: Sequence[str] = (),
 ) -> Table:
     """Read a CSV or XLSX file (see ``spreadsheets.read_rows``) against ``columns``.
 
-    Headers match ignoring case, marks, spaces and underscores (``ignored`` ones are
-    skipped); empty rows are left out; every formula without a value and every
-    over-long text is a problem of its row. Raise ImportFileError for a file that
-    cannot be read or has no column for the ``required`` field.
+    Headers match ignoring case, marks, spaces and underscores; empty rows are left
+    out; every formula without a value and every over-long text is a problem of its
+    row. Raise ImportFileError for a file that cannot be read or has no column for the
+    ``required`` field.
     """
     sheet = read_rows(filename, data)
-    found = map_columns(sheet, columns, ignored=ignored)
+    found = map_columns(sheet, columns)
     require_column(sheet, found, columns, required)
     return table_of(sheet, found, columns)
 
@@ -223,7 +229,7 @@ def table_of(sheet: Sheet, found: Layout, columns: Sequence[Column]) -> Table:
     fields = {index: name for name, index in found.positions.items()}
     for row in sheet.rows:
         check = RowCheck(row.number)
-        values = cell_values(row, found, columns, check)
+        values = _cell_values(row, found, columns, check)
         blank = frozenset(fields[i] for i in row.formulas_without_value if i in fields)
         rows.append(TableRow(row.number, values, check.problems, blank))
     return Table(rows=rows, layout=found, header_row=sheet.header_row)
@@ -294,6 +300,25 @@ def result_of(plan: ImportPlan[Any, Any]) -> ImportResult:
         raise InvalidInput(BAD_ROWS, refusal="import_bad_rows", count=len(plan.bad_rows))
     return ImportResult(
         added=len(plan.to_add), updated=len(plan.to_update), unchanged=plan.unchanged
+    )
+
+
+async def record_import(
+    action: str,
+    plan: ImportPlan[Any, Any],
+    result: ImportResult,
+    *,
+    event_id: int,
+    by: Actor | None,
+) -> None:
+    """The audit entry of an applied import: the file's name, how many rows it added and updated."""
+    await audit.record(
+        action,
+        by=by,
+        event_id=event_id,
+        target=plan.filename,
+        added=result.added,
+        updated=result.updated,
     )
 
 

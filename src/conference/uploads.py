@@ -8,9 +8,8 @@ preview made by one process is confirmed by another; a folder on one machine's d
 would not be. A file is kept for ``KEPT_FOR`` (one hour: a preview is read in
 minutes, and the file holds personal data), at most ``MAX_FILE_BYTES`` (5 MB, what
 an import reads at all), and is taken in one step when confirmed, so a double click
-imports it once. Expired files go
-by themselves in Redis; in the database they are deleted when read, each time a
-new file is kept, and at start-up.
+imports it once. Expired files go by themselves in Redis; in the database they are
+deleted when read, each time a new file is kept, and at start-up.
 """
 
 from __future__ import annotations

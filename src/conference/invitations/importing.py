@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from conference import audit, imports
+from conference import imports
 from conference.actors import Actor
 from conference.database import MAX_PARAMETERS
 from conference.errors import N_
@@ -138,8 +138,7 @@ class _Planner:
             self._plan_row(row)
 
     def _plan_row(self, row: TableRow) -> None:
-        check = RowCheck(row.number)
-        check.problems.extend(row.problems)
+        check = RowCheck.of(row)
         values = self._values(row, check)
         code = nfc(values.get("code"))
         email = (values.get("email") or "").lower()
@@ -169,24 +168,16 @@ class _Planner:
 
     def _check_repeated(self, check: RowCheck, code: str, email: str) -> None:
         """A code or an e-mail on an earlier row of the file is a problem of this one."""
-        if code:
-            if code in self.codes:
-                check.problem(
-                    N_("The code %(code)s is also on row %(row)s."),
-                    in_column=self.columns.header("code"),
-                    code=code,
-                    row=self.codes[code],
-                )
-            self.codes.setdefault(code, check.row)
-        if email:
-            if email in self.emails:
-                check.problem(
-                    N_("The e-mail %(email)s is also on row %(row)s."),
-                    in_column=self.columns.header("email"),
-                    email=email,
-                    row=self.emails[email],
-                )
-            self.emails.setdefault(email, check.row)
+        for name, value, first_rows, message in (
+            ("code", code, self.codes, N_("The code %(code)s is also on row %(row)s.")),
+            ("email", email, self.emails, N_("The e-mail %(email)s is also on row %(row)s.")),
+        ):
+            if not value:
+                continue
+            if value in first_rows:
+                header = self.columns.header(name)
+                check.problem(message, in_column=header, row=first_rows[value], **{name: value})
+            first_rows.setdefault(value, check.row)
 
     def _values(self, row: TableRow, check: RowCheck) -> dict[str, Any]:
         """The row's value for every field the file has, checked."""
@@ -276,14 +267,7 @@ async def apply_import(
     async with Delegate._meta.db.transaction():
         await add_delegates(event_id, plan.to_add, source=DelegateSource.imported)
         await _update_delegates(event_id, plan.to_update)
-        await audit.record(
-            "delegates.import",
-            by=by,
-            event_id=event_id,
-            target=plan.filename,
-            added=result.added,
-            updated=result.updated,
-        )
+        await imports.record_import("delegates.import", plan, result, event_id=event_id, by=by)
     return result
 
 

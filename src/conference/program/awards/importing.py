@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from conference import audit, imports, live
+from conference import imports, live
 from conference.actors import Actor
 from conference.errors import N_
 from conference.imports import Column, ImportPlan, ImportResult, RowCheck, TableRow, read_table
@@ -148,8 +148,7 @@ def _plan_row(
     plan: AwardImportPlan, known: _Known, seen: dict[RecipientKey, int], row: TableRow
 ) -> None:
     """Add what ``row`` does to ``plan``: a new recipient, an update, or its problems."""
-    check = RowCheck(row.number)
-    check.problems.extend(row.problems)
+    check = RowCheck.of(row)
     read = _read_row(row.values, known, check)
     if read is None or not check.ok:
         plan.problems.extend(check.problems)
@@ -329,14 +328,7 @@ async def apply_import(
             await AwardRecipient.update(
                 {getattr(AwardRecipient, column): value for column, value in changes.items()}
             ).where(AwardRecipient.id == recipient_id)
-        await audit.record(
-            "awards.import",
-            by=by,
-            event_id=event_id,
-            target=plan.filename,
-            added=result.added,
-            updated=result.updated,
-        )
+        await imports.record_import("awards.import", plan, result, event_id=event_id, by=by)
     live.publish(event_id, "cue", {"change": "awards"})
     return result
 
