@@ -1,6 +1,7 @@
 """Delegates, their import, invitation rendering and sending, and RSVP."""
 
 from conference.invitations.figures import Attendance, attendance
+from conference.invitations.importing import apply_import, plan_import
 from conference.invitations.qr import render_svg
 from conference.invitations.services import (
     DelegateInput,
@@ -14,9 +15,11 @@ __all__ = [
     "Attendance",
     "DelegateInput",
     "add_delegates",
+    "apply_import",
     "attendance",
     "create_delegate",
     "delegate_fields",
     "new_token",
+    "plan_import",
     "render_svg",
 ]
