@@ -275,11 +275,10 @@ class AwardsController(Controller):
         data: Form,
     ) -> Redirect:
         """Earlier or later in the calling order of their form."""
-        row = await awards.get_recipient(event["id"], recipient_id)
         await awards.move_recipient_in_list(
             event["id"], recipient_id, form_int(data.get("offset"), 0) or 0, by=request.user
         )
-        return Redirect(f"/events/{slug}/awards/#recipient-{row['id']}")
+        return Redirect(f"/events/{slug}/awards/#recipient-{recipient_id}")
 
     # ------------------------------------------------------------ import
 
