@@ -19,3 +19,13 @@ def test_digits_typed_in_a_field_are_read_as_a_number(typed, read):
 def test_anything_else_gives_the_default(typed):
     assert form_int(typed) is None
     assert form_int(typed, 9) == 9
+
+
+def test_a_form_page_shows_a_refusal_at_the_top_and_each_field_under_it():
+    from conference.errors import FormErrors, InvalidInput
+    from conference.forms import form_errors
+
+    assert form_errors(None) == {"error": None, "errors": {}}
+    shown = form_errors(FormErrors({"email": "Enter an e-mail address like an@example.vn."}))
+    assert shown["error"] and set(shown["errors"]) == {"email"}
+    assert form_errors(InvalidInput("Enter a time like 08:00."))["errors"] == {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -23,7 +24,6 @@ from conference.tables import (
     Speaker,
     User,
 )
-from conference.text import nfc
 
 
 @dataclass(frozen=True)
@@ -95,23 +95,7 @@ async def _ensure_accounts(*, reset_passwords: bool) -> None:
 async def _load_event() -> None:
     spec = demo_data.EVENT
     async with Event._meta.db.transaction():
-        event = Event(
-            slug=spec.slug,
-            title=nfc(spec.title),
-            organizer_name=spec.organizer_name,
-            co_organizer_name=spec.co_organizer_name,
-            venue=spec.venue,
-            address=spec.address,
-            date=spec.date,
-            starts_at=spec.starts_at,
-            ends_at=spec.ends_at,
-            timezone=spec.timezone,
-            signer_name=spec.signer_name,
-            signer_title=spec.signer_title,
-            document_number=spec.document_number,
-            stage_capacity=spec.stage_capacity,
-            vip_rank_threshold=spec.vip_rank_threshold,
-        )
+        event = Event(**dataclasses.asdict(spec))
         await event.save()
         people = demo_data.delegates()
         ids = await add_delegates(

@@ -9,6 +9,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from conference.actors import Actor
+from conference.errors import DomainError, FormErrors
+from conference.i18n import gettext, translate_error
 
 # A submitted HTML form, its fields as strings.
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -26,3 +28,13 @@ def form_int(text: object, default: int | None = None) -> int | None:
     cleaned = text.strip() if isinstance(text, str) else ""
     digits = cleaned.removeprefix("-")
     return int(cleaned) if digits.isascii() and digits.isdecimal() else default
+
+
+def form_errors(error: DomainError | None) -> dict[str, Any]:
+    """What a form page shows of a refusal, translated: ``error``, the message at the
+    top, and ``errors``, the message under each field (a FormErrors names them)."""
+    fields = error.fields if isinstance(error, FormErrors) else {}
+    return {
+        "error": translate_error(error) if error else None,
+        "errors": {name: gettext(message) for name, message in fields.items()},
+    }

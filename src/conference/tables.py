@@ -134,6 +134,31 @@ class AuditEntry(Table):
     details = JSON(default="{}")
 
 
+class DeskDevice(Table):
+    """A phone or tablet paired to one event's front desk by a QR code (thiết bị lễ tân).
+
+    It acts through ``user``, an account of its own (role desk, disabled, no usable
+    password), so check-ins and the audit log name it like any account; it signs in
+    only by its pairing link. Only the SHA-256 of the link's secret is stored. Each
+    use of a link adds one to ``pairings`` and a session keeps the number it got, so
+    a phone paired later as the same device signs the earlier one out.
+    """
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, unique=True)
+    label = Varchar(length=64)  # the check-in's desk, e.g. "Bàn 2 – cửa chính"
+    pairing_hash = Varchar(length=64, null=True, default=None, unique=True)
+    pairing_expires_at = Timestamptz(null=True, default=None)
+    pairing_used_at = Timestamptz(null=True, default=None)
+    pairings = Integer(default=0)
+    paired_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    created_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+
+
 # --------------------------------------------------------------------------- delegates
 
 
@@ -173,7 +198,11 @@ class Delegate(Table):
     notify_on_arrival = Boolean(default=False)
     source = Varchar(length=16, choices=DelegateSource, default=DelegateSource.manual)
     search_key = Text(default="")  # folded name, organization, position: no case, no marks
-    name_sort_key = Text(default="")  # folded given, middle, family name
+    # Folded given, middle, family name; compared by code point on both engines (the "C"
+    # collation on PostgreSQL), so conference.protocol's ORDER_BY and sort_key agree.
+    # The delegate_search index (migrations) is in protocol order: event,
+    # (protocol_rank IS NULL), protocol_rank, name_sort_key, id, then search_key.
+    name_sort_key = Text(default="")
     token = Varchar(length=64, unique=True)  # invitation token, ≥128 random bits
     revoked_at = Timestamptz(null=True, default=None)  # invitation withdrawn
     rsvp = Varchar(length=16, choices=Rsvp, default=Rsvp.pending)
@@ -447,6 +476,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     ApiToken,
     StoreEntry,
     Event,
+    DeskDevice,
     AuditEntry,
     Delegate,
     RevokedToken,

@@ -15,7 +15,8 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.status_codes import HTTP_200_OK
 
-from conference import live
+from conference import auth, live
+from conference.actors import EventRow
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser, allow
 from conference.checkin import batch, conflicts, services, snapshot, walk_ins
 from conference.checkin.schemas import (
@@ -34,7 +35,7 @@ from conference.checkin.schemas import (
     WalkInMatchesOut,
     read_scan,
 )
-from conference.events import get_event_cached
+from conference.events import CACHED_EVENT
 from conference.forms import StaffRequest
 from conference.i18n import gettext
 from conference.invitations import DelegateInput, attendance
@@ -148,12 +149,11 @@ class DeskController(Controller):
     path = "/events/{slug:str}/desk"
     opt = DESK
 
-    @get("/", name="desk")
+    @get("/", name="desk", dependencies=CACHED_EVENT)
     async def desk_page(
-        self, request: Request[CurrentUser, Any, Any], slug: FromPath[str]
+        self, request: Request[CurrentUser, Any, Any], event: NamedDependency[EventRow]
     ) -> Template:
         """The front desk: scan field, result panel, search, walk-ins."""
-        event = await get_event_cached(slug)
         return Template("checkin/desk.html", context={"event": event, "desk": request.user.label})
 
 
@@ -161,10 +161,9 @@ class ArrivalsController(Controller):
     path = "/events/{slug:str}/arrivals"
     opt = ORGANIZER
 
-    @get("/", name="arrivals")
-    async def arrivals_page(self, slug: FromPath[str]) -> Template:
+    @get("/", name="arrivals", dependencies=CACHED_EVENT)
+    async def arrivals_page(self, event: NamedDependency[EventRow]) -> Template:
         """Expected and arrived, by group, over time; the VIPs not yet here; live."""
-        event = await get_event_cached(slug)
         return Template(
             "checkin/arrivals.html",
             context={
@@ -175,20 +174,22 @@ class ArrivalsController(Controller):
             },
         )
 
-    @post("/conflicts/{conflict_id:int}/review", name="arrivals_conflict_review")
+    @post(
+        "/conflicts/{conflict_id:int}/review",
+        name="arrivals_conflict_review",
+        dependencies=CACHED_EVENT,
+    )
     async def review_conflict(
-        self, request: StaffRequest, slug: FromPath[str], conflict_id: FromPath[int]
+        self, request: StaffRequest, event: NamedDependency[EventRow], conflict_id: FromPath[int]
     ) -> Redirect:
         """Mark a conflict between desks reviewed, from the arrivals page."""
-        event = await get_event_cached(slug)
         await conflicts.mark_reviewed(event["id"], conflict_id, by=request.user)
         flash(request, gettext("Conflict marked as reviewed."), category="success")
-        return Redirect(f"/events/{slug}/arrivals/#conflicts")
+        return Redirect(f"/events/{event['slug']}/arrivals/#conflicts")
 
-    @get("/chart", name="arrivals_chart")
-    async def chart(self, slug: FromPath[str]) -> Template:
+    @get("/chart", name="arrivals_chart", dependencies=CACHED_EVENT)
+    async def chart(self, event: NamedDependency[EventRow]) -> Template:
         """The chart alone, for the page to redraw as arrivals come in."""
-        event = await get_event_cached(slug)
         return Template(
             "checkin/_chart.html", context={"arrivals": await services.arrivals(event, recent=0)}
         )
@@ -198,16 +199,15 @@ class CheckInApiController(Controller):
     path = "/api/events/{slug:str}"
     tags = ["check-in"]  # noqa: RUF012 - Litestar reads it as a class attribute
 
-    @post("/checkins", opt=DESK, status_code=HTTP_200_OK)
+    @post("/checkins", opt=DESK, status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
     async def scan(
         self,
         request: Request[CurrentUser, Any, Any],
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         data: JSONBody[ScanIn],
         settings: NamedDependency[Settings],
     ) -> ScanOut:
         """Check in the delegate whose invitation the scanner read; exactly once."""
-        event = await get_event_cached(slug)
         redeemed = await services.redeem(
             event,
             data.code,
@@ -220,16 +220,15 @@ class CheckInApiController(Controller):
         )
         return scan_out(redeemed)
 
-    @post("/checkins/batch", opt=DESK, status_code=HTTP_200_OK)
+    @post("/checkins/batch", opt=DESK, status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
     async def scan_batch(
         self,
         request: Request[CurrentUser, Any, Any],
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         data: JSONBody[BatchIn],
         settings: NamedDependency[Settings],
     ) -> BatchOut:
         """A desk's queued scans, answered one by one in order; safe to send again."""
-        event = await get_event_cached(slug)
         answers = await batch.redeem_batch(
             event,
             [queued_scan(raw) for raw in data.scans],
@@ -239,16 +238,15 @@ class CheckInApiController(Controller):
         )
         return BatchOut(results=[scan_answer(a) for a in answers])
 
-    @get("/desk/snapshot", opt=DESK)
+    @get("/desk/snapshot", opt=DESK, dependencies=CACHED_EVENT)
     async def desk_snapshot(
         self,
         request: Request[CurrentUser, Any, Any],
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         since: FromQuery[str | None] = None,
     ) -> Response[bytes]:
         """The event's delegates for an offline desk (no e-mail, phone or token); with
         ``since`` (a cursor an earlier answer gave), only what changed."""
-        event = await get_event_cached(slug)
         found = await snapshot.snapshot(event, since)
         return await json_maybe_gzipped(
             request,
@@ -260,45 +258,54 @@ class CheckInApiController(Controller):
             ),
         )
 
-    @get("/checkins/conflicts", opt=ORGANIZER)
-    async def conflicts_list(self, slug: FromPath[str]) -> ConflictsOut:
+    @get("/checkins/conflicts", opt=ORGANIZER, dependencies=CACHED_EVENT)
+    async def conflicts_list(self, event: NamedDependency[EventRow]) -> ConflictsOut:
         """People admitted offline by a second desk after their check-in, for review."""
-        event = await get_event_cached(slug)
         return conflicts_out(await conflicts.conflicts(event["id"]))
 
-    @post("/checkins/conflicts/{conflict_id:int}/review", opt=ORGANIZER, status_code=HTTP_200_OK)
+    @post(
+        "/checkins/conflicts/{conflict_id:int}/review",
+        opt=ORGANIZER,
+        status_code=HTTP_200_OK,
+        dependencies=CACHED_EVENT,
+    )
     async def conflict_review(
         self,
         request: Request[CurrentUser, Any, Any],
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         conflict_id: FromPath[int],
     ) -> dict[str, Any]:
         """Mark one conflict reviewed (again is harmless); 404 for another event's."""
-        event = await get_event_cached(slug)
         await conflicts.mark_reviewed(event["id"], conflict_id, by=request.user)
         return {"id": conflict_id, "reviewed": True}
 
-    @post("/delegates/{delegate_id:int}/checkin", opt=DESK, status_code=HTTP_200_OK)
+    @post(
+        "/delegates/{delegate_id:int}/checkin",
+        opt=DESK,
+        status_code=HTTP_200_OK,
+        dependencies=CACHED_EVENT,
+    )
     async def check_in_found(
         self,
         request: Request[CurrentUser, Any, Any],
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         delegate_id: FromPath[int],
         data: JSONBody[DeskIn],
     ) -> ScanOut:
         """Check in a delegate found by name at the desk (no QR code at hand)."""
-        event = await get_event_cached(slug)
         redeemed = await services.check_in_delegate(
             event, delegate_id, by=request.user, desk=data.desk or request.user.label
         )
         return scan_out(redeemed)
 
-    @post("/walk-ins", opt=DESK, status_code=HTTP_200_OK)
+    @post("/walk-ins", opt=DESK, status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
     async def walk_in(
-        self, request: Request[CurrentUser, Any, Any], slug: FromPath[str], data: JSONBody[WalkInIn]
+        self,
+        request: Request[CurrentUser, Any, Any],
+        event: NamedDependency[EventRow],
+        data: JSONBody[WalkInIn],
     ) -> ScanOut:
         """Register a guest not on the list and check them in at once."""
-        event = await get_event_cached(slug)
         redeemed = await services.register_walk_in(
             event,
             DelegateInput(
@@ -314,12 +321,14 @@ class CheckInApiController(Controller):
         )
         return scan_out(redeemed)
 
-    @get("/walk-ins/matches", opt=DESK)
+    @get("/walk-ins/matches", opt=DESK, dependencies=CACHED_EVENT)
     async def walk_in_matches(
-        self, slug: FromPath[str], full_name: FromQuery[str] = "", organization: FromQuery[str] = ""
+        self,
+        event: NamedDependency[EventRow],
+        full_name: FromQuery[str] = "",
+        organization: FromQuery[str] = "",
     ) -> WalkInMatchesOut:
         """Invited people of the same folded name or organization as a walk-in being typed."""
-        event = await get_event_cached(slug)
         rows = await walk_ins.walk_in_matches(event["id"], full_name, organization)
         return WalkInMatchesOut(
             matches=[
@@ -337,30 +346,37 @@ class CheckInApiController(Controller):
             ]
         )
 
-    @delete("/checkins/{delegate_id:int}", opt=DESK, status_code=HTTP_200_OK)
+    @delete(
+        "/checkins/{delegate_id:int}", opt=DESK, status_code=HTTP_200_OK, dependencies=CACHED_EVENT
+    )
     async def undo(
         self,
         request: Request[CurrentUser, Any, Any],
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         delegate_id: FromPath[int],
     ) -> dict[str, Any]:
         """Undo a mistaken check-in: the desk its own within 10 minutes, an organizer any."""
-        event = await get_event_cached(slug)
         await services.undo_check_in(event["id"], delegate_id, by=request.user)
         return {"undone": delegate_id}
 
-    @get("/live", opt=ANY_ROLE)
+    @get("/live", opt=ANY_ROLE, dependencies=CACHED_EVENT)
     async def live_stream(
-        self, slug: FromPath[str], channels: NamedDependency[ChannelsPlugin]
+        self,
+        request: Request[CurrentUser, Any, Any],
+        event: NamedDependency[EventRow],
+        channels: NamedDependency[ChannelsPlugin],
     ) -> ServerSentEvent:
-        """Server-Sent Events for the event's open pages: ``checkin``, ``checkin_undone``, …"""
-        event = await get_event_cached(slug)
-        return live.response(channels, event["id"])
+        """Server-Sent Events for the event's open pages: ``checkin``, ``checkin_undone``, …
 
-    @get("/stats", opt=ANY_ROLE)
-    async def stats(self, slug: FromPath[str]) -> dict[str, Any]:
+        The stream ends at its next check once the sender may no longer use it (a
+        desk device revoked, an account disabled)."""
+        return live.response(
+            channels, event["id"], still_allowed=lambda: auth.still_signed_in(request)
+        )
+
+    @get("/stats", opt=ANY_ROLE, dependencies=CACHED_EVENT)
+    async def stats(self, event: NamedDependency[EventRow]) -> dict[str, Any]:
         """Invited, accepted, declined, expected and arrived, in all and by group."""
-        event = await get_event_cached(slug)
         figures = await attendance(event["id"])
         return {
             "invited": figures.invited,

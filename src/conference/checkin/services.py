@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from conference import audit, live
+from conference import audit, live, protocol
 from conference.actors import Actor, EventRow
 from conference.checkin import statements, walk_ins
 from conference.checkin.codes import ScanProblem, scan_problem, token_from_scan
@@ -188,7 +188,10 @@ async def redeem(
     recorded (once per nonce). Every attempt is logged. Raises InvalidInput only for
     a ``scanned_at`` that ``arrival_time`` refuses (logged as ``invalid`` first);
     otherwise never for bad input: an empty, huge, binary or foreign scan is ``unknown``.
+    A paired desk device's check-ins carry its own name, whatever ``desk`` says.
     """
+    if by is not None and by.device is not None:
+        desk = by.display_name
     desk = desk.strip()[:64]
     nonce = (nonce or "").strip()[:100] or None
     now = datetime.now(UTC)
@@ -402,7 +405,9 @@ class Arrivals:
 
 async def arrivals(event: EventRow, *, recent: int = 15) -> Arrivals:
     """Arrivals over time, the VIPs still expected and the latest arrivals (one query)."""
-    rows = await Delegate.select(*SHOWN, Delegate.revoked_at).where(Delegate.event == event["id"])
+    rows = await Delegate.select(*SHOWN, Delegate.revoked_at, Delegate.name_sort_key).where(
+        Delegate.event == event["id"]
+    )
     arrived = sorted(
         (r for r in rows if r["checked_in_at"] is not None),
         key=lambda r: r["checked_in_at"],
@@ -428,7 +433,7 @@ async def arrivals(event: EventRow, *, recent: int = 15) -> Arrivals:
             and r["rsvp"] != "declined"
             and is_vip(event, r)
         ),
-        key=lambda r: (r["protocol_rank"] is None, r["protocol_rank"] or 0, r["full_name"]),
+        key=protocol.sort_key,
     )
     return Arrivals(
         timeline=timeline,

@@ -6,17 +6,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from conference.actors import EventRow
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser
-from conference.errors import DomainError, FormErrors
+from conference.errors import DomainError
 from conference.events import services
 from conference.events.schemas import EventInput
-from conference.forms import Form
-from conference.i18n import gettext, translate_error
+from conference.forms import Form, form_errors
+from conference.i18n import gettext
 
 NEW_EVENT_DEFAULTS = {
     "timezone": "Asia/Ho_Chi_Minh",
@@ -30,14 +31,12 @@ NEW_EVENT_DEFAULTS = {
 def _form_page(
     form: Mapping[str, Any], *, event: EventRow | None, error: DomainError | None = None
 ) -> Template:
-    fields = error.fields if isinstance(error, FormErrors) else {}
     return Template(
         "events/form.html",
         context={
             "form": form,
             "event": event,
-            "errors": {name: gettext(message) for name, message in fields.items()},
-            "error": translate_error(error) if error else None,
+            **form_errors(error),
         },
         status_code=400 if error else 200,
     )
@@ -47,8 +46,9 @@ class EventController(Controller):
     path = "/"
 
     @get("/", name="events", opt=ANY_ROLE)
-    async def list_events(self) -> Template:
-        return Template("events/list.html", context={"events": await services.list_events()})
+    async def list_events(self, request: Request[CurrentUser, Any, Any]) -> Template:
+        events = await services.list_events(request.user.events)
+        return Template("events/list.html", context={"events": events})
 
     @get("/events/new", name="event_new", opt=ORGANIZER)
     async def new_event(self) -> Template:
@@ -66,15 +66,17 @@ class EventController(Controller):
         return Redirect(f"/events/{event['slug']}")
 
     @get("/events/{slug:str}/edit", name="event_edit", opt=ORGANIZER)
-    async def edit_event(self, slug: FromPath[str]) -> Template:
-        event = await services.get_event(slug)
+    async def edit_event(self, event: NamedDependency[EventRow]) -> Template:
         return _form_page(event, event=event)
 
     @post("/events/{slug:str}/edit", opt=ORGANIZER)
     async def update_event(
-        self, request: Request[CurrentUser, Any, Any], slug: FromPath[str], data: Form
+        self,
+        request: Request[CurrentUser, Any, Any],
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
     ) -> Template | Redirect:
-        event = await services.get_event(slug)
         try:
             updated = await services.update_event(slug, EventInput.from_form(data), by=request.user)
         except DomainError as error:

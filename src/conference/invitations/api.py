@@ -6,10 +6,11 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
+from conference.actors import EventRow
 from conference.auth import CurrentUser, allow
-from conference.events import get_event_cached
+from conference.events import CACHED_EVENT
 from conference.invitations import services
 from conference.invitations.qr import invitation_url
 from conference.invitations.schemas import DelegateListOut, DelegateOut
@@ -44,18 +45,17 @@ class DelegateApiController(Controller):
     opt = allow(Role.organizer, Role.desk)
     tags = ["delegates"]  # noqa: RUF012 - Litestar reads it as a class attribute
 
-    @get("/")
+    @get("/", dependencies=CACHED_EVENT)
     async def search(
         self,
         request: Request[CurrentUser, Any, Any],
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         settings: NamedDependency[Settings],
         q: FromQuery[str] = "",
         limit: FromQuery[int] = API_LIMIT,
     ) -> DelegateListOut:
         """Delegates whose name, organization or title holds every word of ``q``,
         ignoring case and diacritics, in protocol order."""
-        event = await get_event_cached(slug)
         organizer = request.user.is_organizer
         # One more than asked tells whether there are more, without counting them all.
         wanted = max(1, min(limit, services.LIST_LIMIT))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 
 from litestar import Controller, Response, get, post
@@ -16,21 +13,20 @@ from litestar.response import Redirect, Template
 
 from conference.actors import EventRow
 from conference.auth import ORGANIZER
-from conference.errors import DomainError, FormErrors, InvalidInput
-from conference.events import get_event
-from conference.forms import Form, StaffRequest, Upload
+from conference.errors import DomainError, InvalidInput
+from conference.forms import Form, StaffRequest, Upload, form_errors
 from conference.i18n import gettext, translate_error
+from conference.imports import UploadExpired, imported_message
 from conference.invitations import exporting, importing, services
 from conference.invitations.background import run_for, start_sending
+from conference.invitations.printing import invitations_to_print
 from conference.invitations.qr import invitation_url
 from conference.invitations.rendering import build_invitation
 from conference.invitations.schemas import FIELDS, parse_delegate_form
 from conference.invitations.sending import outbox_status
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, PLACEHOLDERS
-from conference.program import agenda
 from conference.settings import Settings
-
-UPLOAD_KEPT_S = 24 * 3600
+from conference.uploads import previewed_uploads
 
 
 def _delegate_form(
@@ -40,15 +36,13 @@ def _delegate_form(
     delegate_id: int | None,
     error: DomainError | None,
 ) -> Template:
-    fields = error.fields if isinstance(error, FormErrors) else {}
     return Template(
         "invitations/delegate_form.html",
         context={
             "event": event,
             "form": form,
             "delegate_id": delegate_id,
-            "errors": {name: gettext(message) for name, message in fields.items()},
-            "error": translate_error(error) if error else None,
+            **form_errors(error),
         },
         status_code=400 if error else 200,
     )
@@ -67,7 +61,7 @@ class DelegateController(Controller):
     @get("/", name="delegates")
     async def list_delegates(
         self,
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         settings: NamedDependency[Settings],
         q: FromQuery[str] = "",
         group: FromQuery[str] = "",
@@ -76,7 +70,6 @@ class DelegateController(Controller):
         arrival: FromQuery[str] = "",
         order: FromQuery[str] = "rank",
     ) -> Template:
-        event = await get_event(slug)
         wanted = services.DelegateFilter(
             query=q, group=group, rsvp=rsvp, invitation=invitation, arrival=arrival, order=order
         )
@@ -89,14 +82,17 @@ class DelegateController(Controller):
         )
 
     @get("/new", name="delegate_new")
-    async def new_delegate(self, slug: FromPath[str]) -> Template:
-        return _delegate_form(await get_event(slug), {}, delegate_id=None, error=None)
+    async def new_delegate(self, event: NamedDependency[EventRow]) -> Template:
+        return _delegate_form(event, {}, delegate_id=None, error=None)
 
     @post("/new")
     async def create_delegate(
-        self, request: StaffRequest, slug: FromPath[str], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         try:
             await services.create_delegate(event["id"], parse_delegate_form(data), by=request.user)
         except DomainError as error:
@@ -105,16 +101,21 @@ class DelegateController(Controller):
         return Redirect(f"/events/{slug}/delegates/")
 
     @get("/{delegate_id:int}", name="delegate_edit")
-    async def edit_delegate(self, slug: FromPath[str], delegate_id: FromPath[int]) -> Template:
-        event = await get_event(slug)
+    async def edit_delegate(
+        self, event: NamedDependency[EventRow], delegate_id: FromPath[int]
+    ) -> Template:
         delegate = await services.get_delegate(event["id"], delegate_id)
         return _delegate_form(event, _as_form(delegate), delegate_id=delegate_id, error=None)
 
     @post("/{delegate_id:int}")
     async def update_delegate(
-        self, request: StaffRequest, slug: FromPath[str], delegate_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        delegate_id: FromPath[int],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         try:
             await services.update_delegate(
                 event["id"], delegate_id, parse_delegate_form(data), by=request.user
@@ -126,18 +127,24 @@ class DelegateController(Controller):
 
     @post("/{delegate_id:int}/delete")
     async def delete_delegate(
-        self, request: StaffRequest, slug: FromPath[str], delegate_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        delegate_id: FromPath[int],
     ) -> Redirect:
-        event = await get_event(slug)
         await services.delete_delegate(event["id"], delegate_id, by=request.user)
         flash(request, gettext("Delegate removed."), category="success")
         return Redirect(f"/events/{slug}/delegates/")
 
     @post("/{delegate_id:int}/revoke")
     async def revoke(
-        self, request: StaffRequest, slug: FromPath[str], delegate_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        delegate_id: FromPath[int],
     ) -> Redirect:
-        event = await get_event(slug)
         await services.revoke_invitation(event["id"], delegate_id, by=request.user)
         flash(
             request,
@@ -148,9 +155,12 @@ class DelegateController(Controller):
 
     @post("/{delegate_id:int}/reissue")
     async def reissue(
-        self, request: StaffRequest, slug: FromPath[str], delegate_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        delegate_id: FromPath[int],
     ) -> Redirect:
-        event = await get_event(slug)
         await services.reissue_invitation(event["id"], delegate_id, by=request.user)
         flash(
             request,
@@ -162,14 +172,13 @@ class DelegateController(Controller):
     # ------------------------------------------------------------ import and export
 
     @get("/import", name="delegates_import")
-    async def import_page(self, slug: FromPath[str]) -> Template:
-        return Template("invitations/import.html", context={"event": await get_event(slug)})
+    async def import_page(self, event: NamedDependency[EventRow]) -> Template:
+        return Template("invitations/import.html", context={"event": event})
 
     @post("/import", request_max_body_size=12 * 1024 * 1024)
     async def preview_import(
-        self, slug: FromPath[str], settings: NamedDependency[Settings], data: Upload
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Upload
     ) -> Template:
-        event = await get_event(slug)
         upload = data.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return Template(
@@ -179,75 +188,54 @@ class DelegateController(Controller):
             )
         content = await upload.read()
         try:
-            plan = await importing.plan_import(event["id"], upload.filename, content)
+            preview = await importing.preview_import(
+                event["id"], upload.filename, content, previewed_uploads(request.app)
+            )
         except DomainError as error:
             return Template(
                 "invitations/import.html",
                 context={"event": event, "error": translate_error(error)},
                 status_code=400,
             )
-        upload_id = _keep_upload(settings, content) if plan.ok else ""
-        return Template(
-            "invitations/import_preview.html",
-            context={
-                "event": event,
-                "plan": plan,
-                "upload_id": upload_id,
-                "filename": upload.filename,
-            },
-            status_code=200 if plan.ok else 400,
-        )
+        return _import_preview(event, preview.plan, preview.upload_id, upload.filename)
 
     @post("/import/confirm")
     async def confirm_import(
         self,
         request: StaffRequest,
         slug: FromPath[str],
-        settings: NamedDependency[Settings],
+        event: NamedDependency[EventRow],
         data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
-        content = _take_upload(settings, data.get("upload_id", ""))
-        if content is None:
-            flash(request, gettext("The file has expired; choose it again."), category="error")
-            return Redirect(f"/events/{slug}/delegates/import")
-        # Planned again: the list may have changed since the preview.
-        plan = await importing.plan_import(event["id"], data.get("filename", ""), content)
-        if not plan.ok:
-            return Template(
-                "invitations/import_preview.html",
-                context={
-                    "event": event,
-                    "plan": plan,
-                    "upload_id": "",
-                    "filename": data.get("filename"),
-                },
-                status_code=400,
+        try:
+            confirmed = await importing.confirm_import(
+                event["id"],
+                data.get("filename", ""),
+                data.get("upload_id", ""),
+                previewed_uploads(request.app),
+                by=request.user,
             )
-        result = await importing.apply_import(event["id"], plan, by=request.user)
-        flash(
-            request,
-            gettext(
-                "Imported: %(added)s added, %(updated)s updated, %(unchanged)s unchanged.",
-                added=result.added,
-                updated=result.updated,
-                unchanged=result.unchanged,
-            ),
-            category="success",
-        )
+        except UploadExpired as error:
+            flash(request, translate_error(error), category="error")
+            return Redirect(f"/events/{slug}/delegates/import")
+        if confirmed.result is None:  # the list changed since the preview
+            return _import_preview(event, confirmed.plan, "", data.get("filename", ""))
+        flash(request, imported_message(confirmed.result), category="success")
         return Redirect(f"/events/{slug}/delegates/")
 
     @get("/export.csv", name="delegates_export_csv")
-    async def export_csv(self, slug: FromPath[str]) -> Response[bytes]:
-        event = await get_event(slug)
+    async def export_csv(
+        self, slug: FromPath[str], event: NamedDependency[EventRow]
+    ) -> Response[bytes]:
         headers, rows = await exporting.export_rows(event["id"])
         return _download(
             exporting.to_csv(headers, rows), f"dai-bieu-{slug}.csv", "text/csv; charset=utf-8"
         )
 
     @get("/export.xlsx", name="delegates_export_xlsx")
-    async def export_xlsx(self, slug: FromPath[str]) -> Response[bytes]:
-        event = await get_event(slug)
+    async def export_xlsx(
+        self, slug: FromPath[str], event: NamedDependency[EventRow]
+    ) -> Response[bytes]:
         headers, rows = await exporting.export_rows(event["id"])
         return _download(
             exporting.to_xlsx(headers, rows),
@@ -264,36 +252,14 @@ def _download(content: bytes, filename: str, media_type: str) -> Response[bytes]
     )
 
 
-def _uploads(settings: Settings) -> Path:
-    folder = settings.instance_dir / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _keep_upload(settings: Settings, content: bytes) -> str:
-    """Keep a previewed file until the organizer confirms; its name is unguessable.
-
-    Files of previews never confirmed are deleted after a day.
-    """
-    folder = _uploads(settings)
-    stale = time.time() - UPLOAD_KEPT_S
-    for old in folder.iterdir():
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    upload_id = secrets.token_urlsafe(16)
-    (folder / upload_id).write_bytes(content)
-    return upload_id
-
-
-def _take_upload(settings: Settings, upload_id: str) -> bytes | None:
-    if not upload_id or not upload_id.replace("-", "").replace("_", "").isalnum():
-        return None
-    path = _uploads(settings) / upload_id
-    if not path.exists():
-        return None
-    content = path.read_bytes()
-    path.unlink()
-    return content
+def _import_preview(
+    event: EventRow, plan: importing.DelegatePlan, upload_id: str, filename: str
+) -> Template:
+    return Template(
+        "invitations/import_preview.html",
+        context={"event": event, "plan": plan, "upload_id": upload_id, "filename": filename},
+        status_code=200 if plan.ok else 400,
+    )
 
 
 class InvitationController(Controller):
@@ -302,9 +268,8 @@ class InvitationController(Controller):
 
     @get("/", name="invitations")
     async def outbox_page(
-        self, slug: FromPath[str], settings: NamedDependency[Settings]
+        self, event: NamedDependency[EventRow], settings: NamedDependency[Settings]
     ) -> Template:
-        event = await get_event(slug)
         without_email = await services.list_delegates(
             event["id"], services.DelegateFilter(invitation="no_email", order="name")
         )
@@ -328,10 +293,10 @@ class InvitationController(Controller):
         self,
         request: StaffRequest,
         slug: FromPath[str],
+        event: NamedDependency[EventRow],
         settings: NamedDependency[Settings],
         data: Form,
     ) -> Redirect:
-        event = await get_event(slug)
         started = await start_sending(
             event["id"], settings, only_unsent=data.get("mode") != "all", by=request.user
         )
@@ -340,8 +305,7 @@ class InvitationController(Controller):
         return Redirect(f"/events/{slug}/invitations/")
 
     @get("/status", name="invitations_status")
-    async def status(self, slug: FromPath[str]) -> dict[str, Any]:
-        event = await get_event(slug)
+    async def status(self, event: NamedDependency[EventRow]) -> dict[str, Any]:
         status = await outbox_status(event["id"])
         run = run_for(event["id"])
         return {
@@ -356,9 +320,8 @@ class InvitationController(Controller):
 
     @get("/wording", name="invitation_wording")
     async def wording_page(
-        self, slug: FromPath[str], settings: NamedDependency[Settings]
+        self, event: NamedDependency[EventRow], settings: NamedDependency[Settings]
     ) -> Template:
-        event = await get_event(slug)
         return await _wording_page(
             event, settings, event["invitation_subject"], event["invitation_body"]
         )
@@ -368,10 +331,10 @@ class InvitationController(Controller):
         self,
         request: StaffRequest,
         slug: FromPath[str],
+        event: NamedDependency[EventRow],
         settings: NamedDependency[Settings],
         data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         subject, body = data.get("subject", ""), data.get("body", "")
         try:
             await services.save_wording(event["id"], subject, body, by=request.user)
@@ -383,22 +346,14 @@ class InvitationController(Controller):
     @get("/print", name="invitations_print")
     async def print_view(
         self,
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         settings: NamedDependency[Settings],
         ids: FromQuery[str] = "",
         group: FromQuery[str] = "",
     ) -> Template:
         """A4, one invitation a page: every delegate, a group, or the chosen ids."""
-        event = await get_event(slug)
-        listing = await services.list_delegates(
-            event["id"], services.DelegateFilter(group=group), limit=None
-        )
         wanted = {int(i) for i in ids.split(",") if i.strip().isdigit()}
-        rows = [
-            r for r in listing.rows if r["revoked_at"] is None and (not wanted or r["id"] in wanted)
-        ]
-        programme = await agenda.programme_outline(event["id"])
-        invitations = [build_invitation(event, row, programme, settings.base_url) for row in rows]
+        invitations = await invitations_to_print(event, settings.base_url, group=group, ids=wanted)
         return Template(
             "invitations/print.html", context={"event": event, "invitations": invitations}
         )

@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from piccolo.query import OrderByRaw
-
-from conference import audit
+from conference import audit, protocol
 from conference.actors import Actor, EventRow
 from conference.database import insert_rows
 from conference.errors import Conflict, InvalidInput, NotFound
@@ -121,12 +119,15 @@ async def _code_taken(event_id: int, code: str | None, *, except_id: int | None 
 async def _check_unique(event_id: int, data: DelegateInput, except_id: int | None = None) -> None:
     if await _email_taken(event_id, data.email, except_id=except_id):
         raise Conflict(
-            "Another delegate of this event already has the e-mail %(email)s.", email=data.email
+            "Another delegate of this event already has the e-mail %(email)s.",
+            email=data.email,
+            refusal="email_taken",
         )
     if await _code_taken(event_id, data.code, except_id=except_id):
         raise Conflict(
             "Another delegate of this event already has the code %(delegate_code)s.",
             delegate_code=data.code,
+            refusal="delegate_code_taken",
         )
 
 
@@ -251,7 +252,7 @@ async def record_rsvp(token: str, answer: str, note: str = "") -> Rsvp:
     """Accept or decline: repeatable, the last answer wins, its time recorded."""
     choice = Rsvp(answer) if answer in (Rsvp.accepted.value, Rsvp.declined.value) else None
     if choice is None:
-        raise InvalidInput("Choose whether you will attend.")
+        raise InvalidInput("Choose whether you will attend.", refusal="rsvp_not_chosen")
     event, delegate = await invitation_by_token(token)
     await Delegate.update(
         {
@@ -299,20 +300,6 @@ def invitation_state(delegate: dict[str, Any], delivery_state: str | None) -> st
     return "not_sent" if delegate["email"] else "no_email"
 
 
-# LIKE wildcards mean nothing in a name; SQLite has no default escape character,
-# so they are dropped rather than escaped.
-_LIKE_SPECIAL = str.maketrans("", "", "%_\\")
-
-
-def search_condition(query: str) -> Any:
-    """Each folded word of ``query`` must appear in the delegate's search key."""
-    condition: Any = None
-    for word in fold(query).translate(_LIKE_SPECIAL).split():
-        clause = Delegate.search_key.like(f"%{word}%")
-        condition = clause if condition is None else condition & clause
-    return condition
-
-
 SEARCH_COLUMNS = (
     Delegate.id,
     Delegate.full_name,
@@ -334,20 +321,12 @@ SEARCH_COLUMNS = (
 async def search_delegates(event_id: int, query: str, *, limit: int) -> list[dict[str, Any]]:
     """The first ``limit`` delegates matching ``query``, in protocol order: one query.
 
-    For the desk and the API, where speed matters and invitation states do not. The
-    inner select walks the ``delegate_search`` index, which is in this very order,
-    and stops at ``limit`` matches; only the rows it picks are read, and only the
-    columns the API shows.
+    For the desk and the API, where speed matters and invitation states do not; only
+    the columns the API shows are read. Delegates whose invitation was withdrawn are
+    found too, as they always were.
     """
-    order = (OrderByRaw("protocol_rank IS NULL"), Delegate.protocol_rank, Delegate.name_sort_key)
-    matches = Delegate.select(Delegate.id).where(Delegate.event == event_id)
-    condition = search_condition(query)
-    if condition is not None:
-        matches = matches.where(condition)
-    return await (
-        Delegate.select(*SEARCH_COLUMNS)
-        .where(Delegate.id.is_in(matches.order_by(*order).limit(limit)))
-        .order_by(*order)
+    return await protocol.pick_delegates(
+        event_id, query, columns=SEARCH_COLUMNS, limit=limit, include_withdrawn=True
     )
 
 
@@ -359,7 +338,7 @@ async def list_delegates(
     At most ``limit`` rows come back (None: all, for printing); ``matched`` counts all.
     """
     query = Delegate.select().where(Delegate.event == event_id)
-    condition = search_condition(wanted.query)
+    condition = protocol.search_condition(wanted.query)
     if condition is not None:
         query = query.where(condition)
     if wanted.group:
@@ -373,10 +352,7 @@ async def list_delegates(
     if wanted.order == "name":
         query = query.order_by(Delegate.name_sort_key, Delegate.full_name)
     else:
-        # Ranked leaders first, in rank order; everyone else by Vietnamese name order.
-        query = query.order_by(
-            OrderByRaw("protocol_rank IS NULL"), Delegate.protocol_rank, Delegate.name_sort_key
-        )
+        query = query.order_by(*protocol.ORDER_BY)
     rows = await query
     # Only a delivery of the delegate's current token counts: a reissued
     # invitation has not been sent until it is sent again.

@@ -345,11 +345,11 @@ async def test_a_delegate_of_another_event_cannot_be_a_speaker(event):
 
 
 async def test_delegates_are_found_without_diacritics_in_protocol_order(event):
-    found = await services.delegate_choices(event["id"], "THANG")
+    found = await services.speaker_choices(event["id"], "THANG")
     assert [d["full_name"] for d in found] == ["Hoàng Cao Thắng"]
-    both = await services.delegate_choices(event["id"], "giam doc")
+    both = await services.speaker_choices(event["id"], "giam doc")
     assert [d["full_name"] for d in both] == ["Hoàng Cao Thắng", "Đặng Văn Đức"]
-    assert await services.delegate_choices(event["id"], "  ") == []
+    assert await services.speaker_choices(event["id"], "  ") == []
 
 
 # ------------------------------------------------------------------ draft and final

@@ -16,9 +16,9 @@ from litestar.status_codes import HTTP_200_OK
 from conference import live
 from conference.actors import EventRow
 from conference.auth import ANY_ROLE, ORGANIZER, PUBLIC, allow
-from conference.errors import DomainError, FormErrors, NotFound
-from conference.events import get_event, get_event_cached
-from conference.forms import Form, StaffRequest
+from conference.errors import DomainError, NotFound
+from conference.events import CACHED_EVENT
+from conference.forms import Form, StaffRequest, form_errors
 from conference.i18n import gettext, ngettext, translate_error
 from conference.program.agenda import exports, services
 from conference.program.agenda.items import KIND_NAMES, SPEAKER_ROLES, Day
@@ -53,11 +53,6 @@ def _kinds() -> list[tuple[str, str]]:
     return [(kind, gettext(name)) for kind, name in KIND_NAMES.items()]
 
 
-def _errors(error: DomainError | None) -> dict[str, str]:
-    fields = error.fields if isinstance(error, FormErrors) else {}
-    return {name: gettext(message) for name, message in fields.items()}
-
-
 async def _programme_page(
     request: StaffRequest,
     event: EventRow,
@@ -77,8 +72,7 @@ async def _programme_page(
             "can_edit": request.user.is_organizer and not programme.is_final,
             "is_organizer": request.user.is_organizer,
             "form": form,
-            "errors": _errors(error),
-            "error": translate_error(error) if error else None,
+            **form_errors(error),
             "kinds": _kinds(),
             "delay_text": delay_text,
         },
@@ -108,12 +102,11 @@ async def _item_page(
             "timing": programme.timings.get(item_id),
             "conflicts": programme.conflicts_by_item.get(item_id, []),
             "form": form or item_form_values(item, day),
-            "errors": _errors(error),
-            "error": translate_error(error) if error else None,
+            **form_errors(error),
             "kinds": _kinds(),
             "roles": SPEAKER_ROLES,
             "q": q,
-            "choices": await services.delegate_choices(event["id"], q) if q else [],
+            "choices": await services.speaker_choices(event["id"], q) if q else [],
             "can_edit": not programme.is_final,
             "delay_text": delay_text,
         },
@@ -134,15 +127,20 @@ class ProgrammeController(Controller):
     opt = ORGANIZER
 
     @get("/", name="programme", opt=VIEWERS)
-    async def programme_page(self, request: StaffRequest, slug: FromPath[str]) -> Template:
+    async def programme_page(
+        self, request: StaffRequest, event: NamedDependency[EventRow]
+    ) -> Template:
         """Every item with its times, speakers, live delays and conflicts."""
-        return await _programme_page(request, await get_event(slug))
+        return await _programme_page(request, event)
 
     @post("/items")
     async def create_item(
-        self, request: StaffRequest, slug: FromPath[str], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         try:
             item_id = await services.create_item(
                 event["id"], parse_item_form(data, Day.of(event)), by=request.user
@@ -156,18 +154,22 @@ class ProgrammeController(Controller):
     async def item_page(
         self,
         request: StaffRequest,
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         item_id: FromPath[int],
         q: FromQuery[str] = "",
     ) -> Template:
         """One item: its form, its speakers, moving it, its actual times."""
-        return await _item_page(request, await get_event(slug), item_id, q=q)
+        return await _item_page(request, event, item_id, q=q)
 
     @post("/items/{item_id:int}")
     async def update_item(
-        self, request: StaffRequest, slug: FromPath[str], item_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        item_id: FromPath[int],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         try:
             await services.update_item(
                 event["id"], item_id, parse_item_form(data, Day.of(event)), by=request.user
@@ -181,18 +183,24 @@ class ProgrammeController(Controller):
 
     @post("/items/{item_id:int}/delete")
     async def delete_item(
-        self, request: StaffRequest, slug: FromPath[str], item_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        item_id: FromPath[int],
     ) -> Redirect:
-        event = await get_event(slug)
         title = await services.delete_item(event["id"], item_id, by=request.user)
         flash(request, gettext("Removed: %(title)s", title=title), category="success")
         return _back(slug)
 
     @post("/items/{item_id:int}/duplicate")
     async def duplicate_item(
-        self, request: StaffRequest, slug: FromPath[str], item_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        item_id: FromPath[int],
     ) -> Redirect:
-        event = await get_event(slug)
         copy_id = await services.duplicate_item(event["id"], item_id, by=request.user)
         flash(
             request,
@@ -203,9 +211,13 @@ class ProgrammeController(Controller):
 
     @post("/items/{item_id:int}/move")
     async def move_item(
-        self, request: StaffRequest, slug: FromPath[str], item_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        item_id: FromPath[int],
+        data: Form,
     ) -> Redirect:
-        event = await get_event(slug)
         await services.move_item(
             event["id"], item_id, data.get("direction", "down"), by=request.user
         )
@@ -213,10 +225,14 @@ class ProgrammeController(Controller):
 
     @post("/items/{item_id:int}/shift")
     async def shift(
-        self, request: StaffRequest, slug: FromPath[str], item_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        item_id: FromPath[int],
+        data: Form,
     ) -> Redirect:
         """Move this item and everything after it by N minutes."""
-        event = await get_event(slug)
         try:
             moved = await services.shift_from(
                 event["id"], item_id, parse_shift(data.get("minutes")), by=request.user
@@ -242,12 +258,14 @@ class ProgrammeController(Controller):
 
     @post("/items/{item_id:int}/start", opt=VIEWERS)
     async def start(
-        self, request: StaffRequest, slug: FromPath[str], item_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        item_id: FromPath[int],
     ) -> Redirect:
         """Record that the item started now (the first press counts)."""
-        event = await get_event(slug)
-        await services.get_item(event["id"], item_id)
-        if await services.mark_item_started(event["id"], item_id, by=request.user):
+        if (await services.record_start(event["id"], item_id, by=request.user)).recorded:
             flash(request, gettext("Start recorded."), category="success")
         else:
             flash(request, gettext("Its start was already recorded."), category="error")
@@ -255,12 +273,14 @@ class ProgrammeController(Controller):
 
     @post("/items/{item_id:int}/end", opt=VIEWERS)
     async def end(
-        self, request: StaffRequest, slug: FromPath[str], item_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        item_id: FromPath[int],
     ) -> Redirect:
         """Record that the item ended now."""
-        event = await get_event(slug)
-        await services.get_item(event["id"], item_id)
-        if await services.mark_item_ended(event["id"], item_id, by=request.user):
+        if (await services.record_end(event["id"], item_id, by=request.user)).recorded:
             flash(request, gettext("End recorded."), category="success")
         else:
             flash(request, gettext("The end must be after the start."), category="error")
@@ -268,10 +288,14 @@ class ProgrammeController(Controller):
 
     @post("/items/{item_id:int}/actual")
     async def actual(
-        self, request: StaffRequest, slug: FromPath[str], item_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        item_id: FromPath[int],
+        data: Form,
     ) -> Redirect:
         """Correct or clear the recorded actual times."""
-        event = await get_event(slug)
         day = Day.of(event)
         try:
             await services.set_actual_times(
@@ -293,9 +317,13 @@ class ProgrammeController(Controller):
 
     @post("/items/{item_id:int}/speakers")
     async def add_speaker(
-        self, request: StaffRequest, slug: FromPath[str], item_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        item_id: FromPath[int],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         try:
             await services.add_speaker(
                 event["id"], item_id, parse_speaker_form(data), by=request.user
@@ -309,18 +337,25 @@ class ProgrammeController(Controller):
 
     @post("/items/{item_id:int}/speakers/sort")
     async def sort_speakers(
-        self, request: StaffRequest, slug: FromPath[str], item_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        item_id: FromPath[int],
     ) -> Redirect:
-        event = await get_event(slug)
         await services.sort_speakers(event["id"], item_id, by=request.user)
         flash(request, gettext("Speakers put in protocol order."), category="success")
         return Redirect(f"/events/{slug}/programme/items/{item_id}#speakers")
 
     @post("/speakers/{speaker_id:int}")
     async def update_speaker(
-        self, request: StaffRequest, slug: FromPath[str], speaker_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        speaker_id: FromPath[int],
+        data: Form,
     ) -> Redirect:
-        event = await get_event(slug)
         item_id = await services.speaker_item(event["id"], speaker_id)
         try:
             await services.update_speaker(
@@ -336,9 +371,13 @@ class ProgrammeController(Controller):
 
     @post("/speakers/{speaker_id:int}/move")
     async def move_speaker(
-        self, request: StaffRequest, slug: FromPath[str], speaker_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        speaker_id: FromPath[int],
+        data: Form,
     ) -> Redirect:
-        event = await get_event(slug)
         item_id = await services.move_speaker(
             event["id"], speaker_id, data.get("direction", "down"), by=request.user
         )
@@ -346,9 +385,12 @@ class ProgrammeController(Controller):
 
     @post("/speakers/{speaker_id:int}/delete")
     async def remove_speaker(
-        self, request: StaffRequest, slug: FromPath[str], speaker_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        speaker_id: FromPath[int],
     ) -> Redirect:
-        event = await get_event(slug)
         item_id = await services.remove_speaker(event["id"], speaker_id, by=request.user)
         flash(request, gettext("Speaker removed."), category="success")
         return Redirect(f"/events/{slug}/programme/items/{item_id}#speakers")
@@ -356,12 +398,11 @@ class ProgrammeController(Controller):
     # ------------------------------------------------------------ draft and final
 
     @post("/final")
-    async def mark_final(self, request: StaffRequest, slug: FromPath[str]) -> Redirect:
+    async def mark_final(
+        self, request: StaffRequest, slug: FromPath[str], event: NamedDependency[EventRow]
+    ) -> Redirect:
         """Mark the programme final: the print loses its "Dự thảo" mark; the plan is kept."""
-        event = await get_event(slug)
-        await services.mark_final(event["id"], by=request.user)
-        programme = await services.load_programme(await get_event(slug))
-        problems = len(programme.problems)
+        problems = len(await services.finalize(event, by=request.user))
         if problems:
             flash(
                 request,
@@ -377,8 +418,9 @@ class ProgrammeController(Controller):
         return _back(slug)
 
     @post("/draft")
-    async def mark_draft(self, request: StaffRequest, slug: FromPath[str]) -> Redirect:
-        event = await get_event(slug)
+    async def mark_draft(
+        self, request: StaffRequest, slug: FromPath[str], event: NamedDependency[EventRow]
+    ) -> Redirect:
         await services.mark_draft(event["id"], by=request.user)
         flash(request, gettext("The programme is a draft again."), category="success")
         return _back(slug)
@@ -386,9 +428,8 @@ class ProgrammeController(Controller):
     # ------------------------------------------------------------ printable
 
     @get("/print", name="programme_print", opt=VIEWERS)
-    async def print_view(self, slug: FromPath[str]) -> Template:
+    async def print_view(self, event: NamedDependency[EventRow]) -> Template:
         """The programme on A4, marked "Dự thảo" until it is final."""
-        event = await get_event(slug)
         return Template(
             "program/agenda/programme_print.html",
             context={
@@ -404,8 +445,7 @@ class ScreenController(Controller):
     path = "/events/{slug:str}/screen"
     opt = PUBLIC
 
-    async def _context(self, slug: str) -> dict[str, Any]:
-        event = await get_event(slug)
+    async def _context(self, event: EventRow) -> dict[str, Any]:
         now = datetime.now(UTC)
         programme = await services.load_programme(event, now=now)
         return {
@@ -416,24 +456,23 @@ class ScreenController(Controller):
         }
 
     @get("/", name="screen")
-    async def screen(self, slug: FromPath[str]) -> Template:
-        return Template("program/agenda/screen.html", context=await self._context(slug))
+    async def screen(self, event: NamedDependency[EventRow]) -> Template:
+        return Template("program/agenda/screen.html", context=await self._context(event))
 
     @get("/panel", name="screen_panel")
-    async def panel(self, slug: FromPath[str]) -> Template:
+    async def panel(self, event: NamedDependency[EventRow]) -> Template:
         """The screen's content alone, fetched again when the programme moves."""
         return Template(
             "program/agenda/screen_panel.html",
-            context=await self._context(slug),
+            context=await self._context(event),
             headers={"Cache-Control": "no-store"},
         )
 
-    @get("/live")
+    @get("/live", dependencies=CACHED_EVENT)
     async def live_stream(
-        self, slug: FromPath[str], channels: NamedDependency[ChannelsPlugin]
+        self, event: NamedDependency[EventRow], channels: NamedDependency[ChannelsPlugin]
     ) -> ServerSentEvent:
         """The event's stream filtered for a public screen: programme and cue changes only."""
-        event = await get_event_cached(slug)
         return live.response(channels, event["id"], only=SCREEN_STREAM)
 
 
@@ -495,9 +534,10 @@ class ProgrammeApiController(Controller):
     tags = ["programme"]  # noqa: RUF012 - Litestar reads it as a class attribute
 
     @get("/program.json", opt=PUBLIC)
-    async def frab(self, slug: FromPath[str], settings: NamedDependency[Settings]) -> Response[Any]:
+    async def frab(
+        self, event: NamedDependency[EventRow], settings: NamedDependency[Settings]
+    ) -> Response[Any]:
         """The programme in the frab schedule format, every item with its kind as ``type``."""
-        event = await get_event(slug)
         programme = await services.load_programme(event, now=datetime.now(UTC))
         return Response(
             exports.frab_schedule(programme, settings.base_url),
@@ -507,10 +547,12 @@ class ProgrammeApiController(Controller):
 
     @get("/program.ics", opt=PUBLIC, media_type="text/calendar")
     async def calendar(
-        self, slug: FromPath[str], settings: NamedDependency[Settings]
+        self,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        settings: NamedDependency[Settings],
     ) -> Response[bytes]:
         """The whole programme as iCalendar, in the event's time zone."""
-        event = await get_event(slug)
         programme = await services.load_programme(event)
         return _download(
             exports.calendar(programme, settings.base_url),
@@ -520,13 +562,15 @@ class ProgrammeApiController(Controller):
 
     @get("/program/{name:str}", opt=PUBLIC, media_type="text/calendar")
     async def item_calendar(
-        self, slug: FromPath[str], name: FromPath[str], settings: NamedDependency[Settings]
+        self,
+        event: NamedDependency[EventRow],
+        name: FromPath[str],
+        settings: NamedDependency[Settings],
     ) -> Response[bytes]:
         """One item as iCalendar: ``/program/{item_id}.ics``."""
         number = name.removesuffix(".ics")
         if not name.endswith(".ics") or not number.isdigit():
             raise NotFound("This programme item does not exist (any more).")
-        event = await get_event(slug)
         programme = await services.load_programme(event)
         item = next((i for i in programme.items if i.id == int(number)), None)
         if item is None:
@@ -538,57 +582,51 @@ class ProgrammeApiController(Controller):
         )
 
     @get("/program.csv", opt=VIEWERS, media_type="text/csv")
-    async def csv_export(self, slug: FromPath[str]) -> Response[bytes]:
+    async def csv_export(
+        self, slug: FromPath[str], event: NamedDependency[EventRow]
+    ) -> Response[bytes]:
         """The programme as CSV for a spreadsheet (UTF-8 with BOM)."""
-        event = await get_event(slug)
         programme = await services.load_programme(event, now=datetime.now(UTC))
         return _download(
             exports.to_csv(programme), f"chuong-trinh-{slug}.csv", "text/csv; charset=utf-8"
         )
 
     @get("/programme", opt=ANY_ROLE)
-    async def programme_json(self, slug: FromPath[str]) -> ProgrammeOut:
+    async def programme_json(self, event: NamedDependency[EventRow]) -> ProgrammeOut:
         """The programme with expected times, delays, states and conflicts."""
-        event = await get_event(slug)
         return _programme_out(await services.load_programme(event, now=datetime.now(UTC)))
 
     @post("/programme/items/{item_id:int}/start", opt=VIEWERS, status_code=HTTP_200_OK)
     async def api_start(
         self,
         request: StaffRequest,
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         item_id: FromPath[int],
         data: JSONBody[MomentIn | None] = None,
     ) -> MarkedOut:
         """Record an item's actual start (now, or ``at``); only the first call records."""
-        event = await get_event(slug)
-        await services.get_item(event["id"], item_id)
         at = data.at if data else None
-        recorded = await services.mark_item_started(event["id"], item_id, at, by=request.user)
-        return await _marked(event["id"], item_id, recorded)
+        return _marked(await services.record_start(event["id"], item_id, at, by=request.user))
 
     @post("/programme/items/{item_id:int}/end", opt=VIEWERS, status_code=HTTP_200_OK)
     async def api_end(
         self,
         request: StaffRequest,
-        slug: FromPath[str],
+        event: NamedDependency[EventRow],
         item_id: FromPath[int],
         data: JSONBody[MomentIn | None] = None,
     ) -> MarkedOut:
         """Record an item's actual end (now, or ``at``); the last call wins, and an end
         before the recorded start is not recorded."""
-        event = await get_event(slug)
-        await services.get_item(event["id"], item_id)
         at = data.at if data else None
-        recorded = await services.mark_item_ended(event["id"], item_id, at, by=request.user)
-        return await _marked(event["id"], item_id, recorded)
+        return _marked(await services.record_end(event["id"], item_id, at, by=request.user))
 
 
-async def _marked(event_id: int, item_id: int, recorded: bool) -> MarkedOut:
-    item = await services.get_item(event_id, item_id)
+def _marked(marked: services.Marked) -> MarkedOut:
+    item = marked.item
     return MarkedOut(
-        item_id=item_id,
-        recorded=recorded,
+        item_id=item["id"],
+        recorded=marked.recorded,
         actual_start=item["actual_start"],
         actual_end=item["actual_end"],
     )

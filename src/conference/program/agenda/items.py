@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from conference import protocol
 from conference.actors import EventRow
 from conference.errors import N_
 from conference.i18n import gettext
@@ -77,10 +78,15 @@ class SpeakerEntry:
         return is_presiding(self.role)
 
 
-def protocol_key(speaker: SpeakerEntry) -> tuple[int, int, float]:
-    """Protocol order (thứ tự lễ tân): the presiding panel first, then by rank, unranked last."""
-    rank = speaker.protocol_rank if speaker.protocol_rank is not None else float("inf")
-    return (0 if speaker.presiding else 1, 0 if speaker.delegate_id is not None else 1, rank)
+def protocol_key(speaker: SpeakerEntry) -> tuple[bool, bool, bool, int]:
+    """Speakers in protocol order (thứ tự lễ tân): the presiding panel first, then the
+    delegates by rank as in every list (``conference.protocol``), unranked and free-text
+    speakers last; the item's own order breaks ties."""
+    return (
+        not speaker.presiding,
+        speaker.delegate_id is None,
+        *protocol.rank_key(speaker.protocol_rank),
+    )
 
 
 @dataclass(frozen=True)

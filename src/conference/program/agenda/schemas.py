@@ -169,9 +169,12 @@ def parse_shift(text: Any) -> timedelta:
     """Minutes to move by, positive (later) or negative (earlier), never zero."""
     minutes = form_int(text)
     if minutes is None or minutes == 0:
-        raise InvalidInput("Enter a number of minutes other than zero (negative moves earlier).")
+        raise InvalidInput(
+            "Enter a number of minutes other than zero (negative moves earlier).",
+            refusal="shift_not_a_number",
+        )
     if abs(minutes) > MAX_SHIFT_MIN:
-        raise InvalidInput("Move by at most 24 hours at once.")
+        raise InvalidInput("Move by at most 24 hours at once.", refusal="shift_too_far")
     return timedelta(minutes=minutes)
 
 
@@ -181,7 +184,7 @@ def parse_moment(text: Any, day: Day) -> datetime | None:
         return None
     parsed = parse_time(text)
     if parsed is None:
-        raise InvalidInput("Enter a time like 08:00.")
+        raise InvalidInput("Enter a time like 08:00.", refusal="bad_time")
     return day.at(parsed)
 
 

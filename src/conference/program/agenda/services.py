@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from piccolo.query import OrderByRaw
-
-from conference import audit, errors, live
+from conference import audit, errors, live, protocol
 from conference.actors import Actor, EventRow
 from conference.checkin import arrival_times
 from conference.errors import InvalidInput, NotFound
@@ -241,25 +239,15 @@ async def item_speakers(event_id: int, item_id: int) -> list[SpeakerEntry]:
     return [_speaker(row, arrived) for row in rows]
 
 
-async def delegate_choices(event_id: int, query: str, *, limit: int = 15) -> list[dict[str, Any]]:
-    """Delegates whose name, title or organization holds every word of ``query``,
-    ignoring case and diacritics, in protocol order: to pick a speaker."""
-    words = fold(query).translate(str.maketrans("", "", "%_\\")).split()
-    if not words:
+async def speaker_choices(event_id: int, query: str, *, limit: int = 15) -> list[dict[str, Any]]:
+    """Delegates to pick as a speaker: those whose name, title or organization holds
+    every word of ``query``, ignoring case and diacritics, in protocol order.
+
+    A query without words finds nobody (the picker shows nothing until one is typed).
+    """
+    if not protocol.search_words(query):
         return []
-    select = Delegate.select(
-        Delegate.id,
-        Delegate.full_name,
-        Delegate.honorific,
-        Delegate.position,
-        Delegate.organization,
-        Delegate.protocol_rank,
-    ).where(Delegate.event == event_id)
-    for word in words:
-        select = select.where(Delegate.search_key.like(f"%{word}%"))
-    return await select.order_by(
-        OrderByRaw("protocol_rank IS NULL"), Delegate.protocol_rank, Delegate.name_sort_key
-    ).limit(limit)
+    return await protocol.pick_delegates(event_id, query, limit=limit, include_withdrawn=True)
 
 
 # ------------------------------------------------------------------ draft and final
@@ -300,6 +288,12 @@ async def mark_final(event_id: int, *, by: Actor | None) -> datetime:
     await audit.record("programme.final", by=by, event_id=event_id)
     _changed(event_id, "final")
     return at
+
+
+async def finalize(event: EventRow, *, by: Actor | None) -> list[Conflict]:
+    """Mark the programme final (as ``mark_final``) and answer the conflicts still open."""
+    await mark_final(event["id"], by=by)
+    return (await load_programme(event)).problems
 
 
 async def mark_draft(event_id: int, *, by: Actor | None) -> None:
@@ -518,6 +512,32 @@ async def move_item(
 
 
 # ------------------------------------------------------------------ actual times
+
+
+@dataclass(frozen=True)
+class Marked:
+    """An actual time recorded from the editor or the API, and the item as it now is."""
+
+    recorded: bool  # False: the start was already recorded, or the end came before it
+    item: dict[str, Any]
+
+
+async def record_start(
+    event_id: int, item_id: int, at: datetime | None = None, *, by: Actor | None = None
+) -> Marked:
+    """``mark_item_started`` for a person: NotFound for an item not in the event."""
+    await get_item(event_id, item_id)
+    recorded = await mark_item_started(event_id, item_id, at, by=by)
+    return Marked(recorded, await get_item(event_id, item_id))
+
+
+async def record_end(
+    event_id: int, item_id: int, at: datetime | None = None, *, by: Actor | None = None
+) -> Marked:
+    """``mark_item_ended`` for a person: NotFound for an item not in the event."""
+    await get_item(event_id, item_id)
+    recorded = await mark_item_ended(event_id, item_id, at, by=by)
+    return Marked(recorded, await get_item(event_id, item_id))
 
 
 async def mark_item_started(

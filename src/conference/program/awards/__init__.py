@@ -7,27 +7,25 @@ its overview. The import (``importing``) and the pages (``controllers``) stay in
 from conference.program.awards.services import (
     FormInput,
     RecipientInput,
+    award_delegate_choices,
     award_forms,
     award_list,
     award_overview,
-    delegate_choices,
     get_form,
     get_recipient,
     mark_delivered,
-    protocol_order,
     recipients,
 )
 
 __all__ = [
     "FormInput",
     "RecipientInput",
+    "award_delegate_choices",
     "award_forms",
     "award_list",
     "award_overview",
-    "delegate_choices",
     "get_form",
     "get_recipient",
     "mark_delivered",
-    "protocol_order",
     "recipients",
 ]

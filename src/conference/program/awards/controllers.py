@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from typing import Any
 
 from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
-from litestar.stores.base import NamespacedStore
 
 from conference.actors import EventRow
 from conference.auth import ORGANIZER
 from conference.errors import N_, DomainError, FormErrors
-from conference.events import get_event
-from conference.forms import Form, StaffRequest, Upload, form_int
+from conference.forms import Form, StaffRequest, Upload, form_errors, form_int
 from conference.i18n import gettext, translate_error
+from conference.imports import UploadExpired, imported_message
 from conference.program.awards import importing as award_import
 from conference.program.awards import services as awards
-
-# A previewed file waits this long for the organizer's confirmation.
-UPLOAD_KEPT_S = 3600
+from conference.uploads import previewed_uploads
 
 
 def parse_form_input(data: dict[str, str]) -> awards.FormInput:
@@ -63,17 +60,25 @@ def parse_recipient_input(data: dict[str, str]) -> awards.RecipientInput:
     )
 
 
-def _errors(error: DomainError | None) -> dict[str, str]:
-    fields = error.fields if isinstance(error, FormErrors) else {}
-    return {name: gettext(message) for name, message in fields.items()}
-
-
-def _uploads(request: StaffRequest) -> NamespacedStore:
-    # The session store (database or Redis): a preview on one server process can be
-    # confirmed on another, and the file expires by itself.
-    store = request.app.stores.get("sessions")
-    assert isinstance(store, NamespacedStore)
-    return store.with_namespace("award-uploads")
+async def _import_preview(
+    event: EventRow,
+    plan: award_import.AwardImportPlan,
+    upload_id: str,
+    filename: str,
+    form_id: int | None,
+) -> Template:
+    return Template(
+        "program/awards/import_preview.html",
+        context={
+            "event": event,
+            "plan": plan,
+            "upload_id": upload_id,
+            "filename": filename,
+            "form_id": form_id or "",
+            "forms": {f["id"]: f for f in await awards.award_forms(event["id"])},
+        },
+        status_code=200 if plan.ok else 400,
+    )
 
 
 class AwardsController(Controller):
@@ -89,22 +94,24 @@ class AwardsController(Controller):
                 "event": event,
                 "forms": await awards.award_list(event["id"]),
                 "form": form or {"rank": 1},
-                "errors": _errors(error),
-                "error": translate_error(error) if error else None,
+                **form_errors(error),
             },
             status_code=400 if error else 200,
         )
 
     @get("/", name="awards")
-    async def award_list(self, slug: FromPath[str]) -> Template:
+    async def award_list(self, event: NamedDependency[EventRow]) -> Template:
         """The award list: forms from the highest, recipients in calling order."""
-        return await self._list_page(await get_event(slug))
+        return await self._list_page(event)
 
     @post("/forms")
     async def create_form(
-        self, request: StaffRequest, slug: FromPath[str], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         try:
             await awards.create_form(event["id"], parse_form_input(data), by=request.user)
         except DomainError as error:
@@ -121,23 +128,25 @@ class AwardsController(Controller):
                 "event": event,
                 "form": form,
                 "form_id": form_id,
-                "errors": _errors(error),
-                "error": translate_error(error) if error else None,
+                **form_errors(error),
             },
             status_code=400 if error else 200,
         )
 
     @get("/forms/{form_id:int}", name="award_form_edit")
-    async def edit_form(self, slug: FromPath[str], form_id: FromPath[int]) -> Template:
-        event = await get_event(slug)
+    async def edit_form(self, event: NamedDependency[EventRow], form_id: FromPath[int]) -> Template:
         form = await awards.get_form(event["id"], form_id)
         return self._form_page(event, form, form_id)
 
     @post("/forms/{form_id:int}")
     async def update_form(
-        self, request: StaffRequest, slug: FromPath[str], form_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        form_id: FromPath[int],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         try:
             await awards.update_form(event["id"], form_id, parse_form_input(data), by=request.user)
         except DomainError as error:
@@ -147,9 +156,12 @@ class AwardsController(Controller):
 
     @post("/forms/{form_id:int}/delete")
     async def delete_form(
-        self, request: StaffRequest, slug: FromPath[str], form_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        form_id: FromPath[int],
     ) -> Redirect:
-        event = await get_event(slug)
         try:
             await awards.delete_form(event["id"], form_id, by=request.user)
         except DomainError as error:
@@ -174,24 +186,28 @@ class AwardsController(Controller):
                 "award": form,
                 "form": values,
                 "recipient_id": recipient_id,
-                "delegates": await awards.delegate_choices(event["id"]),
-                "errors": _errors(error),
-                "error": translate_error(error) if error else None,
+                "delegates": await awards.award_delegate_choices(event["id"]),
+                **form_errors(error),
             },
             status_code=400 if error else 200,
         )
 
     @get("/forms/{form_id:int}/recipients/new", name="award_recipient_new")
-    async def new_recipient(self, slug: FromPath[str], form_id: FromPath[int]) -> Template:
-        event = await get_event(slug)
+    async def new_recipient(
+        self, event: NamedDependency[EventRow], form_id: FromPath[int]
+    ) -> Template:
         form = await awards.get_form(event["id"], form_id)
         return await self._recipient_page(event, form, {"kind": "individual"}, recipient_id=None)
 
     @post("/forms/{form_id:int}/recipients")
     async def add_recipient(
-        self, request: StaffRequest, slug: FromPath[str], form_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        form_id: FromPath[int],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         form = await awards.get_form(event["id"], form_id)
         try:
             await awards.add_recipient(
@@ -203,8 +219,9 @@ class AwardsController(Controller):
         return Redirect(f"/events/{slug}/awards/#form-{form_id}")
 
     @get("/recipients/{recipient_id:int}", name="award_recipient_edit")
-    async def edit_recipient(self, slug: FromPath[str], recipient_id: FromPath[int]) -> Template:
-        event = await get_event(slug)
+    async def edit_recipient(
+        self, event: NamedDependency[EventRow], recipient_id: FromPath[int]
+    ) -> Template:
         row = await awards.get_recipient(event["id"], recipient_id)
         form = await awards.get_form(event["id"], row["award_form"])
         values = {**row, "delegate_id": row["delegate"]}
@@ -212,9 +229,13 @@ class AwardsController(Controller):
 
     @post("/recipients/{recipient_id:int}")
     async def update_recipient(
-        self, request: StaffRequest, slug: FromPath[str], recipient_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
         row = await awards.get_recipient(event["id"], recipient_id)
         try:
             await awards.update_recipient(
@@ -230,9 +251,12 @@ class AwardsController(Controller):
 
     @post("/recipients/{recipient_id:int}/delete")
     async def delete_recipient(
-        self, request: StaffRequest, slug: FromPath[str], recipient_id: FromPath[int]
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
     ) -> Redirect:
-        event = await get_event(slug)
         try:
             await awards.delete_recipient(event["id"], recipient_id, by=request.user)
         except DomainError as error:
@@ -243,15 +267,18 @@ class AwardsController(Controller):
 
     @post("/recipients/{recipient_id:int}/move")
     async def move_recipient(
-        self, request: StaffRequest, slug: FromPath[str], recipient_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
+        data: Form,
     ) -> Redirect:
         """Earlier or later in the calling order of their form."""
-        event = await get_event(slug)
-        row = await awards.get_recipient(event["id"], recipient_id)
         await awards.move_recipient_in_list(
             event["id"], recipient_id, form_int(data.get("offset"), 0) or 0, by=request.user
         )
-        return Redirect(f"/events/{slug}/awards/#recipient-{row['id']}")
+        return Redirect(f"/events/{slug}/awards/#recipient-{recipient_id}")
 
     # ------------------------------------------------------------ import
 
@@ -268,84 +295,54 @@ class AwardsController(Controller):
         )
 
     @get("/import", name="awards_import")
-    async def import_page(self, slug: FromPath[str]) -> Template:
-        return await self._import_page(await get_event(slug))
+    async def import_page(self, event: NamedDependency[EventRow]) -> Template:
+        return await self._import_page(event)
 
     @post("/import", request_max_body_size=12 * 1024 * 1024)
     async def preview_import(
-        self, request: StaffRequest, slug: FromPath[str], data: Upload
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Upload
     ) -> Template:
         """Check a file and show what importing it would do; nothing is written."""
-        event = await get_event(slug)
         upload = data.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return await self._import_page(event, gettext("Choose a CSV or Excel file."))
         content = await upload.read()
         default_form = form_int(str(data.get("form_id") or ""))
         try:
-            plan = await award_import.plan_import(
-                event["id"], upload.filename, content, default_form_id=default_form
+            preview = await award_import.preview_import(
+                event["id"],
+                upload.filename,
+                content,
+                previewed_uploads(request.app),
+                default_form_id=default_form,
             )
         except DomainError as error:
             return await self._import_page(event, translate_error(error))
-        upload_id = ""
-        if plan.ok:
-            upload_id = secrets.token_urlsafe(16)
-            await _uploads(request).set(upload_id, content, expires_in=UPLOAD_KEPT_S)
-        return Template(
-            "program/awards/import_preview.html",
-            context={
-                "event": event,
-                "plan": plan,
-                "upload_id": upload_id,
-                "filename": upload.filename,
-                "form_id": default_form or "",
-                "forms": {f["id"]: f for f in await awards.award_forms(event["id"])},
-            },
-            status_code=200 if plan.ok else 400,
+        return await _import_preview(
+            event, preview.plan, preview.upload_id, upload.filename, default_form
         )
 
     @post("/import/confirm")
     async def confirm_import(
-        self, request: StaffRequest, slug: FromPath[str], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
     ) -> Template | Redirect:
-        event = await get_event(slug)
-        store = _uploads(request)
-        upload_id = data.get("upload_id", "")
-        content = await store.get(upload_id) if upload_id else None
-        if content is None:
-            flash(request, gettext("The file has expired; choose it again."), category="error")
-            return Redirect(f"/events/{slug}/awards/import")
-        await store.delete(upload_id)
-        # Planned again: the list may have changed since the preview.
-        plan = await award_import.plan_import(
-            event["id"],
-            data.get("filename", ""),
-            content,
-            default_form_id=form_int(data.get("form_id")),
-        )
-        if not plan.ok:
-            return Template(
-                "program/awards/import_preview.html",
-                context={
-                    "event": event,
-                    "plan": plan,
-                    "upload_id": "",
-                    "filename": data.get("filename", ""),
-                    "form_id": "",
-                    "forms": {f["id"]: f for f in await awards.award_forms(event["id"])},
-                },
-                status_code=400,
+        try:
+            confirmed = await award_import.confirm_import(
+                event["id"],
+                data.get("filename", ""),
+                data.get("upload_id", ""),
+                previewed_uploads(request.app),
+                default_form_id=form_int(data.get("form_id")),
+                by=request.user,
             )
-        result = await award_import.apply_import(event["id"], plan, by=request.user)
-        flash(
-            request,
-            gettext(
-                "Imported: %(added)s added, %(updated)s updated, %(unchanged)s unchanged.",
-                added=result.added,
-                updated=result.updated,
-                unchanged=result.unchanged,
-            ),
-            category="success",
-        )
+        except UploadExpired as error:
+            flash(request, translate_error(error), category="error")
+            return Redirect(f"/events/{slug}/awards/import")
+        if confirmed.result is None:  # the list changed since the preview
+            return await _import_preview(event, confirmed.plan, "", data.get("filename", ""), None)
+        flash(request, imported_message(confirmed.result), category="success")
         return Redirect(f"/events/{slug}/awards/")

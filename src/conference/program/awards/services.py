@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from conference import audit, live
+from conference import audit, live, protocol
 from conference.actors import Actor
 from conference.errors import N_, Conflict, FormErrors, NotFound
 from conference.tables import (
@@ -382,25 +382,12 @@ async def reorder_recipients(
     _changed(event_id)
 
 
-async def delegate_choices(event_id: int) -> list[dict[str, Any]]:
-    """Delegates to pick as receiver, representative, stand-in or presenter: by rank, then name."""
-    rows = await Delegate.select(
-        Delegate.id,
-        Delegate.full_name,
-        Delegate.honorific,
-        Delegate.position,
-        Delegate.organization,
-        Delegate.protocol_rank,
-        Delegate.code,
-        Delegate.name_sort_key,
-    ).where((Delegate.event == event_id) & Delegate.revoked_at.is_null())
-    return sorted(rows, key=protocol_order)
-
-
-def protocol_order(delegate: dict[str, Any]) -> tuple[int, int, str]:
-    """Sort key: ranked delegates by rank (1 first), then everyone else by given name."""
-    rank = delegate["protocol_rank"]
-    return (rank is None, rank or 0, delegate.get("name_sort_key") or "")
+async def award_delegate_choices(event_id: int) -> list[dict[str, Any]]:
+    """Delegates to pick as receiver, representative, stand-in or presenter, in protocol
+    order; those whose invitation was withdrawn are left out."""
+    return await protocol.pick_delegates(
+        event_id, columns=(*protocol.PICKER_COLUMNS, Delegate.code), include_withdrawn=False
+    )
 
 
 async def mark_delivered(

@@ -33,6 +33,7 @@ from conference.program.runsheet.reconcile import (
     RECEIVED_IN_PERSON,
     TO_DELIVER,
     reconciliation,
+    reconciliation_table,
 )
 from conference.program.runsheet.view import CueView, RecipientView, RunSheet, load
 
@@ -60,6 +61,7 @@ __all__ = [
     "next_cue",
     "previous_cue",
     "reconciliation",
+    "reconciliation_table",
     "set_presence",
     "set_presenters",
     "set_skipped",

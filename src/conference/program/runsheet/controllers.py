@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -14,13 +16,10 @@ from litestar.status_codes import HTTP_200_OK, HTTP_409_CONFLICT
 from conference.actors import EventRow
 from conference.auth import allow
 from conference.errors import N_, Conflict, DomainError, InvalidInput
-from conference.events import get_event, get_event_cached
-from conference.formatting import local_datetime
+from conference.events import CACHED_EVENT
 from conference.forms import Form, StaffRequest, form_int
 from conference.i18n import gettext, translate_error
-from conference.invitations import to_csv
 from conference.program import awards, runsheet
-from conference.program.awards.controllers import AwardsController
 from conference.program.runsheet.schemas import (
     MoveIn,
     RunSheetConflictOut,
@@ -28,6 +27,7 @@ from conference.program.runsheet.schemas import (
     conflict_out,
     runsheet_out,
 )
+from conference.spreadsheets import to_csv
 from conference.tables import Role
 
 STAGE = allow(Role.organizer, Role.mc)
@@ -114,6 +114,33 @@ def _form_from(data: dict[str, str]) -> Any:
     return form_int(data["from"])
 
 
+def cue_edit(data: dict[str, str]) -> runsheet.CueEdit:
+    """The cue form: its texts, its duration in seconds and, when the form has them, presenters."""
+    presenters = None
+    if "presenter_1" in data:
+        chosen = (form_int(data.get(f"presenter_{i}")) for i in (1, 2, 3))
+        presenters = [delegate_id for delegate_id in chosen if delegate_id]
+    return runsheet.CueEdit(
+        title=data.get("title", ""),
+        script=data.get("script", ""),
+        planned_duration_s=form_int(data.get("seconds"), -1) or 0,
+        music=data.get("music", ""),
+        photo=data.get("photo", ""),
+        regenerate=data.get("regenerate") == "1",
+        presenters=presenters,
+    )
+
+
+def _at_cue(event: EventRow, cue_id: int) -> str:
+    return f"/events/{event['slug']}/runsheet/#cue-{cue_id}"
+
+
+def _back_to(event: EventRow, data: dict[str, str]) -> str:
+    """The page a form asked to return to, if it is one of this event's."""
+    to = data.get("back", "")
+    return to if to.startswith(f"/events/{event['slug']}/") else ""
+
+
 MOVES = {
     "next": runsheet.next_cue,
     "previous": runsheet.previous_cue,
@@ -129,16 +156,14 @@ class RunSheetApiController(Controller):
     opt = STAGE
     tags = ["run sheet"]  # noqa: RUF012 - Litestar reads it as a class attribute
 
-    @get("/")
-    async def get_runsheet(self, slug: FromPath[str]) -> RunSheetOut:
+    @get("/", dependencies=CACHED_EVENT)
+    async def get_runsheet(self, event: NamedDependency[EventRow]) -> RunSheetOut:
         """The run sheet: every cue in order, the live one, presenters and recipients' presence."""
-        event = await get_event_cached(slug)
         return runsheet_out(await runsheet.load(event))
 
     async def _move(
-        self, request: StaffRequest, slug: str, move: str
+        self, request: StaffRequest, event: EventRow, move: str
     ) -> RunSheetOut | Response[RunSheetConflictOut]:
-        event = await get_event_cached(slug)
         expected = _move_input(await request.body())
         try:
             sheet = await MOVES[move](event, expected=expected, by=request.user)
@@ -150,33 +175,33 @@ class RunSheetApiController(Controller):
             )
         return runsheet_out(sheet)
 
-    @post("/next", status_code=HTTP_200_OK)
+    @post("/next", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
     async def next_cue(
-        self, request: StaffRequest, slug: FromPath[str]
+        self, request: StaffRequest, event: NamedDependency[EventRow]
     ) -> RunSheetOut | Response[RunSheetConflictOut]:
         """Make the next cue live; with ``{"from": id}`` only if ``id`` is still live (else 409)."""
-        return await self._move(request, slug, "next")
+        return await self._move(request, event, "next")
 
-    @post("/previous", status_code=HTTP_200_OK)
+    @post("/previous", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
     async def previous_cue(
-        self, request: StaffRequest, slug: FromPath[str]
+        self, request: StaffRequest, event: NamedDependency[EventRow]
     ) -> RunSheetOut | Response[RunSheetConflictOut]:
         """Go back one cue. ``{"from": id}`` moves only if ``id`` is still live (else 409)."""
-        return await self._move(request, slug, "previous")
+        return await self._move(request, event, "previous")
 
-    @post("/skip", status_code=HTTP_200_OK)
+    @post("/skip", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
     async def skip_cue(
-        self, request: StaffRequest, slug: FromPath[str]
+        self, request: StaffRequest, event: NamedDependency[EventRow]
     ) -> RunSheetOut | Response[RunSheetConflictOut]:
         """Pass over the live cue and make the next one live; conditional like Next."""
-        return await self._move(request, slug, "skip")
+        return await self._move(request, event, "skip")
 
 
 # --------------------------------------------------------------------------- pages
 
 
 def _sheet_context(event: EventRow, sheet: runsheet.RunSheet, **extra: Any) -> dict[str, Any]:
-    return {"event": event, "sheet": sheet, "L": labels(), **extra}
+    return {"event": event, "sheet": sheet, "names": labels(), **extra}
 
 
 class RunSheetController(Controller):
@@ -184,66 +209,75 @@ class RunSheetController(Controller):
     opt = STAGE
 
     @get("/", name="runsheet")
-    async def stage_view(self, slug: FromPath[str]) -> Template:
+    async def stage_view(self, event: NamedDependency[EventRow]) -> Template:
         """The stage manager's view: the whole run sheet, the live cue, Next / Back / Skip."""
-        event = await get_event(slug)
         sheet = await runsheet.load(event)
         return Template(
             "program/runsheet/editor.html",
             context=_sheet_context(
-                event, sheet, delegates=await awards.delegate_choices(event["id"])
+                event, sheet, delegates=await awards.award_delegate_choices(event["id"])
             ),
         )
 
     @get("/mc", name="runsheet_mc")
-    async def mc_view(self, slug: FromPath[str]) -> Template:
+    async def mc_view(self, event: NamedDependency[EventRow]) -> Template:
         """The MC's view: the live script in large type, the next cue, times and presence."""
-        event = await get_event(slug)
         return Template(
             "program/runsheet/mc.html", context=_sheet_context(event, await runsheet.load(event))
         )
 
-    @get("/panel", name="runsheet_panel")
-    async def panel(self, slug: FromPath[str], view: FromQuery[str] = "stage") -> Template:
+    @get("/panel", name="runsheet_panel", dependencies=CACHED_EVENT)
+    async def panel(
+        self, event: NamedDependency[EventRow], view: FromQuery[str] = "stage"
+    ) -> Template:
         """The live part of a view, for its script to swap in when something changes."""
-        event = await get_event_cached(slug)
         sheet = await runsheet.load(event)
         if view == "mc":
             return Template("program/runsheet/mc_panel.html", context=_sheet_context(event, sheet))
         return Template(
             "program/runsheet/panel.html",
             context=_sheet_context(
-                event, sheet, delegates=await awards.delegate_choices(event["id"])
+                event, sheet, delegates=await awards.award_delegate_choices(event["id"])
             ),
         )
 
-    async def _move(self, request: StaffRequest, slug: str, move: str, data: Form) -> Any:
-        event = await get_event_cached(slug)
+    async def _move(self, request: StaffRequest, event: EventRow, move: str, data: Form) -> Any:
         try:
             await MOVES[move](event, expected=_form_from(data), by=request.user)
         except (runsheet.StaleMove, runsheet.RunSheetEnd) as error:
-            return _back(request, slug, error=error)
-        return _back(request, slug)
+            return _back(request, event["slug"], error=error)
+        return _back(request, event["slug"])
 
-    @post("/next")
-    async def next_cue(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+    @post("/next", dependencies=CACHED_EVENT)
+    async def next_cue(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Form
+    ) -> Any:
         """Next from the page's button (the API's move, for a form)."""
-        return await self._move(request, slug, "next", data)
+        return await self._move(request, event, "next", data)
 
-    @post("/previous")
-    async def previous_cue(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+    @post("/previous", dependencies=CACHED_EVENT)
+    async def previous_cue(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Form
+    ) -> Any:
         """Back from the page's button."""
-        return await self._move(request, slug, "previous", data)
+        return await self._move(request, event, "previous", data)
 
-    @post("/skip")
-    async def skip_cue(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+    @post("/skip", dependencies=CACHED_EVENT)
+    async def skip_cue(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Form
+    ) -> Any:
         """Skip from the page's button."""
-        return await self._move(request, slug, "skip", data)
+        return await self._move(request, event, "skip", data)
 
     @post("/generate")
-    async def generate(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+    async def generate(
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
+    ) -> Any:
         """Make the run sheet from the award list (again, with ``replace``)."""
-        event = await get_event(slug)
         try:
             await runsheet.generate(event, replace=data.get("replace") == "1", by=request.user)
         except DomainError as error:
@@ -251,9 +285,14 @@ class RunSheetController(Controller):
         return _back(request, slug, message=gettext("The run sheet has been generated."))
 
     @post("/cues")
-    async def add_cue(self, request: StaffRequest, slug: FromPath[str], data: Form) -> Any:
+    async def add_cue(
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
+    ) -> Any:
         """Add a cue of one's own (a speech, a performance) with its script."""
-        event = await get_event(slug)
         try:
             await runsheet.add_custom_cue(
                 event["id"],
@@ -268,9 +307,8 @@ class RunSheetController(Controller):
         return _back(request, slug, message=gettext("Cue added."))
 
     @get("/cues/{cue_id:int}", name="runsheet_cue")
-    async def cue_page(self, slug: FromPath[str], cue_id: FromPath[int]) -> Template:
+    async def cue_page(self, event: NamedDependency[EventRow], cue_id: FromPath[int]) -> Template:
         """Edit a cue: title, script, duration, music, photo, presenters."""
-        event = await get_event(slug)
         sheet = await runsheet.load(event)
         return Template(
             "program/runsheet/cue.html",
@@ -278,34 +316,21 @@ class RunSheetController(Controller):
                 event,
                 sheet,
                 cue=sheet.cue(cue_id),
-                delegates=await awards.delegate_choices(event["id"]),
+                delegates=await awards.award_delegate_choices(event["id"]),
             ),
         )
 
     @post("/cues/{cue_id:int}")
     async def update_cue(
-        self, request: StaffRequest, slug: FromPath[str], cue_id: FromPath[int], data: Form
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        cue_id: FromPath[int],
+        data: Form,
     ) -> Any:
-        event = await get_event(slug)
         try:
-            await runsheet.update_cue(
-                event,
-                cue_id,
-                runsheet.CueEdit(
-                    title=data.get("title", ""),
-                    script=data.get("script", ""),
-                    planned_duration_s=form_int(data.get("seconds"), -1) or 0,
-                    music=data.get("music", ""),
-                    photo=data.get("photo", ""),
-                    regenerate=data.get("regenerate") == "1",
-                ),
-                by=request.user,
-            )
-            presenters = [form_int(data.get(f"presenter_{i}")) for i in (1, 2, 3)]
-            if "presenter_1" in data:
-                await runsheet.set_presenters(
-                    event["id"], cue_id, [p for p in presenters if p], by=request.user
-                )
+            await runsheet.update_cue(event, cue_id, cue_edit(data), by=request.user)
         except DomainError as error:
             return _back(request, slug, error=error, to=f"/events/{slug}/runsheet/cues/{cue_id}")
         return _back(
@@ -315,148 +340,172 @@ class RunSheetController(Controller):
             to=f"/events/{slug}/runsheet/#cue-{cue_id}",
         )
 
-    @post("/cues/{cue_id:int}/{action:str}")
-    async def cue_action(
-        self,
-        request: StaffRequest,
-        slug: FromPath[str],
-        cue_id: FromPath[int],
-        action: FromPath[str],
-        data: Form,
-    ) -> Any:
-        """Move, split, merge, skip or remove a cue."""
-        event = await get_event(slug)
-        by = request.user
-        try:
-            if action == "move":
-                await runsheet.move_cue(
-                    event["id"], cue_id, form_int(data.get("offset"), 0) or 0, by=by
-                )
-            elif action == "split":
-                await runsheet.split_batch(
-                    event["id"], cue_id, form_int(data.get("at"), 0) or 0, by=by
-                )
-            elif action == "merge":
-                await runsheet.merge_with_next(
-                    event["id"], cue_id, capacity=event["stage_capacity"], by=by
-                )
-            elif action == "skip":
-                await runsheet.set_skipped(event["id"], cue_id, data.get("skipped") == "1", by=by)
-            elif action == "delete":
-                await runsheet.delete_cue(event["id"], cue_id, by=by)
-            else:
-                raise InvalidInput(N_("Unknown change."))
-        except DomainError as error:
-            return _back(request, slug, error=error)
-        return _back(request, slug, to=f"/events/{slug}/runsheet/#cue-{cue_id}")
+    # Each change to a cue or a recipient has its own route, handler and service.
 
-    @post("/recipients/{recipient_id:int}/{action:str}")
-    async def recipient_action(
-        self,
-        request: StaffRequest,
-        slug: FromPath[str],
-        recipient_id: FromPath[int],
-        action: FromPath[str],
-        data: Form,
+    async def _change(
+        self, request: StaffRequest, slug: str, change: Awaitable[Any], to: str = ""
     ) -> Any:
-        """Mark presence, move to another batch or along the stage line, mark delivered."""
-        event = await get_event(slug)
-        by = request.user
-        to = data.get("back", "")
-        if not to.startswith(f"/events/{slug}/"):
-            to = ""
         try:
-            if action == "presence":
-                await runsheet.set_presence(
-                    event["id"],
-                    recipient_id,
-                    data.get("presence", ""),
-                    stand_in_name=data.get("stand_in_name", ""),
-                    stand_in_delegate_id=form_int(data.get("stand_in_delegate")),
-                    by=by,
-                )
-            elif action == "batch":
-                await runsheet.move_recipient(
-                    event["id"],
-                    recipient_id,
-                    form_int(data.get("cue"), 0) or 0,
-                    capacity=event["stage_capacity"],
-                    by=by,
-                )
-            elif action == "stage":
-                await runsheet.move_in_batch(
-                    event["id"], recipient_id, form_int(data.get("offset"), 0) or 0, by=by
-                )
-            elif action == "delivered":
-                await awards.mark_delivered(
-                    event["id"], recipient_id, data.get("delivered") == "1", by=by
-                )
-            else:
-                raise InvalidInput(N_("Unknown change."))
+            await change
         except DomainError as error:
             return _back(request, slug, error=error, to=to)
         return _back(request, slug, to=to)
 
+    @post("/cues/{cue_id:int}/move")
+    async def move_cue(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        cue_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Move a pending cue up or down by ``offset`` places."""
+        offset = form_int(data.get("offset"), 0) or 0
+        change = runsheet.move_cue(event["id"], cue_id, offset, by=request.user)
+        return await self._change(request, event["slug"], change, _at_cue(event, cue_id))
+
+    @post("/cues/{cue_id:int}/split")
+    async def split_batch(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        cue_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Split a batch in two after its ``at``-th recipient."""
+        at = form_int(data.get("at"), 0) or 0
+        change = runsheet.split_batch(event["id"], cue_id, at, by=request.user)
+        return await self._change(request, event["slug"], change, _at_cue(event, cue_id))
+
+    @post("/cues/{cue_id:int}/merge")
+    async def merge_batch(
+        self, request: StaffRequest, event: NamedDependency[EventRow], cue_id: FromPath[int]
+    ) -> Any:
+        """Merge a batch with the next one, if the stage holds them all."""
+        change = runsheet.merge_with_next(
+            event["id"], cue_id, capacity=event["stage_capacity"], by=request.user
+        )
+        return await self._change(request, event["slug"], change, _at_cue(event, cue_id))
+
+    @post("/cues/{cue_id:int}/skip")
+    async def skip_or_restore_cue(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        cue_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Mark a pending cue to be passed over (``skipped=1``), or take it back."""
+        skipped = data.get("skipped") == "1"
+        change = runsheet.set_skipped(event["id"], cue_id, skipped, by=request.user)
+        return await self._change(request, event["slug"], change, _at_cue(event, cue_id))
+
+    @post("/cues/{cue_id:int}/delete")
+    async def delete_cue(
+        self, request: StaffRequest, event: NamedDependency[EventRow], cue_id: FromPath[int]
+    ) -> Any:
+        """Remove a pending cue (a batch must be empty)."""
+        change = runsheet.delete_cue(event["id"], cue_id, by=request.user)
+        return await self._change(request, event["slug"], change, _at_cue(event, cue_id))
+
+    @post("/recipients/{recipient_id:int}/presence")
+    async def set_presence(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Mark a recipient arrived, absent or received by a stand-in."""
+        change = runsheet.set_presence(
+            event["id"],
+            recipient_id,
+            data.get("presence", ""),
+            stand_in_name=data.get("stand_in_name", ""),
+            stand_in_delegate_id=form_int(data.get("stand_in_delegate")),
+            by=request.user,
+        )
+        return await self._change(request, event["slug"], change, _back_to(event, data))
+
+    @post("/recipients/{recipient_id:int}/batch")
+    async def move_to_batch(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Move a recipient to another batch (``cue``)."""
+        change = runsheet.move_recipient(
+            event["id"],
+            recipient_id,
+            form_int(data.get("cue"), 0) or 0,
+            capacity=event["stage_capacity"],
+            by=request.user,
+        )
+        return await self._change(request, event["slug"], change, _back_to(event, data))
+
+    @post("/recipients/{recipient_id:int}/stage")
+    async def move_on_stage(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Move a recipient along the stage line by ``offset`` places."""
+        offset = form_int(data.get("offset"), 0) or 0
+        change = runsheet.move_in_batch(event["id"], recipient_id, offset, by=request.user)
+        return await self._change(request, event["slug"], change, _back_to(event, data))
+
+    @post("/recipients/{recipient_id:int}/delivered")
+    async def mark_delivered(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        recipient_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Record that an absent recipient's certificate was handed over later (or undo it)."""
+        delivered = data.get("delivered") == "1"
+        change = awards.mark_delivered(event["id"], recipient_id, delivered, by=request.user)
+        return await self._change(request, event["slug"], change, _back_to(event, data))
+
     # ------------------------------------------------------------ printables
 
     @get("/print", name="runsheet_print")
-    async def print_script(self, slug: FromPath[str]) -> Template:
+    async def print_script(self, event: NamedDependency[EventRow]) -> Template:
         """The MC's script on A4, large type, one cue after another."""
-        event = await get_event(slug)
         return Template(
             "program/runsheet/print.html", context=_sheet_context(event, await runsheet.load(event))
         )
 
     @get("/tray", name="runsheet_tray")
-    async def tray_list(self, slug: FromPath[str]) -> Template:
+    async def tray_list(self, event: NamedDependency[EventRow]) -> Template:
         """Certificates in calling order, each with its stage position from the left."""
-        event = await get_event(slug)
         return Template(
             "program/runsheet/tray.html", context=_sheet_context(event, await runsheet.load(event))
         )
 
     @get("/reconciliation", name="runsheet_reconciliation")
-    async def reconciliation(self, slug: FromPath[str]) -> Template:
+    async def reconciliation(self, event: NamedDependency[EventRow]) -> Template:
         """After the ceremony: received in person, by a stand-in, absent and to be delivered."""
-        event = await get_event(slug)
         return Template(
             "program/runsheet/reconciliation.html",
             context={
                 "event": event,
                 "report": await runsheet.reconciliation(event),
-                "L": labels(),
+                "names": labels(),
                 "outcomes": list(OUTCOME_NAMES),
             },
         )
 
     @get("/reconciliation.csv", name="runsheet_reconciliation_csv")
-    async def reconciliation_csv(self, slug: FromPath[str]) -> Response[bytes]:
-        event = await get_event(slug)
+    async def reconciliation_csv(
+        self, slug: FromPath[str], event: NamedDependency[EventRow]
+    ) -> Response[bytes]:
         report = await runsheet.reconciliation(event)
-        names = labels()
-        headers = [
-            "STT",
-            "Hình thức khen thưởng",
-            "Loại",
-            "Tên",
-            "Người nhận",
-            "Kết quả",
-            "Người nhận thay",
-            "Đã trao sau lúc",
-        ]
-        rows = [
-            [
-                str(number),
-                row.form_title,
-                names[row.recipient.kind],
-                row.recipient.name,
-                row.recipient.receiver.addressed() if row.recipient.receiver else "",
-                names[row.outcome],
-                row.recipient.stand_in,
-                local_datetime(row.recipient.delivered_at, event["timezone"]),
-            ]
-            for number, row in enumerate(report.rows, start=1)
-        ]
+        headers, rows = runsheet.reconciliation_table(report, labels(), event["timezone"])
         return Response(
             to_csv(headers, rows),
             media_type="text/csv; charset=utf-8",
@@ -466,5 +515,5 @@ class RunSheetController(Controller):
         )
 
 
-# Every route handler of the award list and run sheet, registered by create_app().
-RUNSHEET_ROUTES: list[Any] = [AwardsController, RunSheetApiController, RunSheetController]
+# Every route handler of the run sheet, registered by create_app().
+RUNSHEET_ROUTES: list[Any] = [RunSheetApiController, RunSheetController]

@@ -389,16 +389,17 @@ class CueEdit:
     music: str = ""
     photo: str = ""
     regenerate: bool = False  # drop the hand-edited script, generate it again
+    presenters: Sequence[int] | None = None  # who hands out, in order; None leaves them
 
 
 async def update_cue(
     event: EventRow, cue_id: int, data: CueEdit, *, by: Actor | None = None
 ) -> None:
-    """Change a cue's title, duration, music, photo or script.
+    """Change a cue's title, duration, music, photo, script and presenters, all or nothing.
 
     A script that differs from the generated one is kept as written from then on
     (``script_edited``); ``regenerate`` goes back to the generated one.
-    Raise NotFound or InvalidInput.
+    Raise NotFound, or InvalidInput for a presenter not on the event's list.
     """
     event_id = event["id"]
     row = await _cue_row(event_id, cue_id)
@@ -420,8 +421,14 @@ async def update_cue(
         if row["script_edited"] or text != (generated or "").strip():
             values[Cue.script] = text
             values[Cue.script_edited] = True
-    await Cue.update(values).where(Cue.id == cue_id)
+    presenters = None if data.presenters is None else await _listed(event_id, data.presenters)
+    async with _transaction():
+        await Cue.update(values).where(Cue.id == cue_id)
+        if presenters is not None:
+            await _replace_presenters(cue_id, presenters)
     await audit.record("runsheet.edit_cue", by=by, event_id=event_id, target=title)
+    if presenters is not None:
+        await audit.record("runsheet.presenters", by=by, event_id=event_id, target=str(cue_id))
     _publish(event_id, "edit", cue_id=cue_id)
 
 
@@ -444,6 +451,28 @@ async def delete_cue(event_id: int, cue_id: int, *, by: Actor | None = None) -> 
     _publish(event_id, "edit", cue_id=cue_id)
 
 
+async def _listed(event_id: int, delegate_ids: Sequence[int]) -> dict[int, str]:
+    """Each delegate's name, in the order given, once; InvalidInput for one not listed."""
+    wanted = list(dict.fromkeys(delegate_ids))
+    names = {
+        row["id"]: row["full_name"]
+        for row in await Delegate.select(Delegate.id, Delegate.full_name).where(
+            (Delegate.event == event_id) & Delegate.id.is_in(wanted or [0])
+        )
+    }
+    if len(names) != len(wanted):
+        raise InvalidInput(
+            N_("This delegate is not on the event's list."), refusal="delegate_not_listed"
+        )
+    return {delegate_id: names[delegate_id] for delegate_id in wanted}
+
+
+async def _replace_presenters(cue_id: int, presenters: dict[int, str]) -> None:
+    await CuePresenter.delete().where(CuePresenter.cue == cue_id)
+    for position, (delegate_id, name) in enumerate(presenters.items(), start=1):
+        await CuePresenter(cue=cue_id, delegate=delegate_id, name=name, position=position).save()
+
+
 async def set_presenters(
     event_id: int, cue_id: int, delegate_ids: Sequence[int], *, by: Actor | None = None
 ) -> None:
@@ -452,26 +481,9 @@ async def set_presenters(
     Raise NotFound, or InvalidInput for someone not on the event's delegate list.
     """
     await _cue_row(event_id, cue_id)
-    wanted = list(dict.fromkeys(delegate_ids))
-    found = {
-        row["id"]: row
-        for row in await Delegate.select(Delegate.id, Delegate.full_name).where(
-            (Delegate.event == event_id) & Delegate.id.is_in(wanted or [0])
-        )
-    }
-    if len(found) != len(wanted):
-        raise InvalidInput(
-            N_("This delegate is not on the event's list."), refusal="delegate_not_listed"
-        )
+    presenters = await _listed(event_id, delegate_ids)
     async with _transaction():
-        await CuePresenter.delete().where(CuePresenter.cue == cue_id)
-        for position, delegate_id in enumerate(wanted, start=1):
-            await CuePresenter(
-                cue=cue_id,
-                delegate=delegate_id,
-                name=found[delegate_id]["full_name"],
-                position=position,
-            ).save()
+        await _replace_presenters(cue_id, presenters)
     await audit.record("runsheet.presenters", by=by, event_id=event_id, target=str(cue_id))
     _publish(event_id, "edit", cue_id=cue_id)
 

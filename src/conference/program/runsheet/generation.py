@@ -40,7 +40,7 @@ async def _presenter_candidates(event_id: int, exclude: set[int]) -> list[dict[s
     """Leaders who may hand out certificates: ranked delegates, highest first, not recipients."""
     return [
         d
-        for d in await awards.delegate_choices(event_id)
+        for d in await awards.award_delegate_choices(event_id)
         if d["protocol_rank"] is not None and d["id"] not in exclude
     ]
 

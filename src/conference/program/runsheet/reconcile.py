@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conference.actors import EventRow
+from conference.formatting import local_datetime
 from conference.program.runsheet.view import RecipientView, load
 from conference.tables import CueState, Presence
 
@@ -52,3 +53,38 @@ async def reconciliation(event: EventRow) -> Reconciliation:
             for r in sheet.recipients
         ]
     )
+
+
+RECONCILIATION_HEADERS = [
+    "STT",
+    "Hình thức khen thưởng",
+    "Loại",
+    "Tên",
+    "Người nhận",
+    "Kết quả",
+    "Người nhận thay",
+    "Đã trao sau lúc",
+]
+
+
+def reconciliation_table(
+    report: Reconciliation, names: dict[str, str], timezone: str
+) -> tuple[list[str], list[list[str]]]:
+    """The reconciliation as a spreadsheet: its headers and one row per recipient.
+
+    ``names`` are the kinds' and outcomes' names in the reader's language.
+    """
+    rows = [
+        [
+            str(number),
+            row.form_title,
+            names[row.recipient.kind],
+            row.recipient.name,
+            row.recipient.receiver.addressed() if row.recipient.receiver else "",
+            names[row.outcome],
+            row.recipient.stand_in,
+            local_datetime(row.recipient.delivered_at, timezone),
+        ]
+        for number, row in enumerate(report.rows, start=1)
+    ]
+    return RECONCILIATION_HEADERS, rows

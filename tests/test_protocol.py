@@ -1,0 +1,177 @@
+"""Protocol order (thứ tự lễ tân) is one order: every list of delegates agrees, on both engines."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from conference import protocol
+from conference.checkin.services import arrivals
+from conference.events import get_event
+from conference.invitations import DelegateInput, add_delegates
+from conference.invitations.services import DelegateFilter, list_delegates, search_delegates
+from conference.program.agenda.services import speaker_choices
+from conference.program.awards import award_delegate_choices
+from conference.tables import Delegate, DelegateSource, Event
+
+# Entered in this order (so ids rise down the list). Equal ranks, equal names and
+# names equal but for their marks, where the family name, the full name and the
+# given name each give another order.
+ENTERED = [
+    ("Nguyễn Văn Tùng", 1),
+    ("Phạm Thị Hà", 1),
+    ("Lê Văn Hùng", 2),  # the first of two namesakes of the same rank
+    ("Lê Văn Hùng", 2),
+    ("Trần Anh", None),
+    ("Nguyễn Văn Ân", None),  # folds to the same key as the next: entered first, shown first
+    ("Nguyễn Văn An", None),
+    ("Đặng Thị Đông", None),
+    ("Bùi Minh Anh", None),
+]
+
+# Ranked first by rank; then given name, middle names, family name, folded (Đ as D,
+# and "An" before "Anh", as in a Vietnamese dictionary); the namesakes as entered.
+PROTOCOL_ORDER = [
+    "Phạm Thị Hà",
+    "Nguyễn Văn Tùng",
+    "Lê Văn Hùng",
+    "Lê Văn Hùng",
+    "Nguyễn Văn Ân",
+    "Nguyễn Văn An",
+    "Bùi Minh Anh",
+    "Trần Anh",
+    "Đặng Thị Đông",
+]
+
+
+@pytest.fixture
+async def event(db) -> dict:
+    row = Event(
+        slug="hn-2022",
+        title="Hội nghị tổng kết",
+        venue="Hội trường tầng 3",
+        date=date(2022, 9, 12),
+        starts_at=time(7, 30),
+        ends_at=time(11, 30),
+    )
+    await row.save()
+    ids = await add_delegates(
+        row.id,
+        [
+            DelegateInput(
+                full_name=name,
+                protocol_rank=rank,
+                position="Giám đốc",
+                organization="Sở Xây dựng Hà Nội",
+            )
+            for name, rank in ENTERED
+        ],
+        source=DelegateSource.manual,
+    )
+    # Every one a VIP the arrivals page waits for, ranked or not.
+    await Delegate.update({Delegate.notify_on_arrival: True}).where(Delegate.event == row.id)
+    event = await get_event("hn-2022")
+    event["delegate_ids"] = ids
+    return event
+
+
+async def test_every_list_shows_equal_ranks_and_the_unranked_in_one_order(event):
+    namesakes = event["delegate_ids"][2:4]
+    vips = (await arrivals(event)).vips_waiting
+    speakers = await speaker_choices(event["id"], "so xay dung")
+    presenters = await award_delegate_choices(event["id"])
+    delegate_list = (await list_delegates(event["id"], DelegateFilter())).rows
+    desk_search = await search_delegates(event["id"], "giam doc", limit=20)
+    for shown in (vips, speakers, presenters, delegate_list, desk_search):
+        assert [d["full_name"] for d in shown] == PROTOCOL_ORDER
+        assert [d["id"] for d in shown][2:4] == namesakes
+
+
+async def test_a_limited_pick_is_the_first_rows_of_the_whole_order(event):
+    # With a limit the picker walks the index and stops: it must stop at the same rows.
+    for limit in range(1, len(ENTERED) + 1):
+        picked = await speaker_choices(event["id"], "giam doc", limit=limit)
+        assert [d["full_name"] for d in picked] == PROTOCOL_ORDER[:limit]
+
+
+async def test_sorting_in_memory_gives_the_databases_order(event):
+    more = [
+        DelegateInput(full_name=name, protocol_rank=rank)
+        for name, rank in [
+            ("Vũ Anh Tuấn", 3),
+            ("Vũ Anh Tuấn", None),
+            ("Hoàng  Cao Thắng", 3),
+            ("Ngô Thị Hương", 10),
+            ("Ngô Hương", None),
+            ("Lê An", None),
+            ("Lê Ánh", None),
+            ("Trịnh Thị Ánh Dương", None),
+            ("Ông Ích Khiêm", None),
+            ("Mai", None),  # one word: the given name alone
+        ]
+    ]
+    await add_delegates(event["id"], more, source=DelegateSource.manual)
+    columns = (Delegate.id, Delegate.full_name, Delegate.protocol_rank, Delegate.name_sort_key)
+    in_database = await Delegate.select(*columns).order_by(*protocol.ORDER_BY)
+    shuffled = sorted(in_database, key=lambda row: row["full_name"], reverse=True)
+    assert sorted(shuffled, key=protocol.sort_key) == in_database
+    assert await protocol.pick_delegates(
+        event["id"], columns=columns, include_withdrawn=True
+    ) == sorted(shuffled, key=protocol.sort_key)
+
+
+async def test_the_database_walks_the_search_index_in_protocol_order_without_sorting(event, db):
+    inner = (
+        Delegate.select(Delegate.id)
+        .where((Delegate.event == event["id"]) & protocol.search_condition("giam doc"))
+        .order_by(*protocol.ORDER_BY)
+        .limit(5)
+    )
+    if db.name == "sqlite":
+        plan = " / ".join(
+            row["detail"] for row in await Delegate.raw(f"EXPLAIN QUERY PLAN {inner}")
+        )
+        assert "INDEX delegate_search" in plan and "TEMP B-TREE" not in plan, plan
+        return
+    # A few rows: PostgreSQL would rather read the table; forbid that to see what it can do.
+    async with Delegate._meta.db.transaction():
+        await Delegate.raw("SET LOCAL enable_seqscan = off")
+        await Delegate.raw("SET LOCAL enable_sort = off")
+        plan = " / ".join(row["QUERY PLAN"] for row in await Delegate.raw(f"EXPLAIN {inner}"))
+    assert "Index Only Scan using delegate_search" in plan and "Sort" not in plan, plan
+    # And it compares the folded names by code point, as Python does, whatever the locale.
+    collation = await Delegate.raw(
+        "SELECT collation_name FROM information_schema.columns "
+        "WHERE table_name = 'delegate' AND column_name = 'name_sort_key'"
+    )
+    assert collation == [{"collation_name": "C"}]
+
+
+async def test_folded_search_finds_nguyen_by_nguyen(event):
+    columns = (Delegate.full_name,)
+
+    async def found(query: str) -> list[str]:
+        rows = await protocol.pick_delegates(
+            event["id"], query, columns=columns, include_withdrawn=True
+        )
+        return [row["full_name"] for row in rows]
+
+    nguyens = ["Nguyễn Văn Tùng", "Nguyễn Văn Ân", "Nguyễn Văn An"]
+    assert await found("nguyen") == nguyens
+    assert await found("NGUYỄN") == nguyens
+    assert await found("  TUNG   nguyen ") == ["Nguyễn Văn Tùng"]
+    assert await found("dong") == ["Đặng Thị Đông"]
+    assert await found("nguyen tran") == []
+    # A wildcard is a character nobody's name holds, not "anything".
+    assert await found("ngu%en") == await found("nguen") == []
+    assert await speaker_choices(event["id"], " % ") == []
+
+
+async def test_the_award_choices_leave_out_withdrawn_invitations(event):
+    withdrawn = event["delegate_ids"][0]
+    await Delegate.update({Delegate.revoked_at: datetime.now(UTC)}).where(Delegate.id == withdrawn)
+    choices = await award_delegate_choices(event["id"])
+    assert [d["full_name"] for d in choices] == [
+        n for n in PROTOCOL_ORDER if n != "Nguyễn Văn Tùng"
+    ]
