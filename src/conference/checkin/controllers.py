@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_200_OK
 from conference import live
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser, allow
 from conference.checkin import services
+from conference.checkin.worker import WORKER_TEMPLATE, desk_worker
 from conference.checkin.schemas import DelegateBrief, DeskIn, ScanIn, ScanOut, WalkInIn
 from conference.events import get_event_cached
 from conference.invitations import DelegateInput, attendance
@@ -58,6 +59,18 @@ class DeskController(Controller):
         """The front desk: scan field, result panel, search, walk-ins."""
         event = await get_event_cached(slug)
         return Template("checkin/desk.html", context={"event": event, "desk": request.user.label})
+
+    @get("/sw.js", name="desk_worker")
+    async def worker(self, slug: FromPath[str]) -> Template:
+        """The desk's service worker: keeps the page and its files for a desk with no network."""
+        event = await get_event_cached(slug)
+        return Template(
+            WORKER_TEMPLATE,
+            context={"worker": desk_worker(event["slug"])},
+            media_type="text/javascript",
+            # Browsers look for a new worker on every visit; no cache may hide it from them.
+            headers={"Cache-Control": "no-cache"},
+        )
 
 
 class ArrivalsController(Controller):

@@ -1,0 +1,232 @@
+"""The desk page with no network, in Debian's Chromium: no scan is lost, none counted twice.
+
+Playwright's ``context.set_offline`` cuts the page (and its service worker) off the
+server; the page keeps its queue and snapshot in IndexedDB and opens from the service
+worker's cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conference import auth
+from conference.tables import CheckInAttempt, Delegate, Event, Role
+from tests.invitations.helpers import make_event
+
+DESK = "/events/hn-2022/desk/"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+async def today_event(db, sample_password) -> None:
+    """The test event, held today: a scan sent later must fall on the event's day."""
+    await make_event()
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    await Event.update({Event.date: today}).where(Event.slug == "hn-2022")
+    await auth.create_user("letan", sample_password, Role.desk)
+    await auth.create_user("letan2", sample_password, Role.desk)
+    await auth.create_user("bantochuc", sample_password, Role.organizer)
+
+
+@pytest.fixture
+def open_desk(
+    today_event, live_server, chromium_browser, sample_password
+) -> Callable[..., Any]:
+    """A desk page in its own browser context (its own IndexedDB, cache and worker)."""
+
+    @asynccontextmanager
+    async def open_page(
+        username: str = "letan", viewport: dict[str, int] | None = None
+    ) -> AsyncIterator[Any]:
+        context = await chromium_browser.new_context(
+            viewport=viewport or {"width": 1024, "height": 800}
+        )
+        try:
+            page = await context.new_page()
+            await page.goto(f"{live_server.url}/login?next={DESK}")
+            await page.fill("input[name=username]", username)
+            await page.fill("input[name=password]", sample_password)
+            await page.click("button[type=submit]")
+            await page.wait_for_selector("#desk[data-ready=yes]")
+            yield page
+        finally:
+            await context.close()
+
+    return open_page
+
+
+async def _token(name: str) -> str:
+    row = await Delegate.select(Delegate.token).where(Delegate.full_name == name).first()
+    assert row is not None
+    return str(row["token"])
+
+
+async def _scan(page: Any, text: str) -> None:
+    # A hand scanner is a keyboard: it types the code, then Enter.
+    await page.focus("#scan")
+    await page.keyboard.type(text, delay=1)
+    await page.keyboard.press("Enter")
+
+
+async def _ready_for_offline(page: Any) -> None:
+    """The worker controls the page and the snapshot holds the event's delegates."""
+    await page.wait_for_selector("#desk[data-worker-ready=yes]")
+    await page.wait_for_function("navigator.serviceWorker.controller !== null")
+    await page.wait_for_function("Number(document.getElementById('desk').dataset.snapshot) >= 5")
+
+
+async def _scan_offline(page: Any, code: str, expected: str) -> tuple[datetime, datetime]:
+    """Scan ``code`` and wait for the offline answer; the window in which the scan was made."""
+    before = datetime.now(UTC)
+    await page.evaluate("document.getElementById('result').dataset.result = ''")
+    await _scan(page, code)
+    await page.wait_for_selector(f"#result[data-result={expected}][data-offline=yes]")
+    return before, datetime.now(UTC)
+
+
+async def _checked_in() -> dict[str, datetime]:
+    rows = await Delegate.select(Delegate.full_name, Delegate.checked_in_at).where(
+        Delegate.checked_in_at.is_not_null()
+    )
+    return {r["full_name"]: r["checked_in_at"] for r in rows}
+
+
+async def test_scans_made_offline_survive_a_reload_and_arrive_once_with_their_own_times(
+    open_desk, live_server
+):
+    async with open_desk() as page:
+        await _ready_for_offline(page)
+        await page.context.set_offline(True)
+        le, duc, hung = (
+            await _token(n) for n in ("Nguyễn Thị Thủy Lệ", "Đặng Văn Đức", "Lê Văn Hùng")
+        )
+        windows = {}
+        windows["Nguyễn Thị Thủy Lệ"] = await _scan_offline(page, f"{live_server.url}/i/{le}", "ok")
+        # The server's absence is said in a banner, and the answer comes from the snapshot.
+        assert await page.is_visible("#net-banner")
+        assert "Không kết nối được máy chủ" in await page.inner_text("#net-banner")
+        panel = await page.inner_text("#result")
+        assert "Bà Nguyễn Thị Thủy Lệ" in panel and "Đã ghi nhận (ngoại tuyến)" in panel
+        windows["Đặng Văn Đức"] = await _scan_offline(page, duc, "ok")
+        # The same code again, still offline: amber from this desk's own queue, and kept.
+        await _scan_offline(page, duc, "already_checked_in")
+        assert "chưa gửi" in await page.inner_text("#result")
+        # Another host and port in front of /i/: the token is what counts.
+        windows["Lê Văn Hùng"] = await _scan_offline(page, f"http://10.0.0.9:8201/i/{hung}", "ok")
+
+        await page.wait_for_selector("#desk[data-pending='4']")
+        assert "4 lượt quét chưa gửi" in await page.inner_text("#pending")
+        assert "Ông Đặng Văn Đức" in await page.inner_text("#pending-list")
+        assert await _checked_in() == {}
+
+        # Reloaded with no network: the worker serves the page, IndexedDB still holds the queue.
+        await page.reload()
+        await page.wait_for_selector("#desk[data-ready=yes]")
+        await page.wait_for_selector("#desk[data-pending='4']")
+        assert "4 lượt quét chưa gửi" in await page.inner_text("#pending")
+        assert await _checked_in() == {}
+
+        await page.context.set_offline(False)
+        await page.wait_for_selector("#desk[data-pending='0']", timeout=30_000)
+        assert await page.is_hidden("#pending")
+        await page.wait_for_selector("#net-banner", state="hidden")
+
+    arrived = await _checked_in()
+    assert set(arrived) == set(windows)
+    for name, (before, after) in windows.items():
+        # The arrival is the scan's own time, not the upload's.
+        assert before <= arrived[name] <= after, (name, arrived[name], before, after)
+    oks = await CheckInAttempt.count().where(CheckInAttempt.result == "ok")
+    assert oks == 3
+
+
+async def test_two_desks_offline_admitting_the_same_person_make_one_check_in_and_one_conflict(
+    open_desk, live_server, chromium_browser, sample_password
+):
+    token = await _token("Đặng Văn Đức")
+    async with open_desk("letan") as first, open_desk("letan2") as second:
+        for page, name in ((first, "Bàn 1"), (second, "Bàn 2")):
+            await _ready_for_offline(page)
+            await page.fill("#desk-name", name)
+            await page.context.set_offline(True)
+            await _scan_offline(page, token, "ok")
+        for page in (first, second):
+            await page.context.set_offline(False)
+            await page.wait_for_selector("#desk[data-pending='0']", timeout=30_000)
+        # The second desk is told, not left believing its green.
+        await second.wait_for_selector("#late:not([hidden])")
+        assert "Đặng Văn Đức" in await second.inner_text("#late-list")
+    async with open_desk("bantochuc") as organizer:
+        answer = await organizer.request.get(
+            f"{live_server.url}/api/events/hn-2022/checkins/conflicts"
+        )
+        assert answer.ok, await answer.text()
+        conflicts = (await answer.json())["conflicts"]
+    assert [(c["full_name"], c["desk"], c["first_desk"]) for c in conflicts] == [
+        ("Đặng Văn Đức", "Bàn 2", "Bàn 1")
+    ]
+    assert await Delegate.count().where(Delegate.checked_in_at.is_not_null()) == 1
+
+
+async def test_a_code_mangled_by_a_typing_tool_or_caps_lock_says_how_to_fix_it_offline(
+    open_desk,
+):
+    token = await _token("Đặng Văn Đức")
+    async with open_desk() as page:
+        await _ready_for_offline(page)
+        await page.context.set_offline(True)
+        await _scan_offline(page, token.upper(), "unknown")
+        assert "Caps Lock" in await page.inner_text("#result")
+        await _scan_offline(page, token[:-1] + "ô", "unknown")
+        assert "bộ gõ tiếng Việt" in await page.inner_text("#result")
+
+
+async def test_on_a_phone_the_answer_and_its_undo_are_on_the_first_screen(open_desk):
+    token = await _token("Hoàng Cao Thắng")
+    async with open_desk(viewport=PHONE) as page:
+        header = await page.evaluate(
+            "document.querySelector('body > header').getBoundingClientRect().height"
+        )
+        line = await page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('body > header li')).lineHeight)"
+        )
+        assert header < 2 * line + 20, header  # one line of navigation, not three
+        await _scan(page, token)
+        await page.wait_for_selector("#result[data-result=ok]")
+        undo = await page.evaluate(
+            "document.querySelector('#result button').getBoundingClientRect().toJSON()"
+        )
+        panel = await page.evaluate("document.getElementById('result').getBoundingClientRect().top")
+        assert 0 <= panel and undo["bottom"] <= PHONE["height"], (panel, undo)
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        # Every walk-in field has its label and is shown whole.
+        fields = await page.evaluate(
+            """[...document.querySelectorAll('#walk-in input')].map((input) => {
+                 const box = input.getBoundingClientRect();
+                 return {label: input.closest('label')?.textContent.trim() || '',
+                         left: box.left, right: box.right, width: box.width};
+               })"""
+        )
+        assert len(fields) == 5
+        for field in fields:
+            assert field["label"] and field["left"] >= 0 and field["right"] <= PHONE["width"]
+            assert field["width"] >= 60, field
+
+
+async def test_a_walk_in_already_invited_is_checked_in_as_themselves(open_desk):
+    before = await Delegate.count()
+    async with open_desk() as page:
+        await page.fill("#walk-in input[name=full_name]", "Dang Van Duc")
+        match = page.locator("#walk-in-matches button", has_text="Điểm danh người này")
+        await match.wait_for()
+        assert "Đặng Văn Đức" in await page.inner_text("#walk-in-matches")
+        await match.click()
+        await page.wait_for_selector("#result[data-result=ok]")
+    assert await Delegate.count() == before  # no second record
+    assert list(await _checked_in()) == ["Đặng Văn Đức"]
