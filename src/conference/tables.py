@@ -15,6 +15,11 @@ delegate_event_email     delegate (event, email)
 delivery_once            invitation_delivery (delegate, channel, token)
 cue_presenter_once       cue_presenter (cue, delegate)
 cue_one_live             cue (event) WHERE state = 'live': one live cue
+check_in_attempt_once    check_in_attempt (event, COALESCE(delegate, 0),
+                         nonce) WHERE nonce IS NOT NULL: a retried scan is
+                         logged once
+delegate_changed         delegate (event, updated_at), not unique: the
+                         desks' incremental snapshot
 =======================  =============================================
 """
 
@@ -230,6 +235,7 @@ class ScanResult(StrEnum):
     unknown = "unknown"
     revoked = "revoked"
     other_event = "other_event"
+    invalid = "invalid"  # refused before it was read: a scan time in the future, another day
 
 
 class CheckInAttempt(Table):
@@ -245,6 +251,40 @@ class CheckInAttempt(Table):
     user = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
     nonce = Varchar(length=100, null=True, default=None)
     at = Timestamptz(default=TimestamptzNow(), index=True)
+    scanned_at = Timestamptz(null=True, default=None)  # when the desk made it, if it said
+    offline = Boolean(default=False)  # made while the desk could not reach the server
+
+
+class CheckInConflict(Table):
+    """A scan made offline that admitted someone already checked in (a second desk).
+
+    The first upload is the check-in; each later one is a conflict, recorded once per
+    scan (``nonce`` is unique), for the organizer to see and mark reviewed.
+    """
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
+    delegate = ForeignKey(Delegate, on_delete=OnDelete.cascade, null=False)
+    nonce = Varchar(length=100, null=True, default=None, unique=True)
+    desk = Varchar(length=64, default="")
+    user = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+    scanned_at = Timestamptz()  # when this desk admitted them
+    first_checked_in_at = Timestamptz()  # the check-in that stands
+    first_desk = Varchar(length=64, default="")
+    recorded_at = Timestamptz(default=TimestamptzNow())
+    reviewed_at = Timestamptz(null=True, default=None)
+    reviewed_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+
+
+class DelegateRemoval(Table):
+    """A tombstone: a delegate deleted from an event, for the desks' incremental snapshots."""
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False)
+    delegate_id = Integer()  # the id it had; the row itself is gone
+    removed_at = Timestamptz(default=TimestamptzNow(), index=True)
 
 
 # --------------------------------------------------------------------------- programme
@@ -412,6 +452,8 @@ ALL_TABLES: tuple[type[Table], ...] = (
     RevokedToken,
     InvitationDelivery,
     CheckInAttempt,
+    CheckInConflict,
+    DelegateRemoval,
     ProgrammeItem,
     Speaker,
     AwardForm,

@@ -35,9 +35,7 @@ async def today_event(db, sample_password) -> None:
 
 
 @pytest.fixture
-def open_desk(
-    today_event, live_server, chromium_browser, sample_password
-) -> Callable[..., Any]:
+def open_desk(today_event, live_server, chromium_browser, sample_password) -> Callable[..., Any]:
     """A desk page in its own browser context (its own IndexedDB, cache and worker)."""
 
     @asynccontextmanager
@@ -203,7 +201,7 @@ async def test_on_a_phone_the_answer_and_its_undo_are_on_the_first_screen(open_d
             "document.querySelector('#result button').getBoundingClientRect().toJSON()"
         )
         panel = await page.evaluate("document.getElementById('result').getBoundingClientRect().top")
-        assert 0 <= panel and undo["bottom"] <= PHONE["height"], (panel, undo)
+        assert panel >= 0 and undo["bottom"] <= PHONE["height"], (panel, undo)
         assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         # Every walk-in field has its label and is shown whole.
         fields = await page.evaluate(

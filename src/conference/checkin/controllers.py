@@ -8,15 +8,26 @@ from litestar import Controller, Request, delete, get, post
 from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
-from litestar.response import ServerSentEvent, Template
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.status_codes import HTTP_200_OK
 
 from conference import live
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser, allow
-from conference.checkin import services
+from conference.checkin import conflicts, services
+from conference.checkin.schemas import (
+    ConflictOut,
+    ConflictsOut,
+    DelegateBrief,
+    DeskIn,
+    ScanIn,
+    ScanOut,
+    WalkInIn,
+)
 from conference.checkin.worker import WORKER_TEMPLATE, desk_worker
-from conference.checkin.schemas import DelegateBrief, DeskIn, ScanIn, ScanOut, WalkInIn
 from conference.events import get_event_cached
+from conference.forms import StaffRequest
+from conference.i18n import gettext
 from conference.invitations import DelegateInput, attendance
 from conference.settings import Settings
 from conference.tables import Role
@@ -45,6 +56,24 @@ def scan_out(redeemed: services.Redeemed) -> ScanOut:
         delegate=brief,
         checked_in_at=redeemed.checked_in_at,
         message=redeemed.message,
+    )
+
+
+def conflicts_out(found: list[conflicts.Conflict]) -> ConflictsOut:
+    return ConflictsOut(
+        conflicts=[
+            ConflictOut(
+                id=c.id,
+                delegate_id=c.delegate_id,
+                full_name=c.full_name,
+                scanned_at=c.scanned_at,
+                desk=c.desk,
+                first_checked_in_at=c.first_checked_in_at,
+                first_desk=c.first_desk,
+                reviewed=c.reviewed,
+            )
+            for c in found
+        ]
     )
 
 
@@ -87,8 +116,19 @@ class ArrivalsController(Controller):
                 "event": event,
                 "stats": await attendance(event["id"]),
                 "arrivals": await services.arrivals(event),
+                "conflicts": await conflicts.conflicts(event["id"]),
             },
         )
+
+    @post("/conflicts/{conflict_id:int}/review", name="arrivals_conflict_review")
+    async def review_conflict(
+        self, request: StaffRequest, slug: FromPath[str], conflict_id: FromPath[int]
+    ) -> Redirect:
+        """Mark a conflict between desks reviewed, from the arrivals page."""
+        event = await get_event_cached(slug)
+        await conflicts.mark_reviewed(event["id"], conflict_id, by=request.user)
+        flash(request, gettext("Conflict marked as reviewed."), category="success")
+        return Redirect(f"/events/{slug}/arrivals/#conflicts")
 
     @get("/chart", name="arrivals_chart")
     async def chart(self, slug: FromPath[str]) -> Template:
@@ -120,8 +160,28 @@ class CheckInApiController(Controller):
             by=request.user,
             desk=data.desk or request.user.label,
             nonce=data.nonce,
+            scanned_at=data.scanned_at,
+            offline=data.offline,
         )
         return scan_out(redeemed)
+
+    @get("/checkins/conflicts", opt=ORGANIZER)
+    async def conflicts_list(self, slug: FromPath[str]) -> ConflictsOut:
+        """People admitted offline by a second desk after their check-in, for review."""
+        event = await get_event_cached(slug)
+        return conflicts_out(await conflicts.conflicts(event["id"]))
+
+    @post("/checkins/conflicts/{conflict_id:int}/review", opt=ORGANIZER, status_code=HTTP_200_OK)
+    async def conflict_review(
+        self,
+        request: Request[CurrentUser, Any, Any],
+        slug: FromPath[str],
+        conflict_id: FromPath[int],
+    ) -> dict[str, Any]:
+        """Mark one conflict reviewed (again is harmless); 404 for another event's."""
+        event = await get_event_cached(slug)
+        await conflicts.mark_reviewed(event["id"], conflict_id, by=request.user)
+        return {"id": conflict_id, "reviewed": True}
 
     @post("/delegates/{delegate_id:int}/checkin", opt=DESK, status_code=HTTP_200_OK)
     async def check_in_found(

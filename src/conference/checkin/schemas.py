@@ -11,6 +11,8 @@ class ScanIn(msgspec.Struct):
     code: str  # what the scanner read: the bare token or the whole invitation URL
     nonce: str | None = None  # the client's id for this scan; the same nonce twice is one check-in
     desk: str | None = None
+    scanned_at: datetime | None = None  # when the desk made the scan, ISO-8601 with its offset
+    offline: bool = False  # the desk admitted the person without the server
 
 
 class DelegateBrief(msgspec.Struct):
@@ -44,3 +46,20 @@ class WalkInIn(msgspec.Struct):
 
 class DeskIn(msgspec.Struct):
     desk: str | None = None
+
+
+class ConflictOut(msgspec.Struct):
+    """A person admitted offline at ``desk`` after ``first_desk`` checked them in."""
+
+    id: int
+    delegate_id: int
+    full_name: str
+    scanned_at: datetime
+    desk: str
+    first_checked_in_at: datetime
+    first_desk: str
+    reviewed: bool
+
+
+class ConflictsOut(msgspec.Struct):
+    conflicts: list[ConflictOut]

@@ -1,9 +1,13 @@
 """Check-in: a scan becomes an arrival exactly once, however many desks scan at the same moment.
 
-``redeem`` is the one function every door calls (desk page, API, search result). It
-makes at most three queries: the conditional UPDATE that checks a delegate in
-(``… WHERE checked_in_at IS NULL``, so the database lets exactly one desk win), a
-single SELECT that explains a refusal, and the INSERT that logs the attempt.
+``redeem`` is the one function every door calls (desk page, API, batch upload, search
+result). It makes at most three queries: the conditional UPDATE that checks a delegate
+in (``… WHERE checked_in_at IS NULL``, so the database lets exactly one desk win), a
+single SELECT that explains a refusal, and the INSERT that logs the attempt (once per
+nonce). A scan an offline desk made and sends later carries its own time
+(``scanned_at``), which becomes the arrival time; the first upload is the check-in,
+and an offline scan that finds the delegate already in is also recorded as a
+conflict (a fourth query), once per nonce, for the organizer to review.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from conference.checkin import statements
 from conference.checkin.statements import SHOWN
 from conference.errors import N_, InvalidInput, NotFound
 from conference.formatting import local as to_local
-from conference.formatting import local_time
+from conference.formatting import local_datetime, local_time
 from conference.i18n import translations
 from conference.invitations import DelegateInput, create_delegate
 from conference.tables import (
@@ -36,6 +40,10 @@ from conference.text import nfc
 LOGGED_TEXT = 300
 # A desk may undo its own check-in for this long; an organizer, any time.
 DESK_UNDO_WINDOW = timedelta(minutes=10)
+# A scan time this far ahead of the server's clock is a desk clock running fast, not a
+# scan from the future: accepted, recorded as the server's now. Phones keep time by the
+# network to within seconds; a laptop left unsynchronized drifts by a minute or two.
+SCAN_CLOCK_SKEW = timedelta(minutes=5)
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,100}")
 
 MESSAGES = {
@@ -45,6 +53,36 @@ MESSAGES = {
     ScanResult.revoked: N_("This invitation was withdrawn or replaced. Ask the organizers."),
     ScanResult.other_event: N_("This invitation is for another event."),
 }
+
+
+def arrival_time(event: EventRow, scanned_at: datetime | None, now: datetime) -> datetime:
+    """When a scan made at ``scanned_at`` (None: just now) says the delegate arrived.
+
+    Raises InvalidInput, each with its own code: ``scanned_at_without_offset`` (a time
+    with no UTC offset cannot be placed), ``scanned_at_in_future`` (more than
+    SCAN_CLOCK_SKEW ahead of the server), ``scanned_at_other_day`` (not on the event's
+    date in its time zone).
+    """
+    if scanned_at is None:
+        return now
+    if scanned_at.tzinfo is None or scanned_at.utcoffset() is None:
+        raise InvalidInput(
+            "The scan time has no UTC offset: the desk must send it as ISO-8601 with one.",
+            code="scanned_at_without_offset",
+        )
+    if scanned_at > now + SCAN_CLOCK_SKEW:
+        raise InvalidInput(
+            "The scan time %(time)s is in the future: check the clock of this desk's device.",
+            code="scanned_at_in_future",
+            time=local_datetime(scanned_at, event["timezone"]),
+        )
+    if to_local(scanned_at, event["timezone"]).date() != event["date"]:
+        raise InvalidInput(
+            "The scan time %(time)s is not on the day of the event.",
+            code="scanned_at_other_day",
+            time=local_datetime(scanned_at, event["timezone"]),
+        )
+    return min(scanned_at.astimezone(UTC), now)
 
 
 @dataclass(frozen=True)
@@ -97,37 +135,59 @@ async def redeem(
     by: Actor | None = None,
     desk: str = "",
     nonce: str | None = None,
+    scanned_at: datetime | None = None,
+    offline: bool = False,
 ) -> Redeemed:
     """Check in the delegate whose invitation ``scanned`` holds, at ``desk``.
 
     ``nonce`` makes a retry safe: the same nonce for the same delegate answers
-    ``ok`` again without a second check-in. Every attempt is logged. Never raises
-    for bad input: an empty, huge, binary or foreign scan is ``unknown``.
+    ``ok`` again without a second check-in, and the attempt is logged once.
+    ``scanned_at`` is when the desk made the scan (None: now); it becomes the arrival
+    time. ``offline`` says the desk admitted the person without the server: when they
+    were already checked in, the answer is ``already_checked_in`` and a conflict is
+    recorded (once per nonce). Every attempt is logged. Raises InvalidInput only for
+    a ``scanned_at`` that ``arrival_time`` refuses (logged as ``invalid`` first);
+    otherwise never for bad input: an empty, huge, binary or foreign scan is ``unknown``.
     """
     desk = desk.strip()[:64]
     nonce = (nonce or "").strip()[:100] or None
-    token = token_from_scan(scanned[:2000], base_url)
     now = datetime.now(UTC)
-    result, row = ScanResult.unknown, None
     user_id = getattr(by, "id", None)
+    logged = scanned[:LOGGED_TEXT].replace("\x00", "")
+    try:
+        at = arrival_time(event, scanned_at, now)
+    except InvalidInput:
+        await statements.log_attempt(
+            event["id"], None, scanned=logged, result=ScanResult.invalid, desk=desk,
+            user_id=user_id, nonce=nonce, at=now, offline=offline,
+        )  # fmt: skip
+        raise
+    token = token_from_scan(scanned[:2000], base_url)
+    result, row = ScanResult.unknown, None
     if token is not None:
         row = await statements.claim(
-            event["id"], token, at=now, desk=desk, user_id=user_id, nonce=nonce
+            event["id"], token, at=at, desk=desk, user_id=user_id, nonce=nonce
         )
         if row is not None:
             result = ScanResult.ok
             live.publish(event["id"], "checkin", arrival(event, row))
         else:
             result, row = await _why_not(event["id"], token, nonce)
+            if offline and row is not None and result is ScanResult.already_checked_in:
+                await statements.record_conflict(
+                    event["id"], row, nonce=nonce, desk=desk, user_id=user_id, scanned_at=at
+                )
     await statements.log_attempt(
         event["id"],
         row["id"] if row and result is not ScanResult.other_event else None,
-        scanned=scanned[:LOGGED_TEXT].replace("\x00", ""),
+        scanned=logged,
         result=result,
         desk=desk,
         user_id=user_id,
         nonce=nonce,
         at=now,
+        scanned_at=at if scanned_at is not None else None,
+        offline=offline,
     )
     shown = row if result in (ScanResult.ok, ScanResult.already_checked_in) else None
     return Redeemed(

@@ -2,20 +2,21 @@
 
 Every delegate passes the desk in about half an hour, several desks at once. Piccolo
 builds each query anew from its column objects, which costs more Python than SQLite
-spends running it; these three statements are composed once, at import, from the
+spends running it; these statements are composed once, at import, from the
 tables' own metadata (so a renamed column still renames them), and each scan only
 binds its values. They run on both databases: Piccolo turns ``{}`` into ``?`` or
-``$n``. ``tests/checkin/test_redeem.py`` counts them: at most three a scan.
+``$n``. ``tests/checkin/test_redeem.py`` counts them: at most three a scan (four for
+an offline scan that meets an earlier check-in: the conflict is recorded too).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from piccolo.columns import Column
 
-from conference.tables import CheckInAttempt, Delegate, RevokedToken, ScanResult
+from conference.tables import CheckInAttempt, CheckInConflict, Delegate, RevokedToken, ScanResult
 
 
 def _name(column: Column) -> str:
@@ -49,7 +50,7 @@ _DELEGATE = f'"{Delegate._meta.tablename}"'
 _CLAIM = (
     f"UPDATE {_DELEGATE} SET {_name(Delegate.checked_in_at)} = {{}}, "
     f"{_name(Delegate.checked_in_desk)} = {{}}, {_name(Delegate.checked_in_by)} = {{}}, "
-    f"{_name(Delegate.checked_in_nonce)} = {{}} "
+    f"{_name(Delegate.checked_in_nonce)} = {{}}, {_name(Delegate.updated_at)} = {{}} "
     f"WHERE {_name(Delegate.token)} = {{}} AND {_name(Delegate.event)} = {{}} "
     f"AND {_name(Delegate.checked_in_at)} IS NULL AND {_name(Delegate.revoked_at)} IS NULL "
     f"RETURNING {_names(*SHOWN)}"
@@ -66,12 +67,31 @@ _FIND = (
     f"WHERE {_name(RevokedToken.token)} = {{}}) LIMIT 1"
 )
 
+# A retried scan (the same nonce) is logged once: index check_in_attempt_once.
 _LOG = (
     f'INSERT INTO "{CheckInAttempt._meta.tablename}" '
     f"({_names(CheckInAttempt.event, CheckInAttempt.delegate, CheckInAttempt.scanned_text)}, "
     f"{_names(CheckInAttempt.result, CheckInAttempt.desk, CheckInAttempt.user)}, "
-    f"{_names(CheckInAttempt.nonce, CheckInAttempt.at)}) "
-    "VALUES ({}, {}, {}, {}, {}, {}, {}, {})"
+    f"{_names(CheckInAttempt.nonce, CheckInAttempt.at)}, "
+    f"{_names(CheckInAttempt.scanned_at, CheckInAttempt.offline)}) "
+    "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}) ON CONFLICT DO NOTHING"
+)
+
+# A conflict is recorded once per scan: its nonce is unique.
+_CONFLICT = (
+    f'INSERT INTO "{CheckInConflict._meta.tablename}" ('
+    + _names(
+        CheckInConflict.event,
+        CheckInConflict.delegate,
+        CheckInConflict.nonce,
+        CheckInConflict.desk,
+        CheckInConflict.user,
+        CheckInConflict.scanned_at,
+        CheckInConflict.first_checked_in_at,
+        CheckInConflict.first_desk,
+        CheckInConflict.recorded_at,
+    )
+    + ") VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}) ON CONFLICT DO NOTHING"
 )
 
 
@@ -84,8 +104,12 @@ async def claim(
     user_id: int | None,
     nonce: str | None,
 ) -> dict[str, Any] | None:
-    """Check in the delegate holding ``token`` unless already checked in; their row, or None."""
-    rows = await Delegate.raw(_CLAIM, at, desk, user_id, nonce, token, event_id)
+    """Check in the delegate holding ``token`` unless already checked in; their row, or None.
+
+    ``at`` is the arrival time (the scan's); the row's ``updated_at`` is the server's
+    now, which the desks' incremental snapshot reads.
+    """
+    rows = await Delegate.raw(_CLAIM, at, desk, user_id, nonce, datetime.now(UTC), token, event_id)
     return rows[0] if rows else None
 
 
@@ -105,7 +129,43 @@ async def log_attempt(
     user_id: int | None,
     nonce: str | None,
     at: datetime,
+    scanned_at: datetime | None = None,
+    offline: bool = False,
 ) -> None:
     await CheckInAttempt.raw(
-        _LOG, event_id, delegate_id, scanned, result.value, desk, user_id, nonce, at
+        _LOG,
+        event_id,
+        delegate_id,
+        scanned,
+        result.value,
+        desk,
+        user_id,
+        nonce,
+        at,
+        scanned_at,
+        offline,
+    )
+
+
+async def record_conflict(
+    event_id: int,
+    delegate: dict[str, Any],
+    *,
+    nonce: str | None,
+    desk: str,
+    user_id: int | None,
+    scanned_at: datetime,
+) -> None:
+    """Record that a desk admitted ``delegate`` offline after their check-in (once a nonce)."""
+    await CheckInConflict.raw(
+        _CONFLICT,
+        event_id,
+        delegate["id"],
+        nonce,
+        desk,
+        user_id,
+        scanned_at,
+        delegate["checked_in_at"],
+        delegate["checked_in_desk"],
+        datetime.now(UTC),
     )
