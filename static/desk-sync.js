@@ -187,8 +187,13 @@
         return false;
       }
       heard(answer.status);
+      if (cursor && answer.status === 400) {
+        // A cursor the server no longer takes (bad_cursor): start again from a full snapshot.
+        state.snapshot.cursor = null;
+        return refreshSnapshot();
+      }
       if (answer.status !== 200 || !Array.isArray(answer.data.delegates)) return answer.status < 500;
-      const full = !cursor;
+      const full = !cursor || answer.data.full === true;
       if (full) { byId.clear(); byHash.clear(); }
       answer.data.delegates.forEach(remember);
       await store.saveSnapshot(slug, answer.data, full);

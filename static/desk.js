@@ -304,6 +304,8 @@
     clearTimeout(searchTimer);
     searchTimer = setTimeout(runSearch, 200);
   });
+  // Typed before this script ran (a slow phone), or kept by the browser across a reload.
+  refreshSearch();
 
   // A walk-in already on the list is checked in as themselves, not created a second time.
   let matchTimer = null;
@@ -339,6 +341,8 @@
       matchTimer = setTimeout(showMatches, 250);
     });
   }
+
+  if (walkIn.elements.full_name.value || walkIn.elements.organization.value) showMatches();
 
   async function registerWalkIn(body) {
     try {
