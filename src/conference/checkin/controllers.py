@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 
-from litestar import Controller, Request, delete, get, post
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.status_codes import HTTP_200_OK
 
 from conference import live
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser, allow
-from conference.checkin import conflicts, services
+from conference.checkin import conflicts, services, snapshot
 from conference.checkin.schemas import (
+    BatchIn,
+    BatchOut,
     ConflictOut,
     ConflictsOut,
     DelegateBrief,
     DeskIn,
+    ScanAnswer,
     ScanIn,
     ScanOut,
+    SnapshotOut,
     WalkInIn,
+    read_scan,
 )
 from conference.checkin.worker import WORKER_TEMPLATE, desk_worker
 from conference.events import get_event_cached
@@ -57,6 +64,49 @@ def scan_out(redeemed: services.Redeemed) -> ScanOut:
         checked_in_at=redeemed.checked_in_at,
         message=redeemed.message,
     )
+
+
+def scan_answer(answer: services.Redeemed | services.Refused) -> ScanAnswer:
+    if isinstance(answer, services.Refused):
+        return ScanAnswer(
+            result=answer.result.value,
+            delegate=None,
+            checked_in_at=None,
+            message=answer.message,
+            code=answer.code,
+            detail=answer.detail or None,
+        )
+    out = scan_out(answer)
+    return ScanAnswer(
+        result=out.result,
+        delegate=out.delegate,
+        checked_in_at=out.checked_in_at,
+        message=out.message,
+    )
+
+
+def queued_scan(raw: Any) -> services.Scan | services.Refused:
+    """One entry of a desk's upload, read on its own: a bad one does not spoil the rest."""
+    scan = read_scan(raw)
+    if isinstance(scan, str):
+        return services.malformed(scan)
+    return services.Scan(
+        code=scan.code,
+        nonce=scan.nonce,
+        desk=scan.desk or "",
+        scanned_at=scan.scanned_at,
+        offline=scan.offline,
+    )
+
+
+def json_maybe_gzipped(request: Request[Any, Any, Any], payload: msgspec.Struct) -> Response[bytes]:
+    """A large JSON answer, gzipped when the client takes it (every browser does)."""
+    body = msgspec.json.encode(payload)
+    headers = {"vary": "Accept-Encoding", "cache-control": "no-store"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        body = gzip.compress(body, compresslevel=5)
+        headers["content-encoding"] = "gzip"
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def conflicts_out(found: list[conflicts.Conflict]) -> ConflictsOut:
@@ -164,6 +214,46 @@ class CheckInApiController(Controller):
             offline=data.offline,
         )
         return scan_out(redeemed)
+
+    @post("/checkins/batch", opt=DESK, status_code=HTTP_200_OK)
+    async def scan_batch(
+        self,
+        request: Request[CurrentUser, Any, Any],
+        slug: FromPath[str],
+        data: JSONBody[BatchIn],
+        settings: NamedDependency[Settings],
+    ) -> BatchOut:
+        """A desk's queued scans, answered one by one in order; safe to send again."""
+        event = await get_event_cached(slug)
+        answers = await services.redeem_batch(
+            event,
+            [queued_scan(raw) for raw in data.scans],
+            base_url=settings.base_url,
+            by=request.user,
+            desk=request.user.label,
+        )
+        return BatchOut(results=[scan_answer(a) for a in answers])
+
+    @get("/desk/snapshot", opt=DESK)
+    async def desk_snapshot(
+        self,
+        request: Request[CurrentUser, Any, Any],
+        slug: FromPath[str],
+        since: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        """The event's delegates for an offline desk (no e-mail, phone or token); with
+        ``since`` (a cursor an earlier answer gave), only what changed."""
+        event = await get_event_cached(slug)
+        found = await snapshot.snapshot(event, since)
+        return json_maybe_gzipped(
+            request,
+            SnapshotOut(
+                cursor=found.cursor,
+                generated_at=found.generated_at,
+                full=found.full,
+                delegates=found.delegates,
+            ),
+        )
 
     @get("/checkins/conflicts", opt=ORGANIZER)
     async def conflicts_list(self, slug: FromPath[str]) -> ConflictsOut:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
@@ -33,6 +34,44 @@ class ScanOut(msgspec.Struct):
     delegate: DelegateBrief | None
     checked_in_at: datetime | None
     message: str  # Vietnamese, for the desk
+
+
+class BatchIn(msgspec.Struct):
+    """A desk's queue: each entry as POST /checkins takes it, read one by one."""
+
+    scans: list[Any]
+
+
+class ScanAnswer(ScanOut, omit_defaults=True):
+    """One answer of a batch: as POST /checkins answers, and for a refused entry
+    ``result`` ``invalid`` with ``code`` (``malformed_scan``, ``scanned_at_in_future``,
+    ``scanned_at_other_day``, ``scanned_at_without_offset``) and the desk's ``message``."""
+
+    code: str | None = None
+    detail: str | None = None  # a malformed entry: what exactly is wrong (English)
+
+
+class BatchOut(msgspec.Struct):
+    results: list[ScanAnswer]
+
+
+def read_scan(raw: Any) -> ScanIn | str:
+    """One queue entry as a ScanIn, or what is wrong with it (English, for the desk's log)."""
+    try:
+        return msgspec.convert(raw, ScanIn)
+    except msgspec.ValidationError as error:
+        return str(error)
+
+
+class SnapshotOut(msgspec.Struct):
+    """GET /desk/snapshot: ``delegates`` each with ``id``, ``full_name``, ``honorific``,
+    ``position``, ``organization``, ``group``, ``seat``, ``protocol_rank``, ``notes``, ``rsvp``,
+    ``checked_in_at``, ``checked_in_desk``, ``token_sha256``; or ``{"id", "removed": true}``."""
+
+    cursor: str
+    generated_at: datetime
+    full: bool  # true: the whole list (replace the desk's copy); false: changes since
+    delegates: list[dict[str, Any]]
 
 
 class WalkInIn(msgspec.Struct):

@@ -18,6 +18,7 @@ from conference.errors import Conflict, InvalidInput, NotFound
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, check_wording
 from conference.tables import (
     Delegate,
+    DelegateRemoval,
     DelegateSource,
     DeliveryState,
     Event,
@@ -157,7 +158,10 @@ async def update_delegate(
 
 async def delete_delegate(event_id: int, delegate_id: int, *, by: Actor | None = None) -> None:
     delegate = await get_delegate(event_id, delegate_id)
-    await Delegate.delete().where(Delegate.id == delegate_id)
+    # The tombstone tells the desks' snapshots (checkin.snapshot) that the delegate is gone.
+    async with Delegate._meta.db.transaction():
+        await Delegate.delete().where(Delegate.id == delegate_id)
+        await DelegateRemoval(event=event_id, delegate_id=delegate_id).save()
     await audit.record(
         "delegate.delete",
         by=by,
@@ -181,7 +185,8 @@ async def get_delegate(event_id: int, delegate_id: int) -> dict[str, Any]:
 async def revoke_invitation(event_id: int, delegate_id: int, *, by: Actor | None = None) -> None:
     """Withdraw the invitation: its QR code and page stop working until reissued."""
     await get_delegate(event_id, delegate_id)
-    await Delegate.update({Delegate.revoked_at: datetime.now(UTC)}).where(
+    now = datetime.now(UTC)
+    await Delegate.update({Delegate.revoked_at: now, Delegate.updated_at: now}).where(
         Delegate.id == delegate_id
     )
     await audit.record("invitation.revoke", by=by, event_id=event_id, target=str(delegate_id))
@@ -253,6 +258,7 @@ async def record_rsvp(token: str, answer: str, note: str = "") -> Rsvp:
             Delegate.rsvp: choice,
             Delegate.rsvp_at: datetime.now(UTC),
             Delegate.rsvp_note: nfc(note)[:500],
+            Delegate.updated_at: datetime.now(UTC),  # the desks' snapshots carry the answer
         }
     ).where((Delegate.id == delegate["id"]) & Delegate.revoked_at.is_null())
     await audit.record(
