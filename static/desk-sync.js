@@ -216,7 +216,7 @@
     function answerOffline(scan) {
       const d = scan.token_sha256 ? byHash.get(scan.token_sha256) : null;
       if (!d) {
-        return { result: "unknown", offline: true, delegate: null, hint: scan.token ? null : mangling(scan.code), snapshot: state.snapshot.loaded };
+        return { result: "unknown", offline: true, delegate: null, hint: mangling(scan.code), snapshot: state.snapshot.loaded };
       }
       const queued = state.pending.find((other) => other.nonce !== scan.nonce && other.delegate_id === d.id);
       if (d.checked_in_at || queued) {
@@ -260,7 +260,7 @@
         try {
           answer = chunk.length === 1
             ? await request("POST", `${api}/checkins`, body(chunk[0]))
-            : await request("POST", `${api}/checkins/batch`, { scans: chunk.map(body) }, 30000);
+            : await request("POST", `${api}/checkins/batch`, { scans: chunk.map((scan) => body(scan)) }, 30000);
         } catch (error) {
           setReachable(false);
           return false;
