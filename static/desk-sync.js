@@ -205,10 +205,11 @@
     }
 
     // What the live stream or an answer told of one delegate's arrival.
-    function arrived(delegateId, checkedInAt) {
+    function arrived(delegateId, checkedInAt, desk = "") {
       const d = byId.get(delegateId);
       if (!d || d.checked_in_at === checkedInAt) return;
       d.checked_in_at = checkedInAt;
+      d.checked_in_desk = checkedInAt ? desk || d.checked_in_desk || "" : "";
       store.setArrival(slug, d).catch(() => {});
     }
 
@@ -245,7 +246,7 @@
       scans.forEach((scan, i) => {
         const answer = answers[i] || {};
         if (answer.delegate && answer.delegate.id && ["ok", "already_checked_in"].includes(answer.result)) {
-          arrived(answer.delegate.id, answer.checked_in_at || (byId.get(answer.delegate.id) || {}).checked_in_at || scan.scanned_at);
+          arrived(answer.delegate.id, answer.checked_in_at || (byId.get(answer.delegate.id) || {}).checked_in_at || scan.scanned_at, answer.result === "ok" ? scan.desk : "");
         }
       });
       await reloadPending();
@@ -351,7 +352,9 @@
         const answer = answerOffline({ ...item, token });
         item.offline = answer.result === "ok";
         await persist(item);
-        await reloadPending();
+        // Kept in memory as in IndexedDB: no need to read the whole queue back per scan.
+        if (!state.pending.some((scan) => scan.nonce === item.nonce)) state.pending.push(item);
+        changed();
         return { ...answer, nonce: item.nonce };
       };
       if (!state.reachable || state.signedOut) return scanOffline(store.add);
@@ -369,7 +372,7 @@
         if (!answered(answer.status)) return await scanOffline(store.update);
         const data = answer.status < 300 ? answer.data : { result: "refused", delegate: null, message: answer.data.detail };
         await settle([item], [data]);
-        return { ...data, nonce: item.nonce };
+        return { ...data, nonce: item.nonce, known: known || null, localHint: !data.hint && data.result === "unknown" ? mangling(code) : null };
       } finally {
         inFlight.delete(item.nonce);
       }
@@ -392,7 +395,7 @@
       source.addEventListener("error", () => { lost = true; });
       source.addEventListener("checkin", (message) => {
         const data = JSON.parse(message.data);
-        arrived(data.delegate_id, data.checked_in_at);
+        arrived(data.delegate_id, data.checked_in_at, data.desk);
       });
       source.addEventListener("checkin_undone", (message) => arrived(JSON.parse(message.data).delegate_id, null));
       window.addEventListener("online", () => { if (source.readyState === EventSource.CLOSED) listen(); });
@@ -402,11 +405,12 @@
     window.addEventListener("online", kick);
     document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") kick(); });
 
+    // Ready once what this device keeps is loaded: the network is not waited for.
     const ready = (async () => {
       await loadSnapshot().catch(() => {});
       await reloadPending().catch(() => {});
       listen();
-      await tick();
+      kick();
     })();
 
     return { state, scan, cancel, kick, ready, tokenOf, mangling, sha256Hex, isoWithOffset };

@@ -112,7 +112,9 @@
   function offlineMessage(answer) {
     if (answer.result === "ok") return msg.msgOfflineOk;
     if (answer.result === "already_checked_in") {
-      return fill(answer.queued ? msg.msgOfflineQueued : msg.msgOfflineAlready, { time: clock(answer.checked_in_at) });
+      const text = fill(answer.queued ? msg.msgOfflineQueued : msg.msgOfflineAlready, { time: clock(answer.checked_in_at) });
+      const desk = !answer.queued && answer.delegate && answer.delegate.checked_in_desk;
+      return desk ? `${text} · ${desk}` : text;
     }
     if (answer.hint === "vietnamese") return msg.msgHintVietnamese;
     if (answer.hint === "caps") return msg.msgHintCaps;
@@ -133,12 +135,19 @@
       if (d.group) result.append(el("p", "what", d.group));
       if (d.seat) result.append(el("p", "seat", d.seat));
       if (d.notes) result.append(el("p", "note", d.notes));
-      if (d.rsvp === "declined" && answer.result === "ok") result.append(el("p", "note", msg.msgDeclined));
+      // The server's answer or the snapshot tells a declined RSVP: welcomed, with a note.
+      const rsvp = d.rsvp || (answer.known && answer.known.rsvp);
+      if (rsvp === "declined" && answer.result === "ok" && !answer.note) result.append(el("p", "note", msg.msgDeclined));
     }
     result.append(el("p", "result-message", answer.offline ? offlineMessage(answer) : answer.message));
     // What the server adds to its answer: advice for a replaced code, a mangled scan, a note.
-    for (const extra of [answer.hint, answer.note, answer.advice]) {
+    for (const extra of [answer.note, answer.advice]) {
       if (typeof extra === "string" && extra && !answer.offline) result.append(el("p", "note", extra));
+    }
+    // A code mangled on the way (Caps Lock, a Vietnamese typing tool): the server's message
+    // says how to fix it when it saw that (its "hint"); when it did not, the desk does.
+    if (!answer.offline && answer.localHint) {
+      result.append(el("p", "note", { vietnamese: msg.msgHintVietnamese, caps: msg.msgHintCaps }[answer.localHint]));
     }
     if (answer.result === "ok" && d) {
       result.append(button(msg.msgUndo, "outline", () => undoCheckIn(answer, d.id)));
@@ -196,7 +205,10 @@
   }
 
   const sync = window.deskSync.start({ slug, api, onChange: render, onLate: late });
-  sync.ready.then(() => { root.dataset.ready = "yes"; });
+  sync.ready.then(() => {
+    root.dataset.ready = "yes";
+    focusScan();
+  });
 
   // The service worker keeps this page and its files, so the desk opens with no network.
   if ("serviceWorker" in navigator && root.dataset.worker) {
@@ -310,6 +322,19 @@
   // A walk-in already on the list is checked in as themselves, not created a second time.
   let matchTimer = null;
   let matchRun = 0;
+  // The invited people a walk-in may be: the server's own folded-name match, or, from a
+  // server without it, the delegate search on the name and on the organization.
+  async function invitedLike(name, organization, queries) {
+    const query = new URLSearchParams({ full_name: name, organization });
+    try {
+      return (await call("GET", `${api}/walk-ins/matches?${query}`)).matches;
+    } catch (error) {
+      if (error.status !== 404 && error.status !== 405) throw error;
+    }
+    const lists = await Promise.all(queries.map((q) => findDelegates(q, 5)));
+    return lists.flat();
+  }
+
   async function showMatches() {
     const run = ++matchRun;
     const name = walkIn.elements.full_name.value.trim();
@@ -318,9 +343,7 @@
     if (!queries.length) { matches.replaceChildren(); matches.hidden = true; return; }
     try {
       const seen = new Map();
-      for (const list of await Promise.all(queries.map((q) => findDelegates(q, 5)))) {
-        for (const d of list) if (d.source !== "walk_in") seen.set(d.id, d);
-      }
+      for (const d of await invitedLike(name, organization, queries)) seen.set(d.id, d);
       if (run !== matchRun) return;
       const people = [...seen.values()].slice(0, 6);
       matches.replaceChildren();
@@ -353,7 +376,7 @@
       focusScan();
     } catch (error) {
       const refusal = error.data && (error.data.refusal || error.data.code);
-      if (refusal === "walk_in_exists" || error.status === 409) {
+      if (refusal === "walk_in_duplicate" || error.status === 409) {
         askSecond(body, error.message);
         return;
       }

@@ -26,6 +26,8 @@ async def desk_page(db, live_server, chromium_browser, sample_password):
     await page.fill("input[name=password]", sample_password)
     await page.click("button[type=submit]")
     await page.wait_for_selector("#scan")
+    # The page's scripts have run: the queue kept on this device is loaded.
+    await page.wait_for_selector("#desk[data-ready=yes]")
     yield page
     await context.close()
 

@@ -51,6 +51,7 @@ def open_desk(today_event, live_server, chromium_browser, sample_password) -> Ca
             await page.fill("input[name=username]", username)
             await page.fill("input[name=password]", sample_password)
             await page.click("button[type=submit]")
+            await page.wait_for_selector("#scan")
             await page.wait_for_selector("#desk[data-ready=yes]")
             yield page
         finally:
@@ -233,3 +234,25 @@ async def test_a_walk_in_already_invited_is_checked_in_as_themselves(open_desk):
         await page.wait_for_selector("#result[data-result=ok]")
     assert await Delegate.count() == before  # no second record
     assert list(await _checked_in()) == ["Đặng Văn Đức"]
+
+
+async def test_offline_on_a_phone_a_declined_guest_is_welcomed_with_a_note_and_undo_unqueues(
+    open_desk,
+):
+    await Delegate.update({Delegate.rsvp: "declined"}).where(Delegate.full_name == "Lê Văn Hùng")
+    token = await _token("Lê Văn Hùng")
+    async with open_desk(viewport=PHONE) as page:
+        await _ready_for_offline(page)
+        await page.context.set_offline(True)
+        await _scan_offline(page, token, "ok")
+        assert "Đã báo không tham dự" in await page.inner_text("#result")
+        undo = page.locator("#result button")
+        box = await undo.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
+        await page.wait_for_selector("#desk[data-pending='1']")
+        # Undone before it was sent: the scan leaves the queue and never reaches the server.
+        await undo.click()
+        await page.wait_for_selector("#desk[data-pending='0']")
+        await page.context.set_offline(False)
+        await page.wait_for_selector("#net-banner", state="hidden", timeout=30_000)
+    assert await _checked_in() == {}
