@@ -256,3 +256,32 @@ async def test_offline_on_a_phone_a_declined_guest_is_welcomed_with_a_note_and_u
         await page.context.set_offline(False)
         await page.wait_for_selector("#net-banner", state="hidden", timeout=30_000)
     assert await _checked_in() == {}
+
+
+async def test_a_server_failing_for_a_while_gets_the_scan_by_itself_exactly_once(open_desk):
+    token = await _token("Nguyễn Thị Thủy Lệ")
+    async with open_desk() as page:
+        await _ready_for_offline(page)
+        attempts: list[str] = []
+
+        async def failing(route: Any) -> None:
+            # The first four attempts meet a broken server; later ones reach the real one.
+            attempts.append(route.request.url)
+            if len(attempts) <= 4:
+                await route.fulfill(status=503, body="{}", content_type="application/json")
+            else:
+                await route.continue_()
+
+        await page.route("**/api/events/hn-2022/checkins*", failing)
+        before = datetime.now(UTC)
+        await _scan(page, token)
+        # A 5xx is no answer: the desk answers from its snapshot and keeps the scan.
+        await page.wait_for_selector("#result[data-result=ok][data-offline=yes]")
+        after = datetime.now(UTC)
+        # No "online" event, nobody pressing anything: the page retries, less and less often.
+        await page.wait_for_selector("#desk[data-pending='0']", timeout=60_000)
+        assert len(attempts) == 5, attempts
+    arrived = await _checked_in()
+    assert list(arrived) == ["Nguyễn Thị Thủy Lệ"]
+    assert before <= arrived["Nguyễn Thị Thủy Lệ"] <= after
+    assert await CheckInAttempt.count().where(CheckInAttempt.result == "ok") == 1
