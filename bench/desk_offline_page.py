@@ -2,12 +2,13 @@
 
 Run: .venv/bin/python bench/desk_offline_page.py [--delegates 10000] [--scans 100]
 Starts `conference serve` on a fresh SQLite database with N delegates, opens the desk page
-in Debian's Chromium (Playwright), waits for the service worker and the snapshot, cuts the
-network (``context.set_offline``) and scans codes as a hand scanner does. Prints, from the
-page's own clock (performance.now): the time from the Enter key to the offline answer in
-the result panel (p50, p95, max), the time to open the page again from the worker's cache,
+in Debian's Chromium (Playwright), waits for the service worker and the snapshot, and scans
+codes as a hand scanner does, online and then with the network cut
+(``context.set_offline``). Prints, from the page's own clock (performance.now): the time
+from the Enter key to the answer in the result panel (p50, p95, max), online (the scan
+queued, sent and answered) and offline; the time to open the page again from the worker's cache,
 and, once the network is back, the time until the queue is empty (one batch upload).
-``offline_answer_times(page, codes)`` is the measuring part, for another bench to call.
+``answer_times(page, codes)`` is the measuring part, for another bench to call.
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ from conference.tables import Event  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 
-# Enter (keydown, caught before the page's own handlers) to the panel showing an offline
-# answer (the mutation of its data-result), in the page's own clock.
-MEASURE = """() => {
+# Enter (keydown, caught before the page's own handlers) to the panel showing an answer
+# (the mutation of its data-result; offline ones only when asked), in the page's own clock.
+MEASURE = """(offline) => {
   const result = document.getElementById("result");
   window.__offline = { times: [], started: 0 };
   document.addEventListener("keydown", (event) => {
@@ -46,7 +47,8 @@ MEASURE = """() => {
   }, true);
   new MutationObserver(() => {
     const run = window.__offline;
-    if (run.started && result.dataset.offline === "yes" && result.dataset.result) {
+    const shown = result.dataset.result && (!offline || result.dataset.offline === "yes");
+    if (run.started && shown) {
       run.times.push(performance.now() - run.started);
       run.started = 0;
     }
@@ -54,9 +56,9 @@ MEASURE = """() => {
 }"""
 
 
-async def offline_answer_times(page: Any, codes: list[str]) -> list[float]:
-    """Scan each code in the (offline) desk page; the Enter-to-answer times, in ms."""
-    await page.evaluate(MEASURE)
+async def answer_times(page: Any, codes: list[str], *, offline: bool = True) -> list[float]:
+    """Scan each code in the desk page; the Enter-to-answer times, in ms."""
+    await page.evaluate(MEASURE, offline)
     for i, code in enumerate(codes):
         await page.fill("#scan", code)
         await page.press("#scan", "Enter")
@@ -112,10 +114,16 @@ async def run(delegates: int, scans: int) -> None:
                     f"desk page open with its snapshot of {delegates} delegates: "
                     f"{(time.perf_counter() - started) * 1000:.0f} ms (login included)"
                 )
+                online = [f"{base}/i/{token}" for token in tokens[scans : 2 * scans]]
+                spread(
+                    "Enter to answer, online (queued, sent, answered)",
+                    await answer_times(page, online, offline=False),
+                )
+                await page.reload()
+                await page.wait_for_selector("#desk[data-ready=yes]")
                 await context.set_offline(True)
                 codes = [f"{base}/i/{token}" for token in tokens[:scans]]
-                times = await offline_answer_times(page, codes)
-                spread("Enter to offline answer", times)
+                spread("Enter to offline answer", await answer_times(page, codes))
 
                 started = time.perf_counter()
                 await page.reload()

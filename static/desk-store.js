@@ -37,10 +37,11 @@
     });
   }
 
-  // Runs work(stores) in one transaction; resolves once it is committed (durably written).
-  async function inTransaction(names, mode, work) {
+  // Runs work(stores) in one transaction; resolves once it is committed. "strict": on disk
+  // before it resolves (a scan must survive a power cut); else the browser may write later.
+  async function inTransaction(names, mode, work, durability = "relaxed") {
     const db = await open();
-    const tx = db.transaction(names, mode, { durability: "strict" });
+    const tx = db.transaction(names, mode, { durability });
     const stores = Object.fromEntries([].concat(names).map((name) => [name, tx.objectStore(name)]));
     const result = work(stores);
     await new Promise((resolve, reject) => {
@@ -58,10 +59,10 @@
   window.deskStore = {
     // ---- the queue: a scan stays until the server has answered it
     async add(scan) {
-      await inTransaction("queue", "readwrite", (s) => s.queue.add(scan)); // add: never replaces
+      await inTransaction("queue", "readwrite", (s) => s.queue.add(scan), "strict"); // add: never replaces
     },
     async update(scan) {
-      await inTransaction("queue", "readwrite", (s) => s.queue.put(scan));
+      await inTransaction("queue", "readwrite", (s) => s.queue.put(scan), "strict");
     },
     async remove(nonces) {
       await inTransaction("queue", "readwrite", (s) => nonces.forEach((nonce) => s.queue.delete(nonce)));

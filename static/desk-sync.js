@@ -371,7 +371,9 @@
         heard(answer.status);
         if (!answered(answer.status)) return await scanOffline(store.update);
         const data = answer.status < 300 ? answer.data : { result: "refused", delegate: null, message: answer.data.detail };
-        await settle([item], [data]);
+        // The answer is shown without waiting for the queue to forget the scan: were that to
+        // fail, the scan would be sent again with its nonce, and the server counts it once.
+        settle([item], [data]).catch(() => {});
         return { ...data, nonce: item.nonce, known: known || null, localHint: !data.hint && data.result === "unknown" ? mangling(code) : null };
       } finally {
         inFlight.delete(item.nonce);
