@@ -15,7 +15,7 @@ from conference import database
 from conference.actors import EventRow
 from conference.errors import N_, DomainError, NotFound
 from conference.i18n import gettext, set_locale, translate_error
-from conference.settings import Settings
+from conference.settings import Settings, served_base_url
 from conference.tables import Role
 
 T = TypeVar("T")
@@ -119,12 +119,18 @@ def demo(reset: bool) -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port", default=8000, show_default=True, envvar="PORT", type=click.IntRange(1, 65535)
+)
 def serve(host: str, port: int) -> None:
-    """Run the web server (migrates the database at start-up)."""
+    """Run the web server (migrates the database at start-up); PORT sets the port too."""
     import uvicorn
 
     set_locale(os.environ.get("CONFERENCE_LANGUAGE", "vi"))
+    # QR codes and e-mails carry the address this server answers on unless told otherwise
+    # (read again by the application factory, in this process and in any worker).
+    if not os.environ.get("CONFERENCE_BASE_URL"):
+        os.environ["CONFERENCE_BASE_URL"] = served_base_url(host, port)
     try:
         Settings.from_env()
     except DomainError as error:

@@ -53,6 +53,19 @@ class DatabaseURL:
         )
 
 
+def served_base_url(host: str, port: int) -> str:
+    """The address a server started on ``host``:``port`` answers on, for QR codes and
+    e-mails when CONFERENCE_BASE_URL does not say (``conference serve``, ``make run``).
+
+    A server listening on every interface is reached here at 127.0.0.1.
+    """
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 - a name for "every interface"
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 @dataclass(frozen=True)
 class Settings:
     database: DatabaseURL

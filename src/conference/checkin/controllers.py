@@ -29,6 +29,8 @@ from conference.checkin.schemas import (
     ScanOut,
     SnapshotOut,
     WalkInIn,
+    WalkInMatch,
+    WalkInMatchesOut,
     read_scan,
 )
 from conference.checkin.worker import WORKER_TEMPLATE, desk_worker
@@ -54,6 +56,7 @@ def scan_out(redeemed: services.Redeemed) -> ScanOut:
             group=d["group_name"],
             seat=d["seat"],
             notes=d["notes"],
+            rsvp=d["rsvp"],
         )
         if d
         else None
@@ -63,6 +66,8 @@ def scan_out(redeemed: services.Redeemed) -> ScanOut:
         delegate=brief,
         checked_in_at=redeemed.checked_in_at,
         message=redeemed.message,
+        note=redeemed.note or None,
+        hint=redeemed.hint or None,
     )
 
 
@@ -82,6 +87,8 @@ def scan_answer(answer: services.Redeemed | services.Refused) -> ScanAnswer:
         delegate=out.delegate,
         checked_in_at=out.checked_in_at,
         message=out.message,
+        note=out.note,
+        hint=out.hint,
     )
 
 
@@ -305,8 +312,32 @@ class CheckInApiController(Controller):
             ),
             by=request.user,
             desk=data.desk or request.user.label,
+            confirm_duplicate=data.confirm_duplicate,
         )
         return scan_out(redeemed)
+
+    @get("/walk-ins/matches", opt=DESK)
+    async def walk_in_matches(
+        self, slug: FromPath[str], full_name: FromQuery[str] = "", organization: FromQuery[str] = ""
+    ) -> WalkInMatchesOut:
+        """Invited people of the same folded name or organization as a walk-in being typed."""
+        event = await get_event_cached(slug)
+        rows = await services.walk_in_matches(event["id"], full_name, organization)
+        return WalkInMatchesOut(
+            matches=[
+                WalkInMatch(
+                    id=r["id"],
+                    honorific=r["honorific"],
+                    full_name=r["full_name"],
+                    position=r["position"],
+                    organization=r["organization"],
+                    group=r["group_name"],
+                    seat=r["seat"],
+                    checked_in_at=r["checked_in_at"],
+                )
+                for r in rows
+            ]
+        )
 
     @delete("/checkins/{delegate_id:int}", opt=DESK, status_code=HTTP_200_OK)
     async def undo(

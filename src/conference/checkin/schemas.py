@@ -27,13 +27,16 @@ class DelegateBrief(msgspec.Struct):
     group: str
     seat: str
     notes: str
+    rsvp: str  # pending | accepted | declined
 
 
-class ScanOut(msgspec.Struct):
-    result: str  # ok | already_checked_in | unknown | revoked | other_event
-    delegate: DelegateBrief | None
+class ScanOut(msgspec.Struct, omit_defaults=True):
+    result: str  # ok | already_checked_in | unknown | revoked | other_event (| invalid: batch)
+    delegate: DelegateBrief | None  # also for revoked: who the code belonged to
     checked_in_at: datetime | None
     message: str  # Vietnamese, for the desk
+    note: str | None = None  # Vietnamese, added to an ok: "said they would not attend"
+    hint: str | None = None  # on unknown: vietnamese_typing | caps_lock (message says the fix)
 
 
 class BatchIn(msgspec.Struct):
@@ -42,7 +45,7 @@ class BatchIn(msgspec.Struct):
     scans: list[Any]
 
 
-class ScanAnswer(ScanOut, omit_defaults=True):
+class ScanAnswer(ScanOut):
     """One answer of a batch: as POST /checkins answers, and for a refused entry
     ``result`` ``invalid`` with ``code`` (``malformed_scan``, ``scanned_at_in_future``,
     ``scanned_at_other_day``, ``scanned_at_without_offset``) and the desk's ``message``."""
@@ -81,6 +84,26 @@ class WalkInIn(msgspec.Struct):
     organization: str = ""
     group: str = "Khách mời"
     desk: str | None = None
+    # A walk-in of the same name is registered already: true when the desk has asked
+    # and this is another person (otherwise refused with code walk_in_duplicate).
+    confirm_duplicate: bool = False
+
+
+class WalkInMatch(msgspec.Struct):
+    """An invited person a walk-in may be: check them in instead of adding a second."""
+
+    id: int
+    honorific: str
+    full_name: str
+    position: str
+    organization: str
+    group: str
+    seat: str
+    checked_in_at: datetime | None
+
+
+class WalkInMatchesOut(msgspec.Struct):
+    matches: list[WalkInMatch]
 
 
 class DeskIn(msgspec.Struct):

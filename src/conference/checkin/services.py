@@ -13,16 +13,17 @@ conflict (a fourth query), once per nonce, for the organizer to review.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+
+from piccolo.custom_types import Combinable
 
 from conference import audit, live
 from conference.actors import Actor, EventRow
 from conference.checkin import statements
+from conference.checkin.codes import ScanProblem, scan_problem, token_from_scan
 from conference.checkin.statements import SHOWN
 from conference.errors import N_, InvalidInput, NotFound
 from conference.formatting import local as to_local
@@ -33,9 +34,10 @@ from conference.tables import (
     Delegate,
     DelegateSource,
     Role,
+    Rsvp,
     ScanResult,
 )
-from conference.text import nfc
+from conference.text import fold, nfc
 
 # What a scan keeps in the log: enough to see what the scanner typed, no more.
 LOGGED_TEXT = 300
@@ -45,7 +47,6 @@ DESK_UNDO_WINDOW = timedelta(minutes=10)
 # scan from the future: accepted, recorded as the server's now. Phones keep time by the
 # network to within seconds; a laptop left unsynchronized drifts by a minute or two.
 SCAN_CLOCK_SKEW = timedelta(minutes=5)
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,100}")
 
 MESSAGES = {
     ScanResult.ok: N_("Welcome, %(name)s."),
@@ -54,6 +55,26 @@ MESSAGES = {
     ScanResult.revoked: N_("This invitation was withdrawn or replaced. Ask the organizers."),
     ScanResult.other_event: N_("This invitation is for another event."),
 }
+REPLACED = N_(
+    "The invitation of %(name)s was issued again at %(time)s: ask the delegate to use "
+    "the new code, or find them by name."
+)
+WITHDRAWN = N_(
+    "The invitation of %(name)s was withdrawn at %(time)s: ask the organizers before "
+    "admitting them, or find them by name."
+)
+HINTS = {
+    ScanProblem.vietnamese_typing: N_(
+        "The code holds Vietnamese letters: a Vietnamese typing tool (Unikey, EVKey) is on "
+        "on this computer. Switch it to English (E), then scan again."
+    ),
+    ScanProblem.caps_lock: N_(
+        "The code came with its capital letters changed: Caps Lock is on on this "
+        "computer. Turn it off, then scan again."
+    ),
+}
+DECLINED = N_("Note: this delegate answered that they would not attend.")
+DECLINED_WITH_NOTE = N_("Note: this delegate answered that they would not attend (“%(note)s”).")
 
 
 def arrival_time(event: EventRow, scanned_at: datetime | None, now: datetime) -> datetime:
@@ -94,33 +115,30 @@ class Redeemed:
     delegate: dict[str, Any] | None
     checked_in_at: datetime | None
     message: str  # Vietnamese, for the desk
+    note: str = ""  # Vietnamese, for the green panel: a declined RSVP
+    hint: str = ""  # a ScanProblem: what mangled a code the desk's computer typed
 
     @property
     def ok(self) -> bool:
         return self.result is ScanResult.ok
 
 
-def token_from_scan(text: str, base_url: str) -> str | None:
-    """The token in what a scanner read: a bare token or our invitation URL; else None.
-
-    A URL of another site is not ours, whatever its path says.
-    """
-    text = text.strip()
-    if "/i/" in text:
-        parts = urlsplit(text)
-        ours = urlsplit(base_url)
-        if parts.scheme and (parts.netloc or "").lower() != ours.netloc.lower():
-            return None
-        text = parts.path.rsplit("/i/", 1)[-1].split("/", 1)[0]
-    return text if _TOKEN.fullmatch(text) else None
+def _person(delegate: dict[str, Any]) -> str:
+    return " ".join(p for p in (delegate["honorific"], delegate["full_name"]) if p)
 
 
 def _message(result: ScanResult, delegate: dict[str, Any] | None, timezone: str) -> str:
     vietnamese = translations("vi")
+    if result is ScanResult.revoked and delegate is not None:
+        # Who it was and what to do: a replaced code has a new one; a withdrawn one, not.
+        replaced_at = delegate.get("replaced_at")
+        template = vietnamese.gettext(REPLACED if replaced_at else WITHDRAWN)
+        when = replaced_at or delegate["revoked_at"]
+        return template % {"name": _person(delegate), "time": local_datetime(when, timezone)}
     template = vietnamese.gettext(MESSAGES[result])
     if delegate is None:
         return template
-    name = " ".join(p for p in (delegate["honorific"], delegate["full_name"]) if p)
+    name = _person(delegate)
     when = delegate["checked_in_at"]
     local = local_time(when, timezone)
     desk = delegate.get("checked_in_desk") or ""
@@ -128,11 +146,32 @@ def _message(result: ScanResult, delegate: dict[str, Any] | None, timezone: str)
     return template % {"name": name, "time": local, "where": where}
 
 
+def _note(delegate: dict[str, Any] | None) -> str:
+    """What the green panel adds: a delegate who said they would not come, and came."""
+    if delegate is None or delegate.get("rsvp") != Rsvp.declined:
+        return ""
+    vietnamese = translations("vi")
+    if delegate.get("rsvp_note"):
+        return vietnamese.gettext(DECLINED_WITH_NOTE) % {"note": delegate["rsvp_note"]}
+    return vietnamese.gettext(DECLINED)
+
+
+def _hint(scanned: str, found: dict[str, Any] | None) -> ScanProblem | None:
+    """Why an unknown scan is no invitation, when the desk's computer mangled it.
+
+    ``found`` is what ``statements.find`` returned: a token known only with its
+    letters' case swapped was typed with Caps Lock on.
+    """
+    if found is not None and found["swapped"]:
+        return ScanProblem.caps_lock
+    return scan_problem(scanned)
+
+
 async def redeem(
     event: EventRow,
     scanned: str,
     *,
-    base_url: str,
+    base_url: str = "",
     by: Actor | None = None,
     desk: str = "",
     nonce: str | None = None,
@@ -141,6 +180,8 @@ async def redeem(
 ) -> Redeemed:
     """Check in the delegate whose invitation ``scanned`` holds, at ``desk``.
 
+    ``scanned`` is a bare token or any URL whose path is ``/i/{token}``, whatever its
+    host (``base_url`` is no longer needed to read it and is kept for callers).
     ``nonce`` makes a retry safe: the same nonce for the same delegate answers
     ``ok`` again without a second check-in, and the attempt is logged once.
     ``scanned_at`` is when the desk made the scan (None: now); it becomes the arrival
@@ -163,7 +204,7 @@ async def redeem(
             user_id=user_id, nonce=nonce, at=now, offline=offline,
         )  # fmt: skip
         raise
-    token = token_from_scan(scanned[:2000], base_url)
+    token = token_from_scan(scanned[:2000])
     result, row = ScanResult.unknown, None
     if token is not None:
         row = await statements.claim(
@@ -178,9 +219,12 @@ async def redeem(
                 await statements.record_conflict(
                     event["id"], row, nonce=nonce, desk=desk, user_id=user_id, scanned_at=at
                 )
+    hint = _hint(scanned, row) if result is ScanResult.unknown else None
+    # Shown to the desk: the delegate the code is (or was) theirs, if of this event.
+    shown = row if result not in (ScanResult.unknown, ScanResult.other_event) else None
     await statements.log_attempt(
         event["id"],
-        row["id"] if row and result is not ScanResult.other_event else None,
+        shown["id"] if shown else None,
         scanned=logged,
         result=result,
         desk=desk,
@@ -190,12 +234,14 @@ async def redeem(
         scanned_at=at if scanned_at is not None else None,
         offline=offline,
     )
-    shown = row if result in (ScanResult.ok, ScanResult.already_checked_in) else None
+    message = _message(result, shown, event["timezone"])
     return Redeemed(
         result=result,
         delegate=shown,
         checked_in_at=shown["checked_in_at"] if shown else None,
-        message=_message(result, shown, event["timezone"]),
+        message=translations("vi").gettext(HINTS[hint]) if hint else message,
+        note=_note(shown) if result is ScanResult.ok else "",
+        hint=hint.value if hint else "",
     )
 
 
@@ -329,8 +375,8 @@ async def _why_not(
 ) -> tuple[ScanResult, dict[str, Any] | None]:
     """Why a claim failed, in one query: unknown, another event's, revoked, or already in."""
     row = await statements.find(token)
-    if row is None:
-        return ScanResult.unknown, None
+    if row is None or row["swapped"]:
+        return ScanResult.unknown, row  # the row of a swapped token is only for the hint
     if row["event"] != event_id:
         return ScanResult.other_event, row
     if row["token"] != token or row["revoked_at"] is not None:
@@ -351,17 +397,106 @@ async def check_in_delegate(
     )
     if row is None:
         raise NotFound("No such delegate in this event.")
-    return await redeem(event, row["token"], base_url="", by=by, desk=desk)
+    return await redeem(event, row["token"], by=by, desk=desk)
+
+
+# ------------------------------------------------------------------ walk-ins
+
+WALK_IN_MATCHES = 10
+
+
+def _like_needle(folded: str) -> str:
+    # Folded text is lower-case letters, digits and punctuation; LIKE's own wildcards go.
+    return folded.replace("%", "").replace("_", "").replace("\\", "")
+
+
+async def walk_in_matches(
+    event_id: int, full_name: str, organization: str = ""
+) -> list[dict[str, Any]]:
+    """The invited people a walk-in may be: same folded name, or same folded organization.
+
+    So the desk checks in the person already on the list ("Điểm danh người này")
+    instead of creating a second record. Names first, then protocol order; at most
+    WALK_IN_MATCHES. Walk-ins registered earlier are not included (see
+    ``register_walk_in``). One query.
+    """
+    name, org = fold(full_name), fold(organization)
+    if not name and not org:
+        return []
+    likes = [
+        Delegate.search_key.like(f"%{needle}%")
+        for needle in (_like_needle(name), _like_needle(org))
+        if needle
+    ]
+    if not likes:
+        return []
+    condition: Combinable = likes[0]
+    for like in likes[1:]:
+        condition = condition | like
+    rows = await Delegate.select(*SHOWN, Delegate.search_key, Delegate.revoked_at).where(
+        (Delegate.event == event_id)
+        & (Delegate.source != DelegateSource.walk_in)
+        & Delegate.revoked_at.is_null()
+        & condition
+    )
+    found = [
+        row
+        for row in rows
+        if (name and fold(row["full_name"]) == name) or (org and fold(row["organization"]) == org)
+    ]
+    found.sort(
+        key=lambda r: (
+            fold(r["full_name"]) != name,
+            r["protocol_rank"] is None,
+            r["protocol_rank"] or 0,
+            r["search_key"],
+        )
+    )
+    return found[:WALK_IN_MATCHES]
 
 
 async def register_walk_in(
-    event: EventRow, data: DelegateInput, *, by: Actor | None = None, desk: str = ""
+    event: EventRow,
+    data: DelegateInput,
+    *,
+    by: Actor | None = None,
+    desk: str = "",
+    confirm_duplicate: bool = False,
 ) -> Redeemed:
-    """A guest not on the list: added as a delegate (with a token) and checked in at once."""
+    """A guest not on the list: added as a delegate (with a token) and checked in at once.
+
+    Raises InvalidInput ``walk_in_name_missing``, and ``walk_in_duplicate`` when a walk-in
+    of the same folded name is already registered, unless ``confirm_duplicate`` (the desk
+    asked, and it is another person of that name).
+    """
     if not nfc(data.full_name):
         raise InvalidInput("Enter the guest's full name.", refusal="walk_in_name_missing")
+    if not confirm_duplicate:
+        await _refuse_a_second_walk_in(event, data.full_name)
     delegate_id = await create_delegate(event["id"], data, by=by, source=DelegateSource.walk_in)
     return await check_in_delegate(event, delegate_id, by=by, desk=desk)
+
+
+async def _refuse_a_second_walk_in(event: EventRow, full_name: str) -> None:
+    name = fold(full_name)
+    rows = await Delegate.select(
+        Delegate.full_name, Delegate.organization, Delegate.checked_in_at, Delegate.created_at
+    ).where(
+        (Delegate.event == event["id"])
+        & (Delegate.source == DelegateSource.walk_in)
+        & Delegate.search_key.like(f"{_like_needle(name)}%")
+    )
+    same = [row for row in rows if fold(row["full_name"]) == name]
+    if same:
+        first = same[0]
+        raise InvalidInput(
+            "A walk-in named %(name)s%(organization)s was registered at %(time)s. If this is "
+            "another person of that name, confirm to register them too.",
+            code="walk_in_duplicate",
+            name=first["full_name"],
+            organization=f" ({first['organization']})" if first["organization"] else "",
+            time=local_time(first["checked_in_at"] or first["created_at"], event["timezone"]),
+        )
 
 
 async def undo_check_in(event_id: int, delegate_id: int, *, by: Actor) -> None:
@@ -435,9 +570,7 @@ class Arrivals:
 
 async def arrivals(event: EventRow, *, recent: int = 15) -> Arrivals:
     """Arrivals over time, the VIPs still expected and the latest arrivals (one query)."""
-    rows = await Delegate.select(*SHOWN, Delegate.rsvp, Delegate.revoked_at).where(
-        Delegate.event == event["id"]
-    )
+    rows = await Delegate.select(*SHOWN, Delegate.revoked_at).where(Delegate.event == event["id"])
     arrived = sorted(
         (r for r in rows if r["checked_in_at"] is not None),
         key=lambda r: r["checked_in_at"],

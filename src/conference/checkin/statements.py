@@ -41,6 +41,8 @@ SHOWN = (
     Delegate.notify_on_arrival,
     Delegate.checked_in_at,
     Delegate.checked_in_desk,
+    Delegate.rsvp,
+    Delegate.rsvp_note,
 )
 """What a scan tells the desk about the delegate (never e-mail or phone)."""
 
@@ -56,15 +58,25 @@ _CLAIM = (
     f"RETURNING {_names(*SHOWN)}"
 )
 
-_FOUND = _names(*SHOWN, Delegate.token, Delegate.revoked_at, Delegate.checked_in_nonce)
+_FOUND_COLUMNS = (*SHOWN, Delegate.token, Delegate.revoked_at, Delegate.checked_in_nonce)
+_FOUND = ", ".join(f"{_DELEGATE}.{_name(column)}" for column in _FOUND_COLUMNS)
+_REVOKED = f'"{RevokedToken._meta.tablename}"'
 
-# Why a claim failed: the token's delegate, or the delegate of the token it replaced;
-# each branch a lookup by a unique index.
+# Why a claim failed: the delegate of the token it replaced (with when it was replaced),
+# or the token's own delegate, or (``swapped``) the delegate of the token with its
+# letters' case swapped, as a scanner types it with Caps Lock on; each branch a lookup
+# by a unique index, at most one of them matching. The replaced branch comes first so
+# that SQLite types ``replaced_at`` from its column (a compound SELECT takes its
+# columns' declared types from the first one).
 _FIND = (
-    f"SELECT {_FOUND} FROM {_DELEGATE} WHERE {_name(Delegate.token)} = {{}} "
-    f"UNION ALL SELECT {_FOUND} FROM {_DELEGATE} WHERE {_name(Delegate.id)} = "
-    f'(SELECT {_name(RevokedToken.delegate)} FROM "{RevokedToken._meta.tablename}" '
-    f"WHERE {_name(RevokedToken.token)} = {{}}) LIMIT 1"
+    f"SELECT {_FOUND}, {_REVOKED}.{_name(RevokedToken.revoked_at)} AS replaced_at, "
+    f"0 AS swapped FROM {_REVOKED} JOIN {_DELEGATE} "
+    f"ON {_DELEGATE}.{_name(Delegate.id)} = {_REVOKED}.{_name(RevokedToken.delegate)} "
+    f"WHERE {_REVOKED}.{_name(RevokedToken.token)} = {{}} "
+    f"UNION ALL SELECT {_FOUND}, NULL, 0 FROM {_DELEGATE} "
+    f"WHERE {_DELEGATE}.{_name(Delegate.token)} = {{}} "
+    f"UNION ALL SELECT {_FOUND}, NULL, 1 FROM {_DELEGATE} "
+    f"WHERE {_DELEGATE}.{_name(Delegate.token)} = {{}} LIMIT 1"
 )
 
 # A retried scan (the same nonce) is logged once: index check_in_attempt_once.
@@ -114,8 +126,12 @@ async def claim(
 
 
 async def find(token: str) -> dict[str, Any] | None:
-    """The delegate ``token`` belongs to or belonged to, in any event; None when unknown."""
-    rows = await Delegate.raw(_FIND, token, token)
+    """The delegate ``token`` belongs to or belonged to, in any event; None when unknown.
+
+    ``replaced_at`` is when the token was replaced by a new one (None: it is theirs);
+    ``swapped`` (1) means only the token with its letters' case swapped is known.
+    """
+    rows = await Delegate.raw(_FIND, token, token, token.swapcase())
     return rows[0] if rows else None
 
 
