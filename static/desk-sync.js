@@ -217,7 +217,7 @@
     function answerOffline(scan) {
       const d = scan.token_sha256 ? byHash.get(scan.token_sha256) : null;
       if (!d) {
-        return { result: "unknown", offline: true, delegate: null, hint: mangling(scan.code), snapshot: state.snapshot.loaded };
+        return { result: "unknown", offline: true, delegate: null, hint: scan.hint || mangling(scan.code), snapshot: state.snapshot.loaded };
       }
       const queued = state.pending.find((other) => other.nonce !== scan.nonce && other.delegate_id === d.id);
       if (d.checked_in_at || queued) {
@@ -344,12 +344,18 @@
         token_sha256: token ? await sha256Hex(token) : null,
       };
       const known = item.token_sha256 ? byHash.get(item.token_sha256) : null;
+      // Caps Lock turns every letter the other way round: the code, turned back, is known.
+      let capsHint = null;
+      if (token && !known && byHash.size) {
+        const turned = [...token].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join("");
+        if (byHash.has(await sha256Hex(turned))) capsHint = "caps";
+      }
       if (known) { item.delegate_id = known.id; item.name = [known.honorific, known.full_name].filter(Boolean).join(" "); }
       // Answered from the snapshot.
       // "offline" tells the server the desk admitted the person on its own; a scan answered
       // amber or unknown here admitted nobody.
       const scanOffline = async (persist) => {
-        const answer = answerOffline({ ...item, token });
+        const answer = answerOffline({ ...item, token, hint: capsHint });
         item.offline = answer.result === "ok";
         await persist(item);
         // Kept in memory as in IndexedDB: no need to read the whole queue back per scan.

@@ -183,6 +183,8 @@ async def test_a_code_mangled_by_a_typing_tool_or_caps_lock_says_how_to_fix_it_o
         await _scan_offline(page, f"http://10.0.0.9:8201/i/{token}", "ok")
         await _scan_offline(page, token.upper(), "unknown")
         assert "Caps Lock" in await page.inner_text("#result")
+        await _scan_offline(page, token.swapcase(), "unknown")
+        assert "Caps Lock" in await page.inner_text("#result")
         await _scan_offline(page, token[:-1] + "ô", "unknown")
         assert "bộ gõ tiếng Việt" in await page.inner_text("#result")
 
@@ -285,3 +287,49 @@ async def test_a_server_failing_for_a_while_gets_the_scan_by_itself_exactly_once
     assert list(arrived) == ["Nguyễn Thị Thủy Lệ"]
     assert before <= arrived["Nguyễn Thị Thủy Lệ"] <= after
     assert await CheckInAttempt.count().where(CheckInAttempt.result == "ok") == 1
+
+
+async def test_an_arrival_at_another_desk_reaches_the_snapshot_so_offline_it_answers_amber(
+    open_desk,
+):
+    token = await _token("Hoàng Cao Thắng")
+    async with open_desk("letan") as first, open_desk("letan2") as second:
+        await _ready_for_offline(second)
+        await first.fill("#desk-name", "Bàn 1")
+        await _scan(first, token)
+        await first.wait_for_selector("#result[data-result=ok]")
+        # The live stream tells the second desk, which keeps it in its snapshot.
+        await second.wait_for_function(
+            """async () => {
+                 const kept = await window.deskStore.snapshot("hn-2022");
+                 return kept.delegates.some((d) => d.full_name === "Hoàng Cao Thắng"
+                                                   && d.checked_in_at);
+               }"""
+        )
+        await second.context.set_offline(True)
+        await _scan_offline(second, token, "already_checked_in")
+        assert "Bàn 1" in await second.inner_text("#result")
+
+
+async def test_a_second_walk_in_of_the_same_name_is_created_only_when_the_desk_confirms(
+    open_desk,
+):
+    async def register(page: Any) -> None:
+        await page.fill("#walk-in input[name=full_name]", "Vũ Thị Hạnh")
+        await page.fill("#walk-in input[name=organization]", "Báo Xây dựng")
+        await page.evaluate("document.getElementById('result').dataset.result = ''")
+        await page.click("#walk-in button[type=submit]")
+
+    hanh = Delegate.count().where(Delegate.full_name == "Vũ Thị Hạnh")
+    async with open_desk() as page:
+        await register(page)
+        await page.wait_for_selector("#result[data-result=ok]")
+        assert await hanh == 1
+        await register(page)
+        # Same name again: the desk is asked, nothing is created yet.
+        confirm = page.locator("#walk-in-matches button", has_text="Vẫn đăng ký thêm")
+        await confirm.wait_for()
+        assert await hanh == 1
+        await confirm.click()
+        await page.wait_for_selector("#result[data-result=ok]")
+    assert await hanh == 2
