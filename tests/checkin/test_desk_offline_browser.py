@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conference import auth
+from conference.invitations import services as invitations
 from conference.tables import CheckInAttempt, Delegate, Event, Role
 from tests.invitations.helpers import make_event
 
@@ -333,3 +334,22 @@ async def test_a_second_walk_in_of_the_same_name_is_created_only_when_the_desk_c
         await confirm.click()
         await page.wait_for_selector("#result[data-result=ok]")
     assert await hanh == 2
+
+
+async def test_the_server_answers_name_a_replaced_code_and_note_a_declined_guest(open_desk):
+    row = await Delegate.select(Delegate.id, Delegate.event, Delegate.token).where(
+        Delegate.full_name == "Hoàng Cao Thắng"
+    )
+    old = row[0]["token"]
+    await invitations.reissue_invitation(row[0]["event"], row[0]["id"])
+    await Delegate.update({Delegate.rsvp: "declined"}).where(Delegate.full_name == "Lê Văn Hùng")
+    async with open_desk() as page:
+        await _scan(page, old)
+        await page.wait_for_selector("#result[data-result=revoked]")
+        panel = await page.inner_text("#result")
+        assert "Ông Hoàng Cao Thắng" in panel and "dùng mã mới" in panel
+        await _scan(page, await _token("Lê Văn Hùng"))
+        await page.wait_for_selector("#result[data-result=ok]")
+        panel = await page.inner_text("#result")
+        assert "Ông Lê Văn Hùng" in panel and "đã báo không tham dự" in panel
+        assert panel.count("không tham dự") == 1  # the server's note, not a second one
