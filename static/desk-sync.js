@@ -351,8 +351,7 @@
         if (byHash.has(await sha256Hex(turned))) capsHint = "caps";
       }
       if (known) { item.delegate_id = known.id; item.name = [known.honorific, known.full_name].filter(Boolean).join(" "); }
-      // Answered from the snapshot.
-      // "offline" tells the server the desk admitted the person on its own; a scan answered
+      // Answered from the snapshot. "offline" tells the server the desk admitted the person on its own; a scan answered
       // amber or unknown here admitted nobody.
       const scanOffline = async (persist) => {
         const answer = answerOffline({ ...item, token, hint: capsHint });
@@ -364,18 +363,22 @@
         return { ...answer, nonce: item.nonce };
       };
       if (!state.reachable || state.signedOut) return scanOffline(store.add);
-      await store.add(item);
+      // A browser that cannot keep it (no IndexedDB, a full disk) still sends the scan; only
+      // when the server does not answer either is the desk told that it was not kept.
+      const kept = await store.add(item).then(() => true, () => false);
+      const notKept = () => { throw new Error(`HTTP ${answer ? answer.status : "—"}`); };
+      let answer = null;
       inFlight.add(item.nonce);
       try {
-        let answer;
         try {
           answer = await request("POST", `${api}/checkins`, body(item, false));
         } catch (error) {
           setReachable(false);
+          if (!kept) throw error;
           return await scanOffline(store.update);
         }
         heard(answer.status);
-        if (!answered(answer.status)) return await scanOffline(store.update);
+        if (!answered(answer.status)) return kept ? await scanOffline(store.update) : notKept();
         const data = answer.status < 300 ? answer.data : { result: "refused", delegate: null, message: answer.data.detail };
         // The answer is shown without waiting for the queue to forget the scan: were that to
         // fail, the scan would be sent again with its nonce, and the server counts it once.
@@ -396,8 +399,9 @@
     }
 
     // ---- the live stream: arrivals elsewhere update the snapshot; a reconnect sends the queue
+    let source = null;
     function listen() {
-      const source = new EventSource(`${api}/live`);
+      source = new EventSource(`${api}/live`);
       let lost = false;
       source.addEventListener("open", () => { if (lost) { lost = false; kick(); } });
       source.addEventListener("error", () => { lost = true; });
@@ -406,9 +410,9 @@
         arrived(data.delegate_id, data.checked_in_at, data.desk);
       });
       source.addEventListener("checkin_undone", (message) => arrived(JSON.parse(message.data).delegate_id, null));
-      window.addEventListener("online", () => { if (source.readyState === EventSource.CLOSED) listen(); });
-      return source;
     }
+    // A stream the browser gave up on (closed, not reconnecting) is opened again.
+    window.addEventListener("online", () => { if (source && source.readyState === EventSource.CLOSED) listen(); });
 
     window.addEventListener("online", kick);
     document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") kick(); });

@@ -131,9 +131,13 @@ async def test_scans_made_offline_survive_a_reload_and_arrive_once_with_their_ow
         assert "4 lượt quét chưa gửi" in await page.inner_text("#pending")
         assert await _checked_in() == {}
 
+        uploads: list[str] = []
+        page.on("request", lambda r: uploads.append(r.url) if "/checkins" in r.url else None)
         await page.context.set_offline(False)
         await page.wait_for_selector("#desk[data-pending='0']", timeout=30_000)
         assert await page.is_hidden("#pending")
+        # The four went in one upload (the batch), not one request each.
+        assert [u.rsplit("/", 1)[-1] for u in uploads] == ["batch"], uploads
         await page.wait_for_selector("#net-banner", state="hidden")
 
     arrived = await _checked_in()
