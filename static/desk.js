@@ -210,6 +210,9 @@
     focusScan();
   });
 
+  // Ask the browser not to clear this site's storage under pressure: it holds unsent scans.
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+
   // The service worker keeps this page and its files, so the desk opens with no network.
   if ("serviceWorker" in navigator && root.dataset.worker) {
     navigator.serviceWorker.register(root.dataset.worker, { scope: root.dataset.scope })

@@ -18,6 +18,7 @@ import pytest
 from conference import auth
 from conference.invitations import services as invitations
 from conference.tables import CheckInAttempt, Delegate, Event, Role
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.invitations.helpers import make_event
 
 DESK = "/events/hn-2022/desk/"
@@ -357,3 +358,41 @@ async def test_the_server_answers_name_a_replaced_code_and_note_a_declined_guest
         panel = await page.inner_text("#result")
         assert "Ông Lê Văn Hùng" in panel and "đã báo không tham dự" in panel
         assert panel.count("không tham dự") == 1  # the server's note, not a second one
+
+
+async def test_a_scan_kept_offline_is_sent_after_the_browser_is_closed_and_started_again(
+    today_event, live_server, chromium_browser, sample_password, tmp_path
+):
+    token = await _token("Đặng Văn Đức")
+    profile = tmp_path / "profile"  # the browser's own folder, as on the desk's laptop
+
+    async def start_browser() -> Any:
+        return await chromium_browser.browser_type.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+
+    browser = await start_browser()
+    try:
+        page = browser.pages[0] if browser.pages else await browser.new_page()
+        await page.goto(f"{live_server.url}/login?next={DESK}")
+        await page.fill("input[name=username]", "letan")
+        await page.fill("input[name=password]", sample_password)
+        await page.click("button[type=submit]")
+        await page.wait_for_selector("#desk[data-ready=yes]")
+        await _ready_for_offline(page)
+        await browser.set_offline(True)
+        await _scan_offline(page, token, "ok")
+        await page.wait_for_selector("#desk[data-pending='1']")
+    finally:
+        await browser.close()  # the browser quits with the scan unsent
+    assert await _checked_in() == {}
+
+    browser = await start_browser()
+    try:
+        page = browser.pages[0] if browser.pages else await browser.new_page()
+        await page.goto(f"{live_server.url}{DESK}")
+        await page.wait_for_selector("#desk[data-ready=yes]")
+        await page.wait_for_selector("#desk[data-pending='0']", timeout=30_000)
+    finally:
+        await browser.close()
+    assert list(await _checked_in()) == ["Đặng Văn Đức"]
