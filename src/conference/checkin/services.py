@@ -255,6 +255,8 @@ async def redeem(
 # in several uploads. Above it the whole upload is refused (``batch_too_large``) before
 # any scan is read, so the desk knows to split it and nothing is half done.
 MAX_BATCH = 500
+# Scans of one upload redeemed at the same time (of different people), at most.
+BATCH_LANES = 4
 
 
 @dataclass(frozen=True)
@@ -295,11 +297,13 @@ async def redeem_batch(
     by: Actor | None = None,
     desk: str = "",
 ) -> list[Redeemed | Refused]:
-    """Redeem a desk's queued scans in order; one answer each, in the same order.
+    """Redeem a desk's queued scans; one answer each, in the same order.
 
     Each scan goes through ``redeem`` (so its nonce makes the upload safe to send
     again: the same batch twice changes nothing) and each refusal stays its own
-    answer while the rest are processed. Entries already ``Refused`` (unreadable)
+    answer while the rest are processed. One person's scans are redeemed in the
+    queue's order (the first checks them in); different people's side by side, at
+    most BATCH_LANES at once. Entries already ``Refused`` (unreadable)
     are answered as they are. Raises InvalidInput ``batch_too_large`` above
     MAX_BATCH scans, before reading any.
     """
@@ -310,31 +314,48 @@ async def redeem_batch(
             limit=MAX_BATCH,
             count=len(scans),
         )
-    vietnamese = translations("vi")
-    answers: list[Redeemed | Refused] = []
-    for scan in scans:
+    answers: list[Redeemed | Refused | None] = [None] * len(scans)
+    # One lane a person (a token), in the queue's order: their first scan is the one that
+    # checks them in, a later one is the conflict. Lanes run side by side, so on
+    # PostgreSQL several scans wait for their commit at once instead of one after another.
+    lanes: dict[str, list[int]] = {}
+    for index, scan in enumerate(scans):
         if isinstance(scan, Refused):
-            answers.append(scan)
-            continue
-        try:
-            answers.append(
-                await redeem(
-                    event,
-                    scan.code,
-                    base_url=base_url,
-                    by=by,
-                    desk=scan.desk or desk,
-                    nonce=scan.nonce,
-                    scanned_at=scan.scanned_at,
-                    offline=scan.offline,
-                )
-            )
-        except InvalidInput as refused:
-            text = vietnamese.gettext(refused.message) % refused.params
-            answers.append(Refused(code=refused.answer_code, message=text))
-        # Let other desks' single scans in between: SQLite's queries never yield.
-        await asyncio.sleep(0)
-    return answers
+            answers[index] = scan
+        else:
+            lanes.setdefault(token_from_scan(scan.code[:2000]) or f"#{index}", []).append(index)
+    gate = asyncio.Semaphore(BATCH_LANES)
+
+    async def run(lane: list[int]) -> None:
+        for index in lane:
+            scan = scans[index]
+            assert isinstance(scan, Scan)
+            async with gate:
+                answers[index] = await _redeem_queued(event, scan, base_url, by, desk)
+            # Let other desks' single scans in between: SQLite's queries never yield.
+            await asyncio.sleep(0)
+
+    await asyncio.gather(*(run(lane) for lane in lanes.values()))
+    return [answer for answer in answers if answer is not None]
+
+
+async def _redeem_queued(
+    event: EventRow, scan: Scan, base_url: str, by: Actor | None, desk: str
+) -> Redeemed | Refused:
+    try:
+        return await redeem(
+            event,
+            scan.code,
+            base_url=base_url,
+            by=by,
+            desk=scan.desk or desk,
+            nonce=scan.nonce,
+            scanned_at=scan.scanned_at,
+            offline=scan.offline,
+        )
+    except InvalidInput as refused:
+        text = translations("vi").gettext(refused.message) % refused.params
+        return Refused(code=refused.answer_code, message=text)
 
 
 def is_vip(event: EventRow, delegate: dict[str, Any]) -> bool:
