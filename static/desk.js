@@ -1,6 +1,7 @@
 // The front desk: a hand scanner types the code and Enter into the scan field, which keeps
 // the focus, or the camera reads it (camera.js); the answer fills a large coloured panel with
-// its own sound, then clears.
+// its own sound, then clears. Every scan is queued in the browser before it is sent
+// (desk-sync.js); while the server is away the desk answers from its snapshot of the event.
 (() => {
   const root = document.getElementById("desk");
   if (!root) return;
@@ -11,9 +12,17 @@
   const search = document.getElementById("search");
   const found = document.getElementById("found");
   const deskName = document.getElementById("desk-name");
+  const banner = document.getElementById("net-banner");
+  const pendingBox = document.getElementById("pending");
+  const pendingTitle = document.getElementById("pending-title");
+  const pendingList = document.getElementById("pending-list");
+  const lateBox = document.getElementById("late");
+  const lateList = document.getElementById("late-list");
+  const walkIn = document.getElementById("walk-in");
+  const matches = document.getElementById("walk-in-matches");
   const msg = root.dataset;
   const CLEAR_AFTER_MS = 8000;
-  const RETRIES = 3;
+  const LATE_SHOWN = 10;
   let clearTimer = null;
 
   deskName.value = localStorage.getItem("conference.desk") || deskName.value;
@@ -35,6 +44,7 @@
     if (!response.ok) {
       const error = new Error(data.detail || response.statusText);
       error.status = response.status;
+      error.data = data;
       throw error;
     }
     return data;
@@ -87,93 +97,150 @@
     return node;
   }
 
+  function button(text, className, onClick) {
+    const node = el("button", className, text);
+    node.type = "button";
+    node.addEventListener("click", onClick);
+    return node;
+  }
+
+  const person = (d) => [d.honorific, d.full_name].filter(Boolean).join(" ");
+  const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString("vi-VN", { hour12: false }) : "");
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
+
+  // The message of an answer made here, from the snapshot, when the server is away.
+  function offlineMessage(answer) {
+    if (answer.result === "ok") return msg.msgOfflineOk;
+    if (answer.result === "already_checked_in") {
+      const text = fill(answer.queued ? msg.msgOfflineQueued : msg.msgOfflineAlready, { time: clock(answer.checked_in_at) });
+      const desk = !answer.queued && answer.delegate && answer.delegate.checked_in_desk;
+      return desk ? `${text} · ${desk}` : text;
+    }
+    if (answer.hint === "vietnamese") return msg.msgHintVietnamese;
+    if (answer.hint === "caps") return msg.msgHintCaps;
+    return answer.snapshot ? msg.msgOfflineUnknown : msg.msgOfflineNoSnapshot;
+  }
+
   function show(answer) {
     const kind = { ok: "ok", already_checked_in: "warn" }[answer.result] || "bad";
     result.className = `result ${kind}`;
     result.dataset.result = answer.result;
+    result.dataset.offline = answer.offline ? "yes" : "";
     result.replaceChildren();
     const d = answer.delegate;
     if (d) {
-      result.append(el("p", "who", [d.honorific, d.full_name].filter(Boolean).join(" ")));
+      result.append(el("p", "who", person(d)));
       const what = [d.position, d.organization].filter(Boolean).join(" – ");
       if (what) result.append(el("p", "what", what));
       if (d.group) result.append(el("p", "what", d.group));
       if (d.seat) result.append(el("p", "seat", d.seat));
       if (d.notes) result.append(el("p", "note", d.notes));
+      // The server's answer or the snapshot tells a declined RSVP: welcomed, with a note.
+      const rsvp = d.rsvp || (answer.known && answer.known.rsvp);
+      if (rsvp === "declined" && answer.result === "ok" && !answer.note) result.append(el("p", "note", msg.msgDeclined));
     }
-    result.append(el("p", "result-message", answer.message));
+    result.append(el("p", "result-message", answer.offline ? offlineMessage(answer) : answer.message));
+    // What the server adds to its answer: advice for a replaced code, a mangled scan, a note.
+    for (const extra of [answer.note, answer.advice]) {
+      if (typeof extra === "string" && extra && !answer.offline) result.append(el("p", "note", extra));
+    }
+    // A code mangled on the way (Caps Lock, a Vietnamese typing tool): the server's message
+    // says how to fix it when it saw that (its "hint"); when it did not, the desk does.
+    if (!answer.offline && answer.localHint) {
+      result.append(el("p", "note", { vietnamese: msg.msgHintVietnamese, caps: msg.msgHintCaps }[answer.localHint]));
+    }
     if (answer.result === "ok" && d) {
-      const undo = el("button", "outline", msg.msgUndo);
-      undo.type = "button";
-      undo.addEventListener("click", () => undoCheckIn(d.id));
-      result.append(undo);
+      result.append(button(msg.msgUndo, "outline", () => undoCheckIn(answer, d.id)));
     }
     beep(kind);
     clearLater();
   }
 
+  function idle(text) {
+    result.className = "result idle";
+    result.dataset.result = "";
+    result.dataset.offline = "";
+    result.replaceChildren(el("p", "result-message", text));
+  }
+
   function clearLater() {
     clearTimeout(clearTimer);
-    clearTimer = setTimeout(() => {
-      result.className = "result idle";
-      result.dataset.result = "";
-      result.replaceChildren(el("p", "result-message", "…"));
-    }, CLEAR_AFTER_MS);
+    clearTimer = setTimeout(() => idle("…"), CLEAR_AFTER_MS);
   }
 
-  function offline(retry) {
-    result.className = "result offline";
-    result.dataset.result = "offline";
-    result.replaceChildren(el("p", "result-message", msg.msgOffline));
-    const again = el("button", "outline", msg.msgRetry);
-    again.type = "button";
-    again.addEventListener("click", retry);
-    result.append(again);
-    beep("bad");
-    clearTimeout(clearTimer);
-  }
-
-  // One scan keeps one nonce through its retries: the server counts it once.
-  async function submit(path, body) {
-    for (let attempt = 0; attempt < RETRIES; attempt += 1) {
-      try {
-        return await call("POST", path, body);
-      } catch (error) {
-        if (error.status) throw error; // the server answered: no point retrying
-        await new Promise((resolve) => setTimeout(resolve, 400 * (attempt + 1)));
-      }
+  // ---- the connection: banner, the scans waiting, the answers that came late
+  function render(state) {
+    root.dataset.reachable = state.reachable ? "yes" : "no";
+    root.dataset.pending = String(state.pending.length);
+    root.dataset.snapshot = state.snapshot.loaded ? String(state.snapshot.count) : "";
+    banner.hidden = state.reachable && !state.signedOut;
+    if (state.signedOut) banner.textContent = msg.msgSignedOut;
+    else if (!state.reachable) {
+      banner.textContent = state.snapshot.loaded
+        ? fill(msg.msgAway, { count: state.snapshot.count, time: clock(state.snapshot.savedAt) })
+        : msg.msgAwayNoSnapshot;
     }
-    return null;
+    pendingBox.hidden = !state.pending.length;
+    pendingTitle.textContent = fill(msg.msgPending, { n: state.pending.length });
+    pendingList.replaceChildren(...state.pending.slice(-50).reverse().map((scanned) => {
+      const item = el("li");
+      item.append(el("time", "", clock(scanned.scanned_at)));
+      item.append(el("span", scanned.name ? "" : "muted", ` ${scanned.name || msg.msgPendingUnknown}`));
+      return item;
+    }));
   }
 
-  // crypto.randomUUID exists only on secure pages (https, localhost); a desk laptop may well
-  // open the server over plain http on the local network, where getRandomValues still works.
-  function newNonce() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  // A queued scan answered after the moment it was made: shown when it did not go as the desk
+  // said (a conflict with another desk, a code the server refused), never hidden.
+  function late(scanned, answer) {
+    const expected = answer.result === "ok" || (answer.result === "already_checked_in" && !scanned.offline);
+    if (expected) return;
+    const item = el("li", `late-${answer.result === "already_checked_in" ? "warn" : "bad"}`);
+    item.append(el("time", "", clock(scanned.scanned_at)));
+    const who = answer.delegate ? person(answer.delegate) : scanned.name || "";
+    item.append(el("span", "", ` ${[who, answer.message].filter(Boolean).join(": ")}`));
+    lateList.prepend(item);
+    while (lateList.children.length > LATE_SHOWN) lateList.lastChild.remove();
+    lateBox.hidden = false;
+  }
+
+  const sync = window.deskSync.start({ slug, api, onChange: render, onLate: late });
+  sync.ready.then(() => {
+    root.dataset.ready = "yes";
+    focusScan();
+  });
+
+  // Ask the browser not to clear this site's storage under pressure: it holds unsent scans.
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
+
+  // The service worker keeps this page and its files, so the desk opens with no network.
+  if ("serviceWorker" in navigator && root.dataset.worker) {
+    navigator.serviceWorker.register(root.dataset.worker, { scope: root.dataset.scope })
+      .then(() => navigator.serviceWorker.ready)
+      .then(() => { root.dataset.workerReady = "yes"; })
+      .catch(() => { /* an insecure page (plain http, not localhost) has no worker: online only */ });
   }
 
   async function redeem(code) {
-    const body = { code, nonce: newNonce(), desk: deskName.value };
-    const send = async () => {
-      const answer = await submit(`${api}/checkins`, body).catch((error) => ({
-        result: "unknown", delegate: null, message: error.message,
-      }));
-      if (answer) show(answer);
-      else offline(send);
-      refreshSearch();
-    };
-    await send();
+    try {
+      show(await sync.scan(code, deskName.value));
+    } catch (error) {
+      // IndexedDB itself failed (private mode, full disk): say so rather than pretend.
+      show({ result: "unknown", delegate: null, message: `${msg.msgNotKept} (${error.message})` });
+    }
+    refreshSearch();
   }
 
-  async function undoCheckIn(delegateId) {
+  async function undoCheckIn(answer, delegateId) {
     try {
-      await call("DELETE", `${api}/checkins/${delegateId}`);
-      result.className = "result idle";
-      result.replaceChildren(el("p", "result-message", msg.msgUndone));
+      // A scan still waiting is simply not sent; one the server has is undone there.
+      if (!(answer.nonce && (await sync.cancel(answer.nonce)))) {
+        await call("DELETE", `${api}/checkins/${delegateId}`);
+      }
+      idle(msg.msgUndone);
       refreshSearch();
     } catch (error) {
-      result.append(el("p", "result-message", error.message));
+      result.append(el("p", "result-message", error.status ? error.message : msg.msgNeedsServer));
     }
     focusScan();
   }
@@ -201,6 +268,38 @@
     focusScan();
   });
 
+  // ---- people found by name: in the search box, and as a walk-in's name is typed
+  async function checkInFound(d) {
+    try {
+      show(await call("POST", `${api}/delegates/${d.id}/checkin`, { desk: deskName.value }));
+    } catch (error) {
+      show({ result: "unknown", delegate: null, message: error.status ? error.message : msg.msgNeedsServer });
+    }
+    refreshSearch();
+    focusScan();
+  }
+
+  function foundItem(d, label) {
+    const item = el("li");
+    const who = el("span", "", person(d));
+    if (d.organization) who.append(el("small", "muted", ` · ${d.organization}`));
+    if (d.seat) who.append(el("small", "", ` · ${d.seat}`));
+    item.append(who);
+    if (d.checked_in_at) {
+      item.append(el("span", "arrived", msg.msgArrived));
+    } else {
+      const press = button(label, "", () => checkInFound(d));
+      press.dataset.delegate = d.id;
+      item.append(press);
+    }
+    return item;
+  }
+
+  async function findDelegates(query, limit) {
+    const data = await call("GET", `${api}/delegates?q=${encodeURIComponent(query)}&limit=${limit}`);
+    return data.delegates;
+  }
+
   let searchTimer = null;
   function refreshSearch() {
     if (search.value.trim()) runSearch();
@@ -209,52 +308,100 @@
     const query = search.value.trim();
     if (!query) { found.replaceChildren(); return; }
     try {
-      const data = await call("GET", `${api}/delegates?q=${encodeURIComponent(query)}&limit=20`);
-      found.replaceChildren();
-      if (!data.delegates.length) found.append(el("li", "muted", msg.msgNone));
-      for (const d of data.delegates) {
-        const item = el("li");
-        const who = el("span", "", [d.honorific, d.full_name].filter(Boolean).join(" "));
-        if (d.organization) who.append(el("small", "muted", ` · ${d.organization}`));
-        if (d.seat) who.append(el("small", "", ` · ${d.seat}`));
-        item.append(who);
-        if (d.checked_in_at) {
-          item.append(el("span", "arrived", msg.msgArrived));
-        } else {
-          const button = el("button", "", msg.msgCheckIn);
-          button.type = "button";
-          button.dataset.delegate = d.id;
-          button.addEventListener("click", async () => {
-            const answer = await submit(`${api}/delegates/${d.id}/checkin`, { desk: deskName.value })
-              .catch((error) => ({ result: "unknown", delegate: null, message: error.message }));
-            if (answer) show(answer); else offline(() => button.click());
-            refreshSearch();
-            focusScan();
-          });
-          item.append(button);
-        }
-        found.append(item);
-      }
+      const delegates = await findDelegates(query, 20);
+      found.replaceChildren(...delegates.map((d) => foundItem(d, msg.msgCheckIn)));
+      if (!delegates.length) found.append(el("li", "muted", msg.msgNone));
     } catch (error) {
-      found.replaceChildren(el("li", "muted", error.message));
+      found.replaceChildren(el("li", "muted", error.status ? error.message : msg.msgNeedsServer));
     }
   }
   search.addEventListener("input", () => {
     clearTimeout(searchTimer);
     searchTimer = setTimeout(runSearch, 200);
   });
+  // Typed before this script ran (a slow phone), or kept by the browser across a reload.
+  refreshSearch();
 
-  document.getElementById("walk-in").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const form = event.target;
-    const body = Object.fromEntries(new FormData(form).entries());
-    body.desk = deskName.value;
+  // A walk-in already on the list is checked in as themselves, not created a second time.
+  let matchTimer = null;
+  let matchRun = 0;
+  // The invited people a walk-in may be: the server's own folded-name match, or, from a
+  // server without it, the delegate search on the name and on the organization.
+  async function invitedLike(name, organization, queries) {
+    const query = new URLSearchParams({ full_name: name, organization });
+    try {
+      return (await call("GET", `${api}/walk-ins/matches?${query}`)).matches;
+    } catch (error) {
+      if (error.status !== 404 && error.status !== 405) throw error;
+    }
+    const lists = await Promise.all(queries.map((q) => findDelegates(q, 5)));
+    return lists.flat();
+  }
+
+  async function showMatches() {
+    const run = ++matchRun;
+    const name = walkIn.elements.full_name.value.trim();
+    const organization = walkIn.elements.organization.value.trim();
+    const queries = [name, organization].filter((q) => q.length >= 2);
+    if (!queries.length) { matches.replaceChildren(); matches.hidden = true; return; }
+    try {
+      const seen = new Map();
+      for (const d of await invitedLike(name, organization, queries)) seen.set(d.id, d);
+      if (run !== matchRun) return;
+      const people = [...seen.values()].slice(0, 6);
+      matches.replaceChildren();
+      if (people.length) {
+        matches.append(el("p", "muted", msg.msgMatches));
+        const list = el("ul", "found");
+        people.forEach((d) => list.append(foundItem(d, msg.msgCheckInThis)));
+        matches.append(list);
+      }
+      matches.hidden = !people.length;
+    } catch (error) {
+      /* no matches shown: the form still works */
+    }
+  }
+  for (const field of [walkIn.elements.full_name, walkIn.elements.organization]) {
+    field.addEventListener("input", () => {
+      clearTimeout(matchTimer);
+      matchTimer = setTimeout(showMatches, 250);
+    });
+  }
+
+  if (walkIn.elements.full_name.value || walkIn.elements.organization.value) showMatches();
+
+  async function registerWalkIn(body) {
     try {
       show(await call("POST", `${api}/walk-ins`, body));
-      form.reset();
+      walkIn.reset();
+      matches.replaceChildren();
+      matches.hidden = true;
+      focusScan();
     } catch (error) {
-      show({ result: "unknown", delegate: null, message: error.message });
+      const refusal = error.data && (error.data.refusal || error.data.code);
+      if (refusal === "walk_in_duplicate" || error.status === 409) {
+        askSecond(body, error.message);
+        return;
+      }
+      show({ result: "unknown", delegate: null, message: error.status ? error.message : msg.msgNeedsServer });
+      focusScan();
     }
-    focusScan();
+  }
+
+  // A walk-in of the same name is already registered: a second one only if the desk says so.
+  function askSecond(body, message) {
+    matches.replaceChildren(el("p", "note", message || msg.msgSameWalkIn));
+    const again = button(msg.msgCreateSecond, "secondary", () => registerWalkIn({ ...body, confirm_duplicate: true }));
+    const cancel = button(msg.msgCancel, "outline secondary", () => { matches.replaceChildren(); matches.hidden = true; });
+    matches.append(again, cancel);
+    matches.hidden = false;
+    again.focus();
+  }
+
+  walkIn.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = Object.fromEntries(new FormData(walkIn).entries());
+    body.desk = deskName.value;
+    registerWalkIn(body);
   });
 })();

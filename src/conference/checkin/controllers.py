@@ -35,6 +35,7 @@ from conference.checkin.schemas import (
     WalkInMatchesOut,
     read_scan,
 )
+from conference.checkin.worker import WORKER_TEMPLATE, desk_worker
 from conference.events import CACHED_EVENT
 from conference.forms import StaffRequest
 from conference.i18n import gettext
@@ -155,6 +156,17 @@ class DeskController(Controller):
     ) -> Template:
         """The front desk: scan field, result panel, search, walk-ins."""
         return Template("checkin/desk.html", context={"event": event, "desk": request.user.label})
+
+    @get("/sw.js", name="desk_worker", dependencies=CACHED_EVENT)
+    async def worker(self, event: NamedDependency[EventRow]) -> Template:
+        """The desk's service worker: keeps the page and its files for a desk with no network."""
+        return Template(
+            WORKER_TEMPLATE,
+            context={"worker": desk_worker(event["slug"])},
+            media_type="text/javascript",
+            # Browsers look for a new worker on every visit; no cache may hide it from them.
+            headers={"Cache-Control": "no-cache"},
+        )
 
 
 class ArrivalsController(Controller):
