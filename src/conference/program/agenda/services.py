@@ -23,6 +23,7 @@ from conference.program.agenda.timing import Timing, expected_times
 from conference.tables import (
     Delegate,
     Event,
+    ItemKind,
     ProgrammeItem,
     Speaker,
     User,
@@ -538,6 +539,21 @@ async def record_end(
     await get_item(event_id, item_id)
     recorded = await mark_item_ended(event_id, item_id, at, by=by)
     return Marked(recorded, await get_item(event_id, item_id))
+
+
+async def opening_started_at(event_id: int) -> datetime | None:
+    """When the day's opening item (tuyên bố lý do, giới thiệu đại biểu) actually started.
+
+    The first opening item in planned order; None when none is recorded as started.
+    """
+    row = await (
+        ProgrammeItem.select(ProgrammeItem.actual_start)
+        .where((ProgrammeItem.event == event_id) & (ProgrammeItem.kind == ItemKind.opening))
+        .order_by(ProgrammeItem.starts_at)
+        .order_by(ProgrammeItem.position)
+        .first()
+    )
+    return row["actual_start"] if row else None
 
 
 async def mark_item_started(
