@@ -330,6 +330,7 @@ class Presence(StrEnum):
     """What the stage manager marked; ``arrived``/``not_arrived`` come from check-in."""
 
     expected = "expected"
+    present = "present"  # có mặt: seen at the stage (someone not on the list, or not scanned)
     stand_in = "stand_in"  # nhận thay
     absent = "absent"  # deliver later
 

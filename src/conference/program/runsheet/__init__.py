@@ -41,6 +41,7 @@ from conference.program.runsheet.live import next_cue, previous_cue, skip_cue
 from conference.program.runsheet.mc import MCView, load_mc
 from conference.program.runsheet.reconcile import (
     DELIVERED_LATER,
+    NOT_CALLED_YET,
     RECEIVED_BY_STAND_IN,
     RECEIVED_IN_PERSON,
     TO_DELIVER,
@@ -51,6 +52,7 @@ from conference.program.runsheet.view import CueView, RecipientView, RunSheet, l
 
 __all__ = [
     "DELIVERED_LATER",
+    "NOT_CALLED_YET",
     "RECEIVED_BY_STAND_IN",
     "RECEIVED_IN_PERSON",
     "TO_DELIVER",

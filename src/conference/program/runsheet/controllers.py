@@ -58,6 +58,7 @@ OUTCOME_NAMES = {
     runsheet.RECEIVED_BY_STAND_IN: N_("Received by a stand-in"),
     runsheet.TO_DELIVER: N_("Absent, to be delivered"),
     runsheet.DELIVERED_LATER: N_("Delivered after the ceremony"),
+    runsheet.NOT_CALLED_YET: N_("Not called yet"),
 }
 
 
