@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from conference import demo
 from conference.checkin.services import check_in_delegate
 from conference.program import agenda
@@ -90,10 +92,21 @@ async def test_the_opening_item_starting_counts_as_read(db):
         .where(ProgrammeItem.kind == ItemKind.opening)
         .first()
     )
-    await agenda.mark_item_started(event["id"], opening["id"])
-    (thang,) = await _arrive(event, "Hoàng Cao Thắng")
+    # Started at a rehearsal the day before: not read on the day itself.
+    await agenda.mark_item_started(event["id"], opening["id"], datetime(2022, 9, 11, 9, tzinfo=UTC))
+    assert not (await intro.load_introduction(event)).read
+    await ProgrammeItem.update({ProgrammeItem.actual_start: None}).where(
+        ProgrammeItem.id == opening["id"]
+    )
+    # Started on the event's day (its arrivals were before, in the demo's morning).
+    await agenda.mark_item_started(event["id"], opening["id"], datetime(2022, 9, 12, 1, tzinfo=UTC))
+    await Delegate.update({Delegate.checked_in_at: datetime(2022, 9, 12, 0, 50, tzinfo=UTC)}).where(
+        Delegate.checked_in_at.is_not_null()
+    )
+    (thang,) = await _arrive(event, "Hoàng Cao Thắng")  # now: long after the start
     view = await intro.load_introduction(event)
     assert view.read and [late.delegate_id for late in view.late] == [thang]
+    assert "Nguyễn Thị Thủy Lệ" in view.script
 
 
 async def test_others_of_a_delegation_are_introduced_together_and_a_stand_in_as_such(db):

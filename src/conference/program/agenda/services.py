@@ -25,6 +25,7 @@ from conference.program.agenda.timing import (
     as_planned_off_the_day,
     expected_times,
     far_from_the_day,
+    on_the_day,
 )
 from conference.tables import (
     Delegate,
@@ -597,19 +598,21 @@ async def record_end(
     return Marked(recorded, await get_item(event_id, item_id))
 
 
-async def opening_started_at(event_id: int) -> datetime | None:
+async def opening_started_at(event: EventRow) -> datetime | None:
     """When the day's opening item (tuyên bố lý do, giới thiệu đại biểu) actually started.
 
-    The first opening item in planned order; None when none is recorded as started.
+    The first opening item in planned order; None when none is recorded as started on
+    the event's own date (a start pressed at a rehearsal the day before does not count).
     """
     row = await (
         ProgrammeItem.select(ProgrammeItem.actual_start)
-        .where((ProgrammeItem.event == event_id) & (ProgrammeItem.kind == ItemKind.opening))
+        .where((ProgrammeItem.event == event["id"]) & (ProgrammeItem.kind == ItemKind.opening))
         .order_by(ProgrammeItem.starts_at)
         .order_by(ProgrammeItem.position)
         .first()
     )
-    return row["actual_start"] if row else None
+    started = row["actual_start"] if row else None
+    return started if started is not None and on_the_day(started, Day.of(event)) else None
 
 
 async def mark_item_started(

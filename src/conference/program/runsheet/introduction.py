@@ -174,7 +174,7 @@ async def load_introduction(event: EventRow) -> IntroductionView:
     """
     event_id = event["id"]
     stored = await _stored(event_id)
-    read_at = _read_at(stored["read_at"], await agenda.opening_started_at(event_id))
+    read_at = _read_at(stored["read_at"], await agenda.opening_started_at(event))
     generated, addressed, introduced, late = compose(
         await _present(event_id),
         host=event["organizer_name"],
