@@ -136,3 +136,29 @@ async def test_a_disabled_users_session_stops_working(client, sample_password):
     await auth.set_active(created.id, False, by=boss)
     response = await client.get("/", headers={"accept": "text/html"}, follow_redirects=False)
     assert response.status_code == 302
+
+
+async def test_logging_in_gives_a_fresh_session_id_not_the_one_planted(app, sample_password):
+    """Session fixation: someone plants one of their own sessions' ids in a browser; the
+    person who logs in there must not share it with them."""
+    import httpx
+
+    await auth.create_user("btc", sample_password, Role.organizer)
+    await auth.create_user("planter", sample_password, Role.desk)
+
+    def browser() -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50002))
+        return httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000")
+
+    async with browser() as planter:
+        await log_in(planter, "planter", sample_password)
+        planted = planter.cookies.get("conference_session", domain="127.0.0.1")
+    async with browser() as victim:
+        victim.cookies.set("conference_session", planted, domain="127.0.0.1", path="/")
+        await log_in(victim, "btc", sample_password)
+        assert victim.cookies.get("conference_session", domain="127.0.0.1") != planted
+        assert (await victim.get("/accounts/")).status_code == 200
+    async with browser() as planter:
+        planter.cookies.set("conference_session", planted, domain="127.0.0.1", path="/")
+        response = await planter.get("/accounts/", headers={"accept": "text/html"})
+        assert response.status_code != 200  # the old id is gone, not the organizer's

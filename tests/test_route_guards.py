@@ -32,6 +32,8 @@ PUBLIC_ROUTES = {
     ("GET", "/i/{token:str}/qr.svg"),
     ("GET", "/i/{token:str}/qr.png"),
     ("POST", "/i/{token:str}/rsvp"),
+    # A desk device's pairing link: its secret, used once, is the credential.
+    ("GET", "/pair/{secret:str}"),
     # The programme is public: the hall screen and its stream (programme and cue changes
     # only), and the exports that calendars and other programs subscribe to.
     ("GET", "/events/{slug:str}/screen"),
@@ -126,3 +128,37 @@ async def test_allowed_role_gets_past_the_guard(client, sample_password):
     headers: dict[str, Any] = {"authorization": f"Bearer {await create_token('desk1')}"}
     assert (await client.get("/", headers=headers)).status_code == 200
     assert (await client.get("/accounts/", headers=headers)).status_code == 403
+
+
+async def test_a_paired_device_reaches_its_event_only_on_every_route(app, client, sample_password):
+    """A desk device of one event: every route of another event answers 404 as for an
+    event that does not exist, every route a desk may not use is refused."""
+    from tests.checkin.test_devices import create_device
+    from tests.conftest import log_in
+    from tests.invitations.helpers import make_event
+
+    await make_event("hn-2022")
+    await make_event("x")  # the routes' sample slug: another event than the device's
+    await create_user("btc", sample_password, Role.organizer)
+    await log_in(client, "btc", sample_password)
+    url = await create_device(client)
+    client.cookies.clear()
+    assert (await client.get(url.removeprefix(str(client.base_url)))).status_code == 302
+    headers = await _anonymous_headers(client)
+    outside = inside = 0
+    for method, path, handler in registered_routes(app):
+        roles = declared_roles(handler)
+        if roles is None:
+            continue
+        response = await client.request(method, _sample_path(path), headers=headers)
+        if Role.desk not in roles:
+            assert response.status_code == 403, f"{method} {path} -> {response.status_code}"
+        elif "{slug:str}" in path:
+            assert response.status_code == 404, f"{method} {path} -> {response.status_code}"
+            assert response.json()["code"] == "not_found"
+            outside += 1
+        else:  # no event in the address (the event list, the API schema): the role decides
+            assert response.status_code not in (401, 403), f"{method} {path} refused"
+            inside += 1
+    assert outside >= 8 and inside >= 1
+    assert (await client.get("/events/hn-2022/desk/")).status_code == 200

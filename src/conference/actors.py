@@ -15,7 +15,8 @@ class Actor:
     None is the system or the command line.
 
     ``events`` are the events the actor belongs to; None means every event. Today's
-    accounts have a role but no event membership, so every actor has None.
+    accounts have a role but no event membership, so they have None; a paired desk
+    device has its one event, and ``device`` is its id (``display_name`` its label).
     """
 
     id: int
@@ -23,6 +24,7 @@ class Actor:
     display_name: str
     role: Role
     events: frozenset[int] | None = None
+    device: int | None = None
 
     @property
     def is_organizer(self) -> bool:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -34,6 +34,7 @@ from conference import __version__, database, live
 from conference.accounts.controllers import AccountsController, SessionController
 from conference.auth import (
     ANY_ROLE,
+    EVENT_ID_OF_SLUG,
     PUBLIC,
     AuthenticationMiddleware,
     CSRFUnlessBearerMiddleware,
@@ -44,8 +45,9 @@ from conference.checkin.controllers import (
     CheckInApiController,
     DeskController,
 )
+from conference.checkin.device_pages import DeskDeviceController, PairingController
 from conference.errors import DomainError, NotFound
-from conference.events import EVENT
+from conference.events import EVENT, event_id_of
 from conference.events.controllers import EventController
 from conference.i18n import LocaleMiddleware, gettext, translate_error
 from conference.invitations.api import DelegateApiController
@@ -144,28 +146,54 @@ def _stores(settings: Settings) -> StoreRegistry:
         stores = {
             "sessions": root.with_namespace("sessions"),
             "throttle": root.with_namespace("throttle"),
+            "uploads": root.with_namespace("uploads"),
         }
     else:
         root_db = DatabaseStore()
         stores = {
             "sessions": root_db.with_namespace("sessions"),
             "throttle": root_db.with_namespace("throttle"),
+            "uploads": root_db.with_namespace("uploads"),
         }
     return StoreRegistry(stores=stores)
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None = None) -> Litestar:
-    """The application for ``settings`` (read from the environment when not given).
+# Every route of the application, feature by feature (and /static, made per app).
+ROUTES: list[Any] = [
+    healthz,
+    SessionController,
+    AccountsController,
+    EventController,
+    OverviewController,
+    DelegateController,
+    DelegateApiController,
+    CheckInApiController,
+    DeskController,
+    ArrivalsController,
+    DeskDeviceController,
+    PairingController,
+    InvitationController,
+    InvitationPageController,
+    *PROGRAMME_ROUTES,
+    AwardsController,
+    *RUNSHEET_ROUTES,
+]
 
-    It opens the database the settings name and migrates it at start-up. Given an
-    ``engine`` (tests do), it uses that one as it is and leaves its pool to the caller.
-    """
-    settings = settings or Settings.from_env()
-    owns_engine = engine is None
-    if engine is None:
-        engine = database.configure(settings)
-    else:
-        database.use_engine(engine)
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    NotAuthorizedException: _not_authorized,
+    PermissionDeniedException: _forbidden,
+    NotFoundException: _not_found,
+    DomainError: _domain_error,
+    HTTPException: _http_error,
+    HTTP_500_INTERNAL_SERVER_ERROR: _server_error,
+}
+
+
+def _lifespan(
+    engine: Engine[Any], *, owns_engine: bool
+) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
+    """Open the pool, migrate and sweep at start-up, close the pool at the end: only
+    for an engine of our own (tests pass theirs and keep its pool)."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -181,37 +209,46 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
         finally:
             await database.close_pool(engine)
 
-    templates = template_config()
-    session_config = SessionConfig(
+    return lifespan
+
+
+def _session_config(settings: Settings) -> SessionConfig:
+    return SessionConfig(
         store="sessions",
         key="conference_session",
         max_age=SESSION_MAX_AGE_S,
         secure=settings.production,
         samesite="lax",
     )
-    csrf_config = CSRFConfig(
+
+
+def _csrf_config(settings: Settings) -> CSRFConfig:
+    return CSRFConfig(
         secret=settings.secret_key,
         cookie_name="conference_csrf",
         cookie_secure=settings.production,
         cookie_samesite="lax",
     )
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None = None) -> Litestar:
+    """The application for ``settings`` (read from the environment when not given).
+
+    It opens the database the settings name and migrates it at start-up. Given an
+    ``engine`` (tests do), it uses that one as it is and leaves its pool to the caller.
+    """
+    settings = settings or Settings.from_env()
+    owns_engine = engine is None
+    if engine is None:
+        engine = database.configure(settings)
+    else:
+        database.use_engine(engine)
+
+    templates = template_config()
+    session_config, csrf_config = _session_config(settings), _csrf_config(settings)
     return Litestar(
         route_handlers=[
-            healthz,
-            SessionController,
-            AccountsController,
-            EventController,
-            OverviewController,
-            DelegateController,
-            DelegateApiController,
-            CheckInApiController,
-            DeskController,
-            ArrivalsController,
-            InvitationController,
-            InvitationPageController,
-            *PROGRAMME_ROUTES,
-            AwardsController,
-            *RUNSHEET_ROUTES,
+            *ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),
         ],
         middleware=[
@@ -240,15 +277,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             render_plugins=[JsonRenderPlugin()],
             openapi_router=Router(path="/schema", route_handlers=[], opt=ANY_ROLE),
         ),
-        exception_handlers={
-            NotAuthorizedException: _not_authorized,
-            PermissionDeniedException: _forbidden,
-            NotFoundException: _not_found,
-            DomainError: _domain_error,
-            HTTPException: _http_error,
-            HTTP_500_INTERNAL_SERVER_ERROR: _server_error,
-        },
-        lifespan=[lifespan],
-        state=State({"settings": settings}),
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[_lifespan(engine, owns_engine=owns_engine)],
+        state=State({"settings": settings, EVENT_ID_OF_SLUG: event_id_of}),
         debug=False,
     )

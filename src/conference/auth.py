@@ -2,7 +2,10 @@
 
 Every route declares who may use it in its ``opt``: ``allow(Role.organizer, …)``
 or ``PUBLIC``. One app-wide guard reads that declaration and refuses a route that
-declares nothing, so a route added later without a declaration fails closed.
+declares nothing, so a route added later without a declaration fails closed. The
+same guard keeps an actor that belongs to some events only (``Actor.events``: a
+paired desk device today) out of every other event: such a route answers 404, as
+for an event that does not exist.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import hashlib
 import re
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,13 +28,19 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import Receive, Scope, Send
 
-from conference import audit
+from conference import audit, live
 from conference.actors import Actor
 from conference.errors import Conflict, InvalidInput, NotFound
-from conference.tables import ApiToken, Role, User
+from conference.tables import ApiToken, DeskDevice, Role, User
 from conference.text import nfc
 
 SESSION_USER_KEY = "user_id"
+# A paired desk device's session: [device id, the pairing number it was signed in by].
+SESSION_DEVICE_KEY = "desk_device"
+# The app's state holds, under this name, the function from an event's slug to its id
+# (None when there is no such event): the event guard's one question to the events.
+EVENT_ID_OF_SLUG = "event_id_of_slug"
+EventIdOfSlug = Callable[[str], Awaitable[int | None]]
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so both failures cost the same time.
@@ -88,6 +98,26 @@ async def role_guard(
         raise NotAuthorizedException("login required")
     if not roles or user.role not in roles:
         raise PermissionDeniedException("this role may not use this page")
+    if user.events is not None:
+        await _within_own_events(connection, user.events)
+
+
+async def _within_own_events(
+    connection: ASGIConnection[Any, Any, Any, Any], events: frozenset[int]
+) -> None:
+    """Refuse, as not found, a route of an event the actor does not belong to.
+
+    An event's routes name it by ``{slug}``; a route without one (the event list, the
+    API schema) is left to the role and to its handler.
+    """
+    slug = connection.path_params.get("slug")
+    if slug is None:
+        return
+    event_id_of: EventIdOfSlug | None = connection.app.state.get(EVENT_ID_OF_SLUG)
+    event_id = await event_id_of(str(slug)) if event_id_of is not None else None
+    if event_id is None or event_id not in events:
+        # The very refusal an unknown event gets: nothing tells that this one exists.
+        raise NotFound("There is no event at this address.")
 
 
 # ------------------------------------------------------------------ passwords and users
@@ -143,8 +173,9 @@ async def authenticate(username: str, password: str) -> CurrentUser | None:
 
 # A desk scans several times a second with the same token or session, and the
 # account behind it changes rarely: each answer is remembered this long, so a scan
-# costs no query to learn who sent it. Disabling an account here forgets every
-# answer at once; another server process notices within this time.
+# costs no query to learn who sent it. Disabling an account or revoking a device
+# forgets every answer at once, here and, through the live channels, in every other
+# server process (one that misses the message notices within this time).
 AUTH_CACHE_S = 10.0
 _AUTH_CACHE_SIZE = 1000
 _remembered: dict[tuple[str, Any], tuple[float, CurrentUser]] = {}
@@ -165,9 +196,18 @@ def _remember(key: tuple[str, Any], user: CurrentUser) -> CurrentUser:
     return user
 
 
-def forget_remembered_users() -> None:
-    """Drop every remembered answer: an account or token just changed."""
+def _forget_here() -> None:
     _remembered.clear()
+
+
+def forget_remembered_users() -> None:
+    """Drop every remembered answer, in every server process: an account, a token or a
+    device just changed."""
+    _forget_here()
+    live.broadcast("forget_users")
+
+
+live.on_broadcast("forget_users", _forget_here)
 
 
 async def get_active_user(user_id: int) -> CurrentUser | None:
@@ -242,6 +282,7 @@ async def set_active(user_id: int, active: bool, *, by: CurrentUser) -> None:
 
 
 async def list_users() -> list[dict[str, Any]]:
+    """The people's accounts (not the accounts paired desk devices act through)."""
     return (
         await User.select(
             User.id,
@@ -252,6 +293,7 @@ async def list_users() -> list[dict[str, Any]]:
             User.created_at,
             User.last_login_at,
         )
+        .where(User.id.not_in(DeskDevice.select(DeskDevice.user)))
         .order_by(User.role)
         .order_by(User.username)
         .run()
@@ -317,6 +359,64 @@ async def user_for_token(token: str) -> CurrentUser | None:
     return _remember(("token", digest), user)
 
 
+# ------------------------------------------------------------------ paired desk devices
+
+
+async def get_paired_device(device_id: int, pairing: int) -> CurrentUser | None:
+    """The desk device ``device_id`` as signed in by its pairing number ``pairing``, or
+    None once it is revoked or paired again on another phone (remembered for
+    ``AUTH_CACHE_S``; revoking forgets at once in this process).
+
+    It acts as a desk of its one event, under its label.
+    """
+    key = ("device", (device_id, pairing))
+    remembered = _recall(key)
+    if remembered is not None:
+        return remembered
+    row = (
+        await DeskDevice.select(
+            DeskDevice.event,
+            DeskDevice.label,
+            DeskDevice.user.id.as_alias("user_id"),
+            DeskDevice.user.username.as_alias("username"),
+        )
+        .where(
+            (DeskDevice.id == device_id)
+            & (DeskDevice.pairings == pairing)
+            & DeskDevice.revoked_at.is_null()
+        )
+        .first()
+        .run()
+    )
+    if row is None:
+        return None
+    device = CurrentUser(
+        id=row["user_id"],
+        username=row["username"],
+        display_name=row["label"],
+        role=Role.desk,
+        events=frozenset({row["event"]}),
+        device=device_id,
+    )
+    return _remember(key, device)
+
+
+def device_session(device_id: int, pairing: int) -> dict[str, Any]:
+    """What a session holds for a phone signed in as a paired desk device."""
+    return {SESSION_DEVICE_KEY: [device_id, pairing]}
+
+
+def _device_of_session(session: Any) -> tuple[int, int] | None:
+    value = session.get(SESSION_DEVICE_KEY) if isinstance(session, dict) else None
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in value)
+    ):
+        return value[0], value[1]
+    return None
+
+
 # ------------------------------------------------------------------ middleware
 
 
@@ -329,25 +429,52 @@ def bearer_token(scope: Scope) -> str | None:
     return None
 
 
+async def _who(scope: Scope) -> tuple[CurrentUser | None, str | None]:
+    """Who sent a request, and how: a bearer token, a paired device's session or an
+    account's session; (None, None) for nobody. Raises NotAuthorizedException for a
+    bearer token that is not valid."""
+    token = bearer_token(scope)
+    if token is not None:
+        user = await user_for_token(token)
+        if user is None:
+            raise NotAuthorizedException("invalid API token")
+        return user, "token"
+    session = scope.get("session")
+    device = _device_of_session(session)
+    if device is not None:
+        user = await get_paired_device(*device)
+        return (user, "device") if user is not None else (None, None)
+    user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
+    if isinstance(user_id, int):
+        user = await get_active_user(user_id)
+        if user is not None:
+            return user, "session"
+    return None, None
+
+
+async def still_signed_in(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """Whether the request would still be let in as the same actor: asked now and then
+    by a long-lived answer (the live stream), after a device is revoked or an account
+    disabled. Remembered answers count: another process notices within ``AUTH_CACHE_S``.
+    """
+    try:
+        user, _ = await _who(connection.scope)
+    except NotAuthorizedException:
+        return False
+    return user is not None and user == connection.scope.get("user")
+
+
 class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
     """Sets ``request.user`` from a bearer token or the session; None when anonymous."""
 
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
-        token = bearer_token(connection.scope)
-        if token is not None:
-            user = await user_for_token(token)
-            if user is None:
-                raise NotAuthorizedException("invalid API token")
-            return AuthenticationResult(user=user, auth="token")
-        session = connection.scope.get("session")
-        user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
-        if isinstance(user_id, int):
-            user = await get_active_user(user_id)
-            if user is not None:
-                return AuthenticationResult(user=user, auth="session")
-        return AuthenticationResult(user=None, auth=None)
+        user, how = await _who(connection.scope)
+        if user is None and _device_of_session(connection.scope.get("session")) is not None:
+            # A device revoked, or paired again on another phone: its session ends here.
+            connection.scope["session"] = {}
+        return AuthenticationResult(user=user, auth=how)
 
 
 class CSRFUnlessBearerMiddleware(CSRFMiddleware):

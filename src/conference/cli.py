@@ -203,13 +203,15 @@ def delegates_import(slug: str, file: str, dry_run: bool) -> None:
     """
     from pathlib import Path
 
-    from conference.invitations import importing
+    from conference.imports import BAD_ROWS, imported_message
+    from conference.invitations import apply_import, plan_import
+    from conference.spreadsheets import read_file
 
     async def work(settings: Settings) -> None:
         await database.migrate()
         event = await event_or_fail(slug)
         path = Path(file)
-        plan = await importing.plan_import(event["id"], path.name, importing.read_file(path))
+        plan = await plan_import(event["id"], path.name, read_file(path))
         click.echo(
             gettext(N_("File: %(file)s; rows read: %(rows)s"), file=path.name, rows=plan.rows_read)
         )
@@ -224,19 +226,12 @@ def delegates_import(slug: str, file: str, dry_run: bool) -> None:
             for problem in plan.problems:
                 reason = gettext(problem.message, **problem.params)
                 click.echo(gettext(N_("row %(row)s: %(reason)s"), row=problem.row, reason=reason))
-            fail(gettext(importing.BAD_ROWS, count=len(plan.bad_rows)))
+            fail(gettext(BAD_ROWS, count=len(plan.bad_rows)))
         if dry_run:
             click.echo(gettext(N_("Dry run: nothing was written.")))
             return
-        result = await importing.apply_import(event["id"], plan)
-        click.echo(
-            gettext(
-                N_("Imported: %(added)s added, %(updated)s updated, %(unchanged)s unchanged."),
-                added=result.added,
-                updated=result.updated,
-                unchanged=result.unchanged,
-            )
-        )
+        result = await apply_import(event["id"], plan)
+        click.echo(imported_message(result))
 
     run(work)
 
@@ -270,6 +265,8 @@ def invitations_send(slug: str, only_unsent: bool, rate: float | None) -> None:
     """
     from email.headerregistry import Address
 
+    # Not through conference.invitations: a letter carries the programme, and the
+    # programme reads check-in, which uses invitations (the package would import itself).
     from conference.invitations.mail import make_mailer
     from conference.invitations.sending import outbox_status, queue_invitations, send_pending
 

@@ -43,8 +43,10 @@ MESSAGE_KEYWORDS = (
     "InvitationUnavailable",
     "SendFailed",
     "ImportFileError",
+    "UploadExpired",
     "StaleMove",
     "RunSheetEnd",
+    "PairingRefused",
 )
 
 

@@ -3,6 +3,8 @@
 Litestar's channels plugin carries them: in this process by default, through Redis
 when CONFERENCE_REDIS_URL is set, so pages served by different processes see the
 same stream. Services call ``publish`` after a change; it never touches the database.
+``broadcast`` tells every server process (not the pages) that something they keep in
+memory is stale, such as who is signed in.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncGenerator, Collection, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Collection, Mapping
 from typing import Any
 
 from litestar.channels import ChannelsPlugin
@@ -25,6 +27,9 @@ KEEP_ALIVE_S = 15.0
 
 _plugin: ChannelsPlugin | None = None
 _serving = False
+BROADCAST_CHANNEL = "conference-processes"
+_on_broadcast: dict[str, Callable[[], None]] = {}
+_listening: asyncio.Task[None] | None = None
 
 
 def make_plugin(redis_url: str | None) -> ChannelsPlugin:
@@ -42,14 +47,47 @@ def make_plugin(redis_url: str | None) -> ChannelsPlugin:
     return _plugin
 
 
-def started() -> None:
-    global _serving
+async def started() -> None:
+    """At start-up, after the channels plugin: publish, and listen to other processes."""
+    global _serving, _listening
     _serving = True
+    if _plugin is not None and _listening is None:
+        _listening = asyncio.create_task(_listen(_plugin))
 
 
-def stopped() -> None:
-    global _serving
+async def stopped() -> None:
+    global _serving, _listening
     _serving = False
+    if _listening is not None:
+        _listening.cancel()
+        _listening = None
+
+
+def on_broadcast(kind: str, handler: Callable[[], None]) -> None:
+    """Call ``handler`` in every server process whenever any of them sends ``broadcast(kind)``."""
+    _on_broadcast[kind] = handler
+
+
+def broadcast(kind: str) -> None:
+    """Tell every server process (this one too) ``kind``; a no-op outside a server."""
+    if _plugin is None or not _serving:
+        return
+    _plugin.publish({"kind": kind}, BROADCAST_CHANNEL)
+
+
+async def _listen(plugin: ChannelsPlugin) -> None:
+    while True:
+        try:
+            async with plugin.start_subscription(BROADCAST_CHANNEL) as subscriber:
+                async for raw in subscriber.iter_events():
+                    handler = _on_broadcast.get(json.loads(raw).get("kind", ""))
+                    if handler is not None:
+                        handler()
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # Redis went away: keep listening once it is back
+            log.exception("listening to the other server processes failed; retrying")
+            await asyncio.sleep(1)
 
 
 def channel(event_id: int) -> str:
@@ -64,13 +102,29 @@ def publish(event_id: int, kind: str, data: dict[str, Any]) -> None:
 
 
 async def stream(
-    plugin: ChannelsPlugin, event_id: int, only: Mapping[str, Collection[str]] | None = None
+    plugin: ChannelsPlugin,
+    event_id: int,
+    only: Mapping[str, Collection[str]] | None = None,
+    still_allowed: Callable[[], Awaitable[bool]] | None = None,
 ) -> AsyncGenerator[ServerSentEventMessage, None]:
     """The event's live messages, with a keep-alive comment when nothing happens.
 
     With ``only`` (kind → the data keys to pass on), other kinds are dropped and
-    other keys removed: what a public page may see of the stream.
+    other keys removed: what a public page may see of the stream. With
+    ``still_allowed``, asked at every keep-alive and at most that often between
+    messages, the stream ends once it answers False (a desk device revoked, an
+    account disabled); the page's reconnection is then refused.
     """
+    loop = asyncio.get_running_loop()
+    next_check = loop.time() + KEEP_ALIVE_S
+
+    async def allowed() -> bool:
+        nonlocal next_check
+        if still_allowed is None or loop.time() < next_check:
+            return True
+        next_check = loop.time() + KEEP_ALIVE_S
+        return await still_allowed()
+
     async with plugin.start_subscription(channel(event_id)) as subscriber:
         # A pump into a plain queue: waiting on it with a timeout is safe, where
         # cancelling the subscriber's own iterator would close it.
@@ -87,8 +141,12 @@ async def stream(
                 try:
                     raw = await asyncio.wait_for(queue.get(), timeout=KEEP_ALIVE_S)
                 except TimeoutError:
+                    if not await allowed():
+                        return
                     yield ServerSentEventMessage(comment="keep-alive")
                     continue
+                if not await allowed():
+                    return
                 message = json.loads(raw)
                 if only is not None:
                     if message["kind"] not in only:
@@ -103,6 +161,11 @@ async def stream(
 
 
 def response(
-    plugin: ChannelsPlugin, event_id: int, only: Mapping[str, Collection[str]] | None = None
+    plugin: ChannelsPlugin,
+    event_id: int,
+    only: Mapping[str, Collection[str]] | None = None,
+    still_allowed: Callable[[], Awaitable[bool]] | None = None,
 ) -> ServerSentEvent:
-    return ServerSentEvent(stream(plugin, event_id, only), headers={"Cache-Control": "no-store"})
+    return ServerSentEvent(
+        stream(plugin, event_id, only, still_allowed), headers={"Cache-Control": "no-store"}
+    )

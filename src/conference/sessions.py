@@ -4,6 +4,10 @@ Litestar's backend writes on every response: a ``set`` for a logged-in page, a
 ``delete`` for everything else, so a scan or a health check paid a database write
 it did not need. Here a response writes only when the session data differ from
 what the request brought, and deletes only a session the request had.
+
+Signing in calls ``renew_id``: the session then leaves under a new id and the old
+one is deleted, so an id planted in a browser before sign-in is worthless after it
+(Litestar otherwise keeps the id of the cookie the request brought).
 """
 
 from __future__ import annotations
@@ -19,6 +23,13 @@ from litestar.middleware.session.server_side import (
 from litestar.types import Empty, Message, ScopeSession
 
 _LOADED = "conference.session_loaded"
+_RENEW = "conference.session_renew"
+_NEW_ID = "conference.session_new_id"
+
+
+def renew_id(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """Send this request's session under a fresh id and forget the old one."""
+    connection.scope.setdefault("state", {})[_RENEW] = True
 
 
 class ChangedOnlySessionBackend(ServerSideSessionBackend):
@@ -31,6 +42,14 @@ class ChangedOnlySessionBackend(ServerSideSessionBackend):
         )
         return data
 
+    def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+        state = connection.scope.setdefault("state", {})
+        if not state.get(_RENEW):
+            return super().get_session_id(connection)
+        if _NEW_ID not in state:
+            state[_NEW_ID] = self.generate_session_id()
+        return str(state[_NEW_ID])
+
     async def store_in_message(
         self,
         scope_session: ScopeSession,
@@ -38,7 +57,14 @@ class ChangedOnlySessionBackend(ServerSideSessionBackend):
         connection: ASGIConnection[Any, Any, Any, Any],
     ) -> None:
         had_cookie = self.config.key in connection.cookies
-        loaded = connection.scope.get("state", {}).get(_LOADED)
+        state = connection.scope.get("state", {})
+        if state.get(_RENEW) and had_cookie:
+            await self.delete(
+                connection.cookies[self.config.key],
+                store=self.config.get_store_from_app(connection.scope["app"]),
+            )
+            had_cookie = False  # what follows writes a new session under a new id
+        loaded = state.get(_LOADED)
         if scope_session is Empty or not scope_session:
             if had_cookie:
                 await super().store_in_message(Empty, message, connection)

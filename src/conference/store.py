@@ -62,6 +62,20 @@ class DatabaseStore(NamespacedStore):
             )
         return bytes(row["value"])
 
+    async def pop(self, key: str) -> bytes | None:
+        """The value of ``key``, deleted by the same statement: of two callers, one gets it."""
+        rows = (
+            await StoreEntry.delete()
+            .where(StoreEntry.key == self._key(key))
+            .returning(StoreEntry.value, StoreEntry.expires_at)
+        )
+        if not rows:
+            return None
+        expires_at = rows[0]["expires_at"]
+        if expires_at is not None and expires_at <= datetime.now(UTC):
+            return None
+        return bytes(rows[0]["value"])
+
     async def delete(self, key: str) -> None:
         await StoreEntry.delete().where(StoreEntry.key == self._key(key))
 

@@ -129,6 +129,31 @@ class AuditEntry(Table):
     details = JSON(default="{}")
 
 
+class DeskDevice(Table):
+    """A phone or tablet paired to one event's front desk by a QR code (thiết bị lễ tân).
+
+    It acts through ``user``, an account of its own (role desk, disabled, no usable
+    password), so check-ins and the audit log name it like any account; it signs in
+    only by its pairing link. Only the SHA-256 of the link's secret is stored. Each
+    use of a link adds one to ``pairings`` and a session keeps the number it got, so
+    a phone paired later as the same device signs the earlier one out.
+    """
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, unique=True)
+    label = Varchar(length=64)  # the check-in's desk, e.g. "Bàn 2 – cửa chính"
+    pairing_hash = Varchar(length=64, null=True, default=None, unique=True)
+    pairing_expires_at = Timestamptz(null=True, default=None)
+    pairing_used_at = Timestamptz(null=True, default=None)
+    pairings = Integer(default=0)
+    paired_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    created_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+
+
 # --------------------------------------------------------------------------- delegates
 
 
@@ -438,6 +463,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     ApiToken,
     StoreEntry,
     Event,
+    DeskDevice,
     AuditEntry,
     Delegate,
     RevokedToken,

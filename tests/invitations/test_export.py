@@ -11,14 +11,9 @@ import pytest
 
 from conference.i18n import gettext
 from conference.invitations.exporting import export_rows, to_csv, to_xlsx
-from conference.invitations.importing import (
-    COLUMNS,
-    STATE_HEADERS,
-    apply_import,
-    plan_import,
-    read_rows,
-)
+from conference.invitations.importing import COLUMNS, STATE_HEADERS, apply_import, plan_import
 from conference.invitations.services import DelegateInput, add_delegates
+from conference.spreadsheets import read_rows
 from conference.tables import Delegate, DelegateSource, Rsvp
 from tests.invitations.test_import import csv_file, import_file, make_event
 

@@ -14,18 +14,10 @@ import openpyxl
 import pytest
 
 from conference.errors import InvalidInput
-from conference.invitations.importing import (
-    MAX_FILE_BYTES,
-    ImportFileError,
-    ImportPlan,
-    apply_import,
-    header_key,
-    layout,
-    plan_import,
-    read_file,
-    read_rows,
-)
+from conference.imports import ImportPlan, header_key
+from conference.invitations.importing import apply_import, layout, plan_import
 from conference.invitations.services import DelegateInput, add_delegates
+from conference.spreadsheets import MAX_FILE_BYTES, ImportFileError, read_file, read_rows
 from conference.tables import AuditEntry, Delegate, DelegateSource, Event
 
 HEADERS = [

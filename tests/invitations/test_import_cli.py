@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conference.invitations.importing import MAX_FILE_BYTES
+from conference.spreadsheets import MAX_FILE_BYTES
 from conference.tables import AuditEntry, Delegate
 from tests.invitations.test_import import ROWS, csv_file, make_event, xlsx_file
 from tests.test_cli import assert_one_line_error, conference

@@ -11,7 +11,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.stores.registry import StoreRegistry
 
-from conference import auth
+from conference import auth, sessions
 from conference.accounts import services
 from conference.auth import ORGANIZER, PUBLIC, SESSION_USER_KEY, CurrentUser
 from conference.errors import DomainError
@@ -73,8 +73,10 @@ class SessionController(Controller):
                 },
                 status_code=401,
             )
-        # A fresh session on login: a session id planted before login is worthless after.
+        # A fresh session under a fresh id on login: an id planted before login (even
+        # one of the planter's own sessions) is worthless after.
         request.clear_session()
+        sessions.renew_id(request)
         request.set_session({SESSION_USER_KEY: user.id})
         return Redirect(target)
 

@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import ServerSentEvent, Template
 from litestar.status_codes import HTTP_200_OK
 
-from conference import live
+from conference import auth, live
 from conference.actors import EventRow
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser, allow
 from conference.checkin import services
@@ -163,10 +163,18 @@ class CheckInApiController(Controller):
 
     @get("/live", opt=ANY_ROLE, dependencies=CACHED_EVENT)
     async def live_stream(
-        self, event: NamedDependency[EventRow], channels: NamedDependency[ChannelsPlugin]
+        self,
+        request: Request[CurrentUser, Any, Any],
+        event: NamedDependency[EventRow],
+        channels: NamedDependency[ChannelsPlugin],
     ) -> ServerSentEvent:
-        """Server-Sent Events for the event's open pages: ``checkin``, ``checkin_undone``, …"""
-        return live.response(channels, event["id"])
+        """Server-Sent Events for the event's open pages: ``checkin``, ``checkin_undone``, …
+
+        The stream ends at its next check once the sender may no longer use it (a
+        desk device revoked, an account disabled)."""
+        return live.response(
+            channels, event["id"], still_allowed=lambda: auth.still_signed_in(request)
+        )
 
     @get("/stats", opt=ANY_ROLE, dependencies=CACHED_EVENT)
     async def stats(self, event: NamedDependency[EventRow]) -> dict[str, Any]:

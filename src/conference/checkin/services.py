@@ -102,8 +102,11 @@ async def redeem(
 
     ``nonce`` makes a retry safe: the same nonce for the same delegate answers
     ``ok`` again without a second check-in. Every attempt is logged. Never raises
-    for bad input: an empty, huge, binary or foreign scan is ``unknown``.
+    for bad input: an empty, huge, binary or foreign scan is ``unknown``. A paired
+    desk device's check-ins carry its own name, whatever ``desk`` says.
     """
+    if by is not None and by.device is not None:
+        desk = by.display_name
     desk = desk.strip()[:64]
     nonce = (nonce or "").strip()[:100] or None
     token = token_from_scan(scanned[:2000], base_url)

@@ -46,8 +46,9 @@ class EventController(Controller):
     path = "/"
 
     @get("/", name="events", opt=ANY_ROLE)
-    async def list_events(self) -> Template:
-        return Template("events/list.html", context={"events": await services.list_events()})
+    async def list_events(self, request: Request[CurrentUser, Any, Any]) -> Template:
+        events = await services.list_events(request.user.events)
+        return Template("events/list.html", context={"events": events})
 
     @get("/events/new", name="event_new", opt=ORGANIZER)
     async def new_event(self) -> Template:

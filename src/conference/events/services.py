@@ -14,9 +14,12 @@ from conference.events.schemas import EventInput
 from conference.tables import Event
 
 
-async def list_events() -> list[dict[str, Any]]:
-    """Every event, the coming ones first."""
-    return await Event.select().order_by(Event.date, ascending=False)
+async def list_events(only: frozenset[int] | None = None) -> list[dict[str, Any]]:
+    """Every event, the coming ones first; with ``only``, just those (an actor's events)."""
+    query = Event.select().order_by(Event.date, ascending=False)
+    if only is not None:
+        query = query.where(Event.id.is_in(list(only) or [0]))
+    return await query
 
 
 async def get_event(slug: str) -> EventRow:
@@ -41,6 +44,14 @@ async def get_event_cached(slug: str) -> EventRow:
     event = await get_event(slug)
     _by_slug[slug] = (now + EVENT_CACHE_S, event)
     return event
+
+
+async def event_id_of(slug: str) -> int | None:
+    """The id of the event at ``slug`` (from ``get_event_cached``), or None when there is none."""
+    try:
+        return (await get_event_cached(slug))["id"]
+    except NotFound:
+        return None
 
 
 async def create_event(data: EventInput, *, by: Actor | None = None) -> EventRow:

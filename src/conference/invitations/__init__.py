@@ -1,15 +1,8 @@
 """Delegates, their import, invitation rendering and sending, and RSVP."""
 
-from conference.invitations.exporting import to_csv
 from conference.invitations.figures import Attendance, attendance
-from conference.invitations.importing import (
-    Column,
-    ImportFileError,
-    ReadTable,
-    RowProblem,
-    read_file,
-    read_table,
-)
+from conference.invitations.importing import apply_import, plan_import
+from conference.invitations.qr import render_svg
 from conference.invitations.services import (
     DelegateInput,
     add_delegates,
@@ -20,17 +13,13 @@ from conference.invitations.services import (
 
 __all__ = [
     "Attendance",
-    "Column",
     "DelegateInput",
-    "ImportFileError",
-    "ReadTable",
-    "RowProblem",
     "add_delegates",
+    "apply_import",
     "attendance",
     "create_delegate",
     "delegate_fields",
     "new_token",
-    "read_file",
-    "read_table",
-    "to_csv",
+    "plan_import",
+    "render_svg",
 ]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 
 from litestar import Controller, Response, get, post
@@ -19,6 +16,7 @@ from conference.auth import ORGANIZER
 from conference.errors import DomainError, InvalidInput
 from conference.forms import Form, StaffRequest, Upload, form_errors
 from conference.i18n import gettext, translate_error
+from conference.imports import UploadExpired, imported_message
 from conference.invitations import exporting, importing, services
 from conference.invitations.background import run_for, start_sending
 from conference.invitations.printing import invitations_to_print
@@ -28,8 +26,7 @@ from conference.invitations.schemas import FIELDS, parse_delegate_form
 from conference.invitations.sending import outbox_status
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, PLACEHOLDERS
 from conference.settings import Settings
-
-UPLOAD_KEPT_S = 24 * 3600
+from conference.uploads import previewed_uploads
 
 
 def _delegate_form(
@@ -180,7 +177,7 @@ class DelegateController(Controller):
 
     @post("/import", request_max_body_size=12 * 1024 * 1024)
     async def preview_import(
-        self, event: NamedDependency[EventRow], settings: NamedDependency[Settings], data: Upload
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Upload
     ) -> Template:
         upload = data.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
@@ -191,24 +188,16 @@ class DelegateController(Controller):
             )
         content = await upload.read()
         try:
-            plan = await importing.plan_import(event["id"], upload.filename, content)
+            preview = await importing.preview_import(
+                event["id"], upload.filename, content, previewed_uploads(request.app)
+            )
         except DomainError as error:
             return Template(
                 "invitations/import.html",
                 context={"event": event, "error": translate_error(error)},
                 status_code=400,
             )
-        upload_id = _keep_upload(settings, content) if plan.ok else ""
-        return Template(
-            "invitations/import_preview.html",
-            context={
-                "event": event,
-                "plan": plan,
-                "upload_id": upload_id,
-                "filename": upload.filename,
-            },
-            status_code=200 if plan.ok else 400,
-        )
+        return _import_preview(event, preview.plan, preview.upload_id, upload.filename)
 
     @post("/import/confirm")
     async def confirm_import(
@@ -216,37 +205,22 @@ class DelegateController(Controller):
         request: StaffRequest,
         slug: FromPath[str],
         event: NamedDependency[EventRow],
-        settings: NamedDependency[Settings],
         data: Form,
     ) -> Template | Redirect:
-        content = _take_upload(settings, data.get("upload_id", ""))
-        if content is None:
-            flash(request, gettext("The file has expired; choose it again."), category="error")
-            return Redirect(f"/events/{slug}/delegates/import")
-        # Planned again: the list may have changed since the preview.
-        plan = await importing.plan_import(event["id"], data.get("filename", ""), content)
-        if not plan.ok:
-            return Template(
-                "invitations/import_preview.html",
-                context={
-                    "event": event,
-                    "plan": plan,
-                    "upload_id": "",
-                    "filename": data.get("filename"),
-                },
-                status_code=400,
+        try:
+            confirmed = await importing.confirm_import(
+                event["id"],
+                data.get("filename", ""),
+                data.get("upload_id", ""),
+                previewed_uploads(request.app),
+                by=request.user,
             )
-        result = await importing.apply_import(event["id"], plan, by=request.user)
-        flash(
-            request,
-            gettext(
-                "Imported: %(added)s added, %(updated)s updated, %(unchanged)s unchanged.",
-                added=result.added,
-                updated=result.updated,
-                unchanged=result.unchanged,
-            ),
-            category="success",
-        )
+        except UploadExpired as error:
+            flash(request, translate_error(error), category="error")
+            return Redirect(f"/events/{slug}/delegates/import")
+        if confirmed.result is None:  # the list changed since the preview
+            return _import_preview(event, confirmed.plan, "", data.get("filename", ""))
+        flash(request, imported_message(confirmed.result), category="success")
         return Redirect(f"/events/{slug}/delegates/")
 
     @get("/export.csv", name="delegates_export_csv")
@@ -278,36 +252,14 @@ def _download(content: bytes, filename: str, media_type: str) -> Response[bytes]
     )
 
 
-def _uploads(settings: Settings) -> Path:
-    folder = settings.instance_dir / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _keep_upload(settings: Settings, content: bytes) -> str:
-    """Keep a previewed file until the organizer confirms; its name is unguessable.
-
-    Files of previews never confirmed are deleted after a day.
-    """
-    folder = _uploads(settings)
-    stale = time.time() - UPLOAD_KEPT_S
-    for old in folder.iterdir():
-        if old.stat().st_mtime < stale:
-            old.unlink(missing_ok=True)
-    upload_id = secrets.token_urlsafe(16)
-    (folder / upload_id).write_bytes(content)
-    return upload_id
-
-
-def _take_upload(settings: Settings, upload_id: str) -> bytes | None:
-    if not upload_id or not upload_id.replace("-", "").replace("_", "").isalnum():
-        return None
-    path = _uploads(settings) / upload_id
-    if not path.exists():
-        return None
-    content = path.read_bytes()
-    path.unlink()
-    return content
+def _import_preview(
+    event: EventRow, plan: importing.DelegatePlan, upload_id: str, filename: str
+) -> Template:
+    return Template(
+        "invitations/import_preview.html",
+        context={"event": event, "plan": plan, "upload_id": upload_id, "filename": filename},
+        status_code=200 if plan.ok else 400,
+    )
 
 
 class InvitationController(Controller):

@@ -118,9 +118,9 @@ async def prepare_png(payloads: list[str]) -> None:
             png_cache.put((payload, EMAIL_SCALE), image)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def qr_svg(payload: str, *, title: str = "") -> str:
-    """An inline SVG that scales with its container (no fixed size, viewBox kept)."""
+def render_svg(payload: str, *, title: str = "") -> str:
+    """An inline SVG that scales with its container (no fixed size, viewBox kept), made
+    now and not kept: for a code that holds a secret shown once (a pairing link)."""
     buffer = io.BytesIO()
     _make(payload).save(
         buffer,
@@ -136,3 +136,9 @@ def qr_svg(payload: str, *, title: str = "") -> str:
         light="#fff",
     )
     return buffer.getvalue().decode()
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def qr_svg(payload: str, *, title: str = "") -> str:
+    """``render_svg``, made once per payload."""
+    return render_svg(payload, title=title)

@@ -19,6 +19,7 @@ from conference.events import get_event
 from conference.invitations import DelegateInput, add_delegates
 from conference.program.agenda import services
 from conference.program.agenda.schemas import ItemInput, SpeakerInput
+from conference.spreadsheets import read_rows
 from conference.tables import DelegateSource, Event, Role
 from tests.conftest import log_in
 
@@ -193,6 +194,21 @@ async def test_csv_export_for_organizers_with_formulas_neutralized(client, event
     assert rows[2][5] == "Phát biểu chỉ đạo"
     assert rows[2][7] == "Ông Hoàng Cao Thắng (phát biểu chỉ đạo)"
     assert rows[5][4] == '\'=HYPERLINK("http://x")'
+
+
+async def test_the_programme_csv_guards_cells_as_the_delegate_list_does(
+    client, event, sample_password
+):
+    # A quote before a formula gets one more, as in every export, so the file reads back.
+    await services.create_item(
+        event["id"], ItemInput(title="'=1+1 tiết mục", starts_at=at(9, 30), duration_min=5)
+    )
+    await auth.create_user("btc", sample_password, Role.organizer)
+    await log_in(client, "btc", sample_password)
+    response = await client.get("/api/events/dang-uy-2022/program.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[5][4] == "''=1+1 tiết mục"
+    assert read_rows("chuong-trinh.csv", response.content).rows[4].cells[4] == "'=1+1 tiết mục"
 
 
 async def test_the_demo_programme_exports_validly(client, db):

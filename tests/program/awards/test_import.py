@@ -11,9 +11,9 @@ import pytest
 from conference import auth, demo
 from conference.errors import InvalidInput
 from conference.events import get_event
-from conference.invitations import ImportFileError
 from conference.program.awards import importing as award_import
 from conference.program.awards import services as awards
+from conference.spreadsheets import ImportFileError
 from conference.tables import AwardRecipient, Role
 
 SLUG = "nguoi-tot-viec-tot-2022"

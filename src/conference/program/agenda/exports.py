@@ -5,8 +5,6 @@ Pure functions of a loaded ``Programme``: the controllers fetch, these write.
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,7 +12,7 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, vText
 
-from conference import __version__
+from conference import __version__, spreadsheets
 from conference.program.agenda.items import Item
 from conference.program.agenda.services import Programme
 from conference.program.agenda.timing import delay_text
@@ -224,44 +222,35 @@ CSV_HEADERS = (
     "Thực tế bắt đầu",
     "Thực tế kết thúc",
 )
-# A cell a spreadsheet would run as a formula starts with one of these.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def to_csv(programme: Programme) -> bytes:
-    """The programme as CSV (UTF-8 with BOM, for Excel), one row per item."""
+    """The programme as CSV (UTF-8 with BOM, for Excel), one row per item.
+
+    Formula-like cells are protected as in every export (``conference.spreadsheets``).
+    """
     day = programme.day
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
+    rows: list[tuple[object, ...]] = []
     for number, item in enumerate(programme.items, start=1):
         timing = programme.timings.get(item.id)
         speakers = "; ".join(
             f"{s.display_name} ({s.role})" if s.role else s.display_name for s in item.speakers
         )
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    number,
-                    day.local(item.starts_at).strftime("%H:%M"),
-                    day.local(item.ends_at).strftime("%H:%M"),
-                    item.duration_min,
-                    item.title,
-                    item.kind_name,
-                    item.room,
-                    speakers,
-                    item.description,
-                    day.local(timing.expected_start).strftime("%H:%M") if timing else "",
-                    timing.delay_min if timing and timing.state != "passed" else "",
-                    day.local(item.actual_start).strftime("%H:%M") if item.actual_start else "",
-                    day.local(item.actual_end).strftime("%H:%M") if item.actual_end else "",
-                )
-            ]
+        rows.append(
+            (
+                number,
+                day.local(item.starts_at).strftime("%H:%M"),
+                day.local(item.ends_at).strftime("%H:%M"),
+                item.duration_min,
+                item.title,
+                item.kind_name,
+                item.room,
+                speakers,
+                item.description,
+                day.local(timing.expected_start).strftime("%H:%M") if timing else "",
+                timing.delay_min if timing and timing.state != "passed" else "",
+                day.local(item.actual_start).strftime("%H:%M") if item.actual_start else "",
+                day.local(item.actual_end).strftime("%H:%M") if item.actual_end else "",
+            )
         )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheets.to_csv(CSV_HEADERS, rows)

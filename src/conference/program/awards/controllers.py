@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from typing import Any
 
@@ -12,18 +11,16 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
-from litestar.stores.base import NamespacedStore
 
 from conference.actors import EventRow
 from conference.auth import ORGANIZER
 from conference.errors import N_, DomainError, FormErrors
 from conference.forms import Form, StaffRequest, Upload, form_errors, form_int
 from conference.i18n import gettext, translate_error
+from conference.imports import UploadExpired, imported_message
 from conference.program.awards import importing as award_import
 from conference.program.awards import services as awards
-
-# A previewed file waits this long for the organizer's confirmation.
-UPLOAD_KEPT_S = 3600
+from conference.uploads import previewed_uploads
 
 
 def parse_form_input(data: dict[str, str]) -> awards.FormInput:
@@ -63,12 +60,25 @@ def parse_recipient_input(data: dict[str, str]) -> awards.RecipientInput:
     )
 
 
-def _uploads(request: StaffRequest) -> NamespacedStore:
-    # The session store (database or Redis): a preview on one server process can be
-    # confirmed on another, and the file expires by itself.
-    store = request.app.stores.get("sessions")
-    assert isinstance(store, NamespacedStore)
-    return store.with_namespace("award-uploads")
+async def _import_preview(
+    event: EventRow,
+    plan: award_import.AwardImportPlan,
+    upload_id: str,
+    filename: str,
+    form_id: int | None,
+) -> Template:
+    return Template(
+        "program/awards/import_preview.html",
+        context={
+            "event": event,
+            "plan": plan,
+            "upload_id": upload_id,
+            "filename": filename,
+            "form_id": form_id or "",
+            "forms": {f["id"]: f for f in await awards.award_forms(event["id"])},
+        },
+        status_code=200 if plan.ok else 400,
+    )
 
 
 class AwardsController(Controller):
@@ -265,11 +275,10 @@ class AwardsController(Controller):
         data: Form,
     ) -> Redirect:
         """Earlier or later in the calling order of their form."""
-        row = await awards.get_recipient(event["id"], recipient_id)
         await awards.move_recipient_in_list(
             event["id"], recipient_id, form_int(data.get("offset"), 0) or 0, by=request.user
         )
-        return Redirect(f"/events/{slug}/awards/#recipient-{row['id']}")
+        return Redirect(f"/events/{slug}/awards/#recipient-{recipient_id}")
 
     # ------------------------------------------------------------ import
 
@@ -300,26 +309,17 @@ class AwardsController(Controller):
         content = await upload.read()
         default_form = form_int(str(data.get("form_id") or ""))
         try:
-            plan = await award_import.plan_import(
-                event["id"], upload.filename, content, default_form_id=default_form
+            preview = await award_import.preview_import(
+                event["id"],
+                upload.filename,
+                content,
+                previewed_uploads(request.app),
+                default_form_id=default_form,
             )
         except DomainError as error:
             return await self._import_page(event, translate_error(error))
-        upload_id = ""
-        if plan.ok:
-            upload_id = secrets.token_urlsafe(16)
-            await _uploads(request).set(upload_id, content, expires_in=UPLOAD_KEPT_S)
-        return Template(
-            "program/awards/import_preview.html",
-            context={
-                "event": event,
-                "plan": plan,
-                "upload_id": upload_id,
-                "filename": upload.filename,
-                "form_id": default_form or "",
-                "forms": {f["id"]: f for f in await awards.award_forms(event["id"])},
-            },
-            status_code=200 if plan.ok else 400,
+        return await _import_preview(
+            event, preview.plan, preview.upload_id, upload.filename, default_form
         )
 
     @post("/import/confirm")
@@ -330,42 +330,19 @@ class AwardsController(Controller):
         event: NamedDependency[EventRow],
         data: Form,
     ) -> Template | Redirect:
-        store = _uploads(request)
-        upload_id = data.get("upload_id", "")
-        content = await store.get(upload_id) if upload_id else None
-        if content is None:
-            flash(request, gettext("The file has expired; choose it again."), category="error")
-            return Redirect(f"/events/{slug}/awards/import")
-        await store.delete(upload_id)
-        # Planned again: the list may have changed since the preview.
-        plan = await award_import.plan_import(
-            event["id"],
-            data.get("filename", ""),
-            content,
-            default_form_id=form_int(data.get("form_id")),
-        )
-        if not plan.ok:
-            return Template(
-                "program/awards/import_preview.html",
-                context={
-                    "event": event,
-                    "plan": plan,
-                    "upload_id": "",
-                    "filename": data.get("filename", ""),
-                    "form_id": "",
-                    "forms": {f["id"]: f for f in await awards.award_forms(event["id"])},
-                },
-                status_code=400,
+        try:
+            confirmed = await award_import.confirm_import(
+                event["id"],
+                data.get("filename", ""),
+                data.get("upload_id", ""),
+                previewed_uploads(request.app),
+                default_form_id=form_int(data.get("form_id")),
+                by=request.user,
             )
-        result = await award_import.apply_import(event["id"], plan, by=request.user)
-        flash(
-            request,
-            gettext(
-                "Imported: %(added)s added, %(updated)s updated, %(unchanged)s unchanged.",
-                added=result.added,
-                updated=result.updated,
-                unchanged=result.unchanged,
-            ),
-            category="success",
-        )
+        except UploadExpired as error:
+            flash(request, translate_error(error), category="error")
+            return Redirect(f"/events/{slug}/awards/import")
+        if confirmed.result is None:  # the list changed since the preview
+            return await _import_preview(event, confirmed.plan, "", data.get("filename", ""), None)
+        flash(request, imported_message(confirmed.result), category="success")
         return Redirect(f"/events/{slug}/awards/")

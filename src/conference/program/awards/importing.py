@@ -1,6 +1,6 @@
 """Import award recipients from a spreadsheet (CSV UTF-8 or XLSX): read, check, plan, apply.
 
-The rules are the delegate import's, through its public reader: a preview first,
+The rules are those of every import (``conference.imports``): a preview first,
 every bad row reported with its number, nothing written while any row is bad,
 text in NFC, and the same file imported again changes nothing (a recipient is
 matched by award, kind and name).
@@ -8,16 +8,17 @@ matched by award, kind and name).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from conference import audit, live
+from conference import imports, live
 from conference.actors import Actor
-from conference.errors import N_, InvalidInput
-from conference.invitations import Column, RowProblem, read_table
+from conference.errors import N_
+from conference.imports import Column, ImportPlan, ImportResult, RowCheck, TableRow, read_table
 from conference.program.awards import services as awards
 from conference.tables import AwardRecipient, Delegate, RecipientKind
 from conference.text import fold, nfc
+from conference.uploads import PreviewedUploads
 
 MAX_ORDER = 10_000
 
@@ -65,32 +66,9 @@ class NewRecipient:
     order: int | None  # from the file's order column
 
 
-@dataclass
-class AwardImportPlan:
-    """What importing a file would do; nothing is written until ``apply_import``."""
-
-    to_add: list[NewRecipient] = field(default_factory=list)
-    to_update: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # id, columns
-    unchanged: int = 0
-    problems: list[RowProblem] = field(default_factory=list)
-    unknown_columns: list[str] = field(default_factory=list)
-    rows_read: int = 0
-    filename: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def bad_rows(self) -> list[int]:
-        return sorted({problem.row for problem in self.problems})
-
-
-@dataclass(frozen=True)
-class AwardImportResult:
-    added: int
-    updated: int
-    unchanged: int
+RecipientUpdate = tuple[int, dict[str, Any]]  # the recipient's id, the columns that change
+AwardImportPlan = ImportPlan[NewRecipient, RecipientUpdate]
+RecipientKey = tuple[int, str, str]  # award form, kind, name: what matches a recipient
 
 
 def _key(text: str) -> str:
@@ -104,6 +82,41 @@ def _split_honorific(text: str) -> tuple[str, str]:
         if name.casefold().startswith(honorific + " "):
             return name[: len(honorific)], name[len(honorific) + 1 :]
     return "", name
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What the rows of a file are matched against: the event's forms, delegates, recipients."""
+
+    form_by_label: dict[str, int]  # folded title or decision number → form id
+    default_form_id: int | None
+    delegate_by_code: dict[str, dict[str, Any]]
+    delegates_by_name: dict[str, list[dict[str, Any]]]
+    recipients: dict[RecipientKey, dict[str, Any]]
+
+
+async def _known(event_id: int, default_form_id: int | None) -> _Known:
+    form_by_label: dict[str, int] = {}
+    for form in await awards.award_forms(event_id):
+        form_by_label.setdefault(fold(form["title"]), form["id"])
+        if form["decision_number"]:
+            form_by_label.setdefault(fold(form["decision_number"]), form["id"])
+    delegates = await Delegate.select(
+        Delegate.id, Delegate.code, Delegate.full_name, Delegate.honorific
+    ).where(Delegate.event == event_id)
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for delegate in delegates:
+        by_name.setdefault(_key(delegate["full_name"]), []).append(delegate)
+    return _Known(
+        form_by_label=form_by_label,
+        default_form_id=default_form_id,
+        delegate_by_code={d["code"]: d for d in delegates if d["code"]},
+        delegates_by_name=by_name,
+        recipients={
+            (r["award_form"], r["kind"], _key(r["name"])): r
+            for r in await awards.recipients(event_id)
+        },
+    )
 
 
 async def plan_import(
@@ -122,132 +135,147 @@ async def plan_import(
     be read or has no name column.
     """
     table = read_table(filename, data, COLUMNS, required="name")
-    plan = AwardImportPlan(
-        problems=list(table.problems), unknown_columns=table.unknown_columns, filename=filename
-    )
-    forms = await awards.award_forms(event_id)
-    by_label: dict[str, int] = {}
-    for form in forms:
-        by_label.setdefault(fold(form["title"]), form["id"])
-        if form["decision_number"]:
-            by_label.setdefault(fold(form["decision_number"]), form["id"])
-    delegates = await Delegate.select(
-        Delegate.id, Delegate.code, Delegate.full_name, Delegate.honorific
-    ).where(Delegate.event == event_id)
-    by_code = {d["code"]: d for d in delegates if d["code"]}
-    by_name: dict[str, list[dict[str, Any]]] = {}
-    for d in delegates:
-        by_name.setdefault(_key(d["full_name"]), []).append(d)
-    stored = {
-        (r["award_form"], r["kind"], _key(r["name"])): r for r in await awards.recipients(event_id)
-    }
-    seen: dict[tuple[int, str, str], int] = {}
-
+    known = await _known(event_id, default_form_id)
+    plan: AwardImportPlan = imports.new_plan(filename, table)
+    seen: dict[RecipientKey, int] = {}  # → the row it was first on
     for row in table.rows:
         plan.rows_read += 1
-        values = row.values
-        problems: list[RowProblem] = []
-
-        def problem(
-            message: str,
-            number: int = row.number,
-            found: list[RowProblem] = problems,
-            **params: Any,
-        ) -> None:
-            found.append(RowProblem(number, message, params))
-
-        name = nfc(values.get("name"))
-        if not name:
-            problem(N_("The name is empty."))
-        label = nfc(values.get("award"))
-        form_id = by_label.get(fold(label)) if label else default_form_id
-        if form_id is None:
-            if label:
-                problem(N_("There is no award form “%(award)s” in this event."), award=label)
-            else:
-                problem(N_("The row names no award form; choose one for the whole file."))
-        kind = _KINDS.get(fold(values.get("kind", "")))
-        if kind is None:
-            problem(
-                N_("The kind must be “Cá nhân” or “Tập thể”, not “%(value)s”."),
-                value=values.get("kind", ""),
-            )
-        order: int | None = None
-        if values.get("order"):
-            text = values["order"]
-            order = int(text) if text.isascii() and text.isdecimal() else None
-            if order is None or not 1 <= order <= MAX_ORDER:
-                problem(
-                    N_("The order must be a whole number from 1 to %(max)s, not %(value)s."),
-                    max=MAX_ORDER,
-                    value=text,
-                )
-                order = None
-        honorific = nfc(values.get("honorific"))
-        representative = nfc(values.get("representative"))
-        delegate_id: int | None = None
-        code = nfc(values.get("delegate_code"))
-        if code:
-            found = by_code.get(code)
-            if found is None:
-                problem(N_("No delegate has the code %(code)s."), code=code)
-            else:
-                delegate_id = found["id"]
-        else:
-            spoken_honorific, spoken = _split_honorific(
-                representative if kind == RecipientKind.collective else name
-            )
-            honorific = honorific or spoken_honorific
-            if spoken and kind is not None:
-                matches = by_name.get(_key(spoken), [])
-                if len(matches) > 1:
-                    problem(
-                        N_("%(count)s delegates are named %(name)s; give the delegate code."),
-                        count=len(matches),
-                        name=spoken,
-                    )
-                elif matches:
-                    delegate_id = matches[0]["id"]
-                if kind == RecipientKind.collective:
-                    representative = spoken
-        if problems or form_id is None or kind is None:
-            plan.problems.extend(problems)
-            continue
-        key = (form_id, kind.value, _key(name))
-        if key in seen:
-            plan.problems.append(
-                RowProblem(
-                    row.number,
-                    N_("This row and row %(row)s are the same recipient."),
-                    {"row": seen[key]},
-                )
-            )
-            continue
-        seen[key] = row.number
-        data_in = awards.RecipientInput(
-            name=name,
-            kind=kind.value,
-            honorific=honorific,
-            title=nfc(values.get("title")),
-            organization=nfc(values.get("organization")),
-            representative_name=representative
-            if kind == RecipientKind.collective and delegate_id is None
-            else "",
-            delegate_id=delegate_id,
-            citation=nfc(values.get("citation")),
-            pronunciation_note=nfc(values.get("pronunciation_note")),
-        )
-        match = stored.get(key)
-        if match is None:
-            plan.to_add.append(NewRecipient(form_id, data_in, order))
-            continue
-        changes = _changes(match, data_in, set(values), order)
-        if changes:
-            plan.to_update.append((match["id"], changes))
-        else:
-            plan.unchanged += 1
-    plan.problems.sort(key=lambda p: p.row)
+        _plan_row(plan, known, seen, row)
     return plan
+
+
+def _plan_row(
+    plan: AwardImportPlan, known: _Known, seen: dict[RecipientKey, int], row: TableRow
+) -> None:
+    """Add what ``row`` does to ``plan``: a new recipient, an update, or its problems."""
+    check = RowCheck.of(row)
+    read = _read_row(row.values, known, check)
+    if read is None or not check.ok:
+        plan.problems.extend(check.problems)
+        return
+    form_id, recipient, order = read
+    key = (form_id, recipient.kind, _key(recipient.name))
+    if key in seen:
+        check.problem(N_("This row and row %(row)s are the same recipient."), row=seen[key])
+        plan.problems.extend(check.problems)
+        return
+    seen[key] = row.number
+    match = known.recipients.get(key)
+    if match is None:
+        plan.to_add.append(NewRecipient(form_id, recipient, order))
+        return
+    changes = _changes(match, recipient, set(row.values), order)
+    if changes:
+        plan.to_update.append((match["id"], changes))
+    else:
+        plan.unchanged += 1
+
+
+def _read_row(
+    values: dict[str, str], known: _Known, check: RowCheck
+) -> tuple[int, awards.RecipientInput, int | None] | None:
+    """The row's award form, recipient and calling order; None when a problem stops it."""
+    name = nfc(values.get("name"))
+    if not name:
+        check.problem(N_("The name is empty."))
+    form_id = _form(values, known, check)
+    kind = _kind(values, check)
+    order = _order(values, check)
+    delegate_id, honorific, representative = _receiver(values, name, kind, known, check)
+    if form_id is None or kind is None:
+        return None
+    recipient = awards.RecipientInput(
+        name=name,
+        kind=kind.value,
+        honorific=honorific,
+        title=nfc(values.get("title")),
+        organization=nfc(values.get("organization")),
+        representative_name=representative
+        if kind == RecipientKind.collective and delegate_id is None
+        else "",
+        delegate_id=delegate_id,
+        citation=nfc(values.get("citation")),
+        pronunciation_note=nfc(values.get("pronunciation_note")),
+    )
+    return form_id, recipient, order
+
+
+def _form(values: dict[str, str], known: _Known, check: RowCheck) -> int | None:
+    """The award form the row names, else the file's default; None with a problem."""
+    label = nfc(values.get("award"))
+    form_id = known.form_by_label.get(fold(label)) if label else known.default_form_id
+    if form_id is None:
+        if label:
+            check.problem(N_("There is no award form “%(award)s” in this event."), award=label)
+        else:
+            check.problem(N_("The row names no award form; choose one for the whole file."))
+    return form_id
+
+
+def _kind(values: dict[str, str], check: RowCheck) -> RecipientKind | None:
+    """Individual (also an empty cell) or collective; None with a problem."""
+    kind = _KINDS.get(fold(values.get("kind", "")))
+    if kind is None:
+        check.problem(
+            N_("The kind must be “Cá nhân” or “Tập thể”, not “%(value)s”."),
+            value=values.get("kind", ""),
+        )
+    return kind
+
+
+def _order(values: dict[str, str], check: RowCheck) -> int | None:
+    """The calling order the row gives, or None (none given, or a problem)."""
+    text = values.get("order")
+    if not text:
+        return None
+    order = int(text) if text.isascii() and text.isdecimal() else None
+    if order is None or not 1 <= order <= MAX_ORDER:
+        check.problem(
+            N_("The order must be a whole number from 1 to %(max)s, not %(value)s."),
+            max=MAX_ORDER,
+            value=text,
+        )
+        return None
+    return order
+
+
+def _receiver(
+    values: dict[str, str],
+    name: str,
+    kind: RecipientKind | None,
+    known: _Known,
+    check: RowCheck,
+) -> tuple[int | None, str, str]:
+    """Who receives on stage: (delegate id or None, honorific, representative's name).
+
+    By the delegate code when the row has one; else by the name spoken (the
+    individual's, or the collective's representative), whose honorific it may begin with.
+    """
+    honorific = nfc(values.get("honorific"))
+    representative = nfc(values.get("representative"))
+    code = nfc(values.get("delegate_code"))
+    if code:
+        found = known.delegate_by_code.get(code)
+        if found is None:
+            check.problem(N_("No delegate has the code %(code)s."), code=code)
+            return None, honorific, representative
+        return found["id"], honorific, representative
+    collective = kind == RecipientKind.collective
+    spoken_honorific, spoken = _split_honorific(representative if collective else name)
+    honorific = honorific or spoken_honorific
+    if not spoken or kind is None:
+        return None, honorific, representative
+    if collective:
+        representative = spoken
+    matches = known.delegates_by_name.get(_key(spoken), [])
+    if len(matches) > 1:
+        check.problem(
+            N_("%(count)s delegates are named %(name)s; give the delegate code."),
+            count=len(matches),
+            name=spoken,
+        )
+        return None, honorific, representative
+    return (matches[0]["id"] if matches else None), honorific, representative
 
 
 def _changes(
@@ -268,19 +296,15 @@ def _changes(
 
 async def apply_import(
     event_id: int, plan: AwardImportPlan, *, by: Actor | None = None
-) -> AwardImportResult:
+) -> ImportResult:
     """Write a plan made by ``plan_import``: all of it in one transaction, or nothing.
 
     New recipients are called after those already on their form's list (or at the
     file's order), and are in no batch until the run sheet places them.
     Raise InvalidInput when the plan has bad rows.
     """
-    if not plan.ok:
-        raise InvalidInput(N_("%(count)s bad row(s), nothing imported"), count=len(plan.bad_rows))
-    result = AwardImportResult(
-        added=len(plan.to_add), updated=len(plan.to_update), unchanged=plan.unchanged
-    )
-    if not plan.to_add and not plan.to_update:
+    result = imports.result_of(plan)
+    if result.changes_nothing:
         return result
     async with AwardRecipient._meta.db.transaction():
         last: dict[int, int] = {}
@@ -304,13 +328,52 @@ async def apply_import(
             await AwardRecipient.update(
                 {getattr(AwardRecipient, column): value for column, value in changes.items()}
             ).where(AwardRecipient.id == recipient_id)
-        await audit.record(
-            "awards.import",
-            by=by,
-            event_id=event_id,
-            target=plan.filename,
-            added=result.added,
-            updated=result.updated,
-        )
+        await imports.record_import("awards.import", plan, result, event_id=event_id, by=by)
     live.publish(event_id, "cue", {"change": "awards"})
     return result
+
+
+async def preview_import(
+    event_id: int,
+    filename: str,
+    data: bytes,
+    uploads: PreviewedUploads,
+    *,
+    default_form_id: int | None = None,
+) -> imports.Preview[AwardImportPlan]:
+    """Plan a recipients file (``plan_import``); keep it for ``confirm_import`` if no row is bad.
+
+    Raises ImportFileError for a file that cannot be imported at all.
+    """
+
+    async def plan(content: bytes) -> AwardImportPlan:
+        return await plan_import(event_id, filename, content, default_form_id=default_form_id)
+
+    return await imports.preview(uploads, _purpose(event_id), data, plan)
+
+
+async def confirm_import(
+    event_id: int,
+    filename: str,
+    upload_id: str,
+    uploads: PreviewedUploads,
+    *,
+    default_form_id: int | None = None,
+    by: Actor | None = None,
+) -> imports.Confirmed[AwardImportPlan]:
+    """Import the file ``preview_import`` kept, planned again: the list may have changed.
+
+    Raises UploadExpired when the file is no longer kept (see ``conference.uploads``).
+    """
+
+    async def plan(content: bytes) -> AwardImportPlan:
+        return await plan_import(event_id, filename, content, default_form_id=default_form_id)
+
+    async def apply(made: AwardImportPlan) -> ImportResult:
+        return await apply_import(event_id, made, by=by)
+
+    return await imports.confirm(uploads, _purpose(event_id), upload_id, plan, apply)
+
+
+def _purpose(event_id: int) -> str:
+    return f"award-recipients-{event_id}"

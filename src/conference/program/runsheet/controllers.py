@@ -19,7 +19,6 @@ from conference.errors import N_, Conflict, DomainError, InvalidInput
 from conference.events import CACHED_EVENT
 from conference.forms import Form, StaffRequest, form_int
 from conference.i18n import gettext, translate_error
-from conference.invitations import to_csv
 from conference.program import awards, runsheet
 from conference.program.runsheet.schemas import (
     IntroductionOut,
@@ -30,6 +29,7 @@ from conference.program.runsheet.schemas import (
     introduction_out,
     runsheet_out,
 )
+from conference.spreadsheets import to_csv
 from conference.tables import Role
 
 STAGE = allow(Role.organizer, Role.mc)

@@ -1,0 +1,314 @@
+"""Spreadsheet files: read a CSV or XLSX upload into rows of text, write CSV and XLSX.
+
+Every import reads through ``read_rows`` and every export writes through ``to_csv`` or
+``to_xlsx``, so they share one guard against formula injection (OWASP "CSV
+Injection"): a spreadsheet runs a cell whose text starts with ``= + - @``, a tab or a
+carriage return (OWASP's list; ASVS 5.0 V1.2.10 adds NUL), so such a text is written
+with a leading quote, which makes it plain text when opened.
+
+The guard also counts a text whose leading quotes are followed by one of those
+characters as formula-like, so ``'=1`` is written ``''=1``. The quote itself is safe
+(a cell starting with one is not run), but the reader takes one protective quote off
+every formula-like cell, and without that rule ``'=1`` would come back as ``=1``:
+with it, every export reads back exactly, as a re-import must. (The programme's CSV
+once left ``'=1`` alone; the delegate list's rule is kept because it is the one that
+round-trips, and both are equally safe in a spreadsheet.)
+
+An XLSX cell is written as a string cell, never a formula, so it needs no quote; only
+a text that already starts with a protective-looking quote gets one more, for the
+same round trip.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from conference.errors import N_, InvalidInput
+
+MAX_FILE_MB = 5
+MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
+# An XLSX is a zip: refuse one that unpacks to far more than any real list.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+
+# A spreadsheet runs a cell starting with one of these; exports protect it with a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+# A number cell sorts as a number in a spreadsheet; longer digit strings (phones,
+# codes) stay text so no leading zero or digit is lost.
+_MAX_NUMBER_DIGITS = 6
+_QUOTED = re.compile(r'"[^"]*"')
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class ImportFileError(InvalidInput):
+    """The file as a whole cannot be imported: too large, wrong format or encoding, no name."""
+
+    code = "import_file"
+
+
+# --------------------------------------------------------------------------- the guard
+
+
+def is_formula_like(text: str) -> bool:
+    """Whether a spreadsheet would run ``text`` (leading protective quotes aside)."""
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def protect(value: object) -> str:
+    """The text of a CSV cell: ``value`` as text, a quote before it when formula-like."""
+    text = "" if value is None else str(value)
+    return "'" + text if is_formula_like(text) else text
+
+
+def unprotect(text: str) -> str:
+    """Drop the quote ``protect`` put before a formula-like cell, so round trips are exact."""
+    return text[1:] if text.startswith("'") and is_formula_like(text) else text
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def to_csv(headers: Sequence[object], rows: Iterable[Sequence[object]]) -> bytes:
+    """A CSV file in UTF-8 with a BOM (so Excel shows Vietnamese right), lines ending CRLF.
+
+    Cells are ``str()`` of their values (``None`` is empty), formula-like ones protected.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in (headers, *rows):
+        writer.writerow([protect(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence[str]], *, title: str = "") -> bytes:
+    """An XLSX workbook of one sheet (named ``title``): header row bold and frozen.
+
+    Every cell is a value, never a formula; a short whole number is a number cell.
+    Characters XML cannot hold are left out.
+    """
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    if title:
+        sheet.title = title
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for number, row in enumerate(rows, start=2):
+        for column, text in enumerate(row, start=1):
+            cell = sheet.cell(row=number, column=column, value=_xlsx_value(text))
+            # openpyxl takes any text starting with "=" for a formula.
+            if cell.data_type == "f":
+                cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(text: str) -> str | int:
+    short_number = text.isascii() and text.isdigit() and len(text) <= _MAX_NUMBER_DIGITS
+    if short_number and str(int(text)) == text:
+        return int(text)
+    # A string cell is never run; only a quote already leading a formula-like text
+    # needs one more, as the reader drops one from such a text.
+    if text.startswith("'") and is_formula_like(text):
+        text = "'" + text
+    cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return cleaned
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int  # as a spreadsheet shows it: the header is row 1
+    cells: list[str]
+    formulas_without_value: frozenset[int] = frozenset()  # column indexes
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A file's header and its non-empty data rows, cells as text."""
+
+    headers: list[str]
+    header_row: int
+    rows: list[SheetRow]
+
+
+def check_size(size: int) -> None:
+    """Raise ImportFileError when a file of ``size`` bytes is too large to import."""
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError(
+            N_("The file is larger than %(limit)s MB; split it into smaller files."),
+            limit=MAX_FILE_MB,
+        )
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of the file at ``path``, its size checked before it is read.
+
+    Raises ImportFileError when it cannot be read or is too large.
+    """
+    try:
+        check_size(path.stat().st_size)
+        return path.read_bytes()
+    except OSError as error:
+        raise ImportFileError(
+            N_("Cannot read %(file)s: %(reason)s"),
+            file=str(path),
+            reason=error.strerror or str(error),
+        ) from error
+
+
+def read_rows(filename: str, data: bytes) -> Sheet:
+    """Read a CSV (UTF-8, with or without BOM; ``,`` ``;`` or tab) or an XLSX file.
+
+    ``filename`` only helps tell the format; the content decides first. Entirely
+    empty rows are left out; row numbers stay those the spreadsheet shows. XLSX
+    formulas give their cached values; the quote ``protect`` adds is taken off.
+    Raises ImportFileError for a file that is too large, neither CSV nor XLSX,
+    damaged, not UTF-8, or empty.
+    """
+    check_size(len(data))
+    if data.startswith(b"PK\x03\x04"):
+        return _sheet(*_read_xlsx(data))
+    if data.startswith(_XLS_MAGIC):
+        raise ImportFileError(
+            N_("Old Excel files (.xls) cannot be read; save the file as .xlsx or as CSV UTF-8.")
+        )
+    suffix = Path(filename or "").suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        raise _damaged_xlsx()
+    if suffix not in ("", ".csv", ".txt", ".tsv"):
+        raise _unsupported()
+    return _sheet(_read_csv(data), {})
+
+
+def _unsupported() -> ImportFileError:
+    return ImportFileError(N_("Only CSV (UTF-8) and Excel .xlsx files can be imported."))
+
+
+def _damaged_xlsx() -> ImportFileError:
+    return ImportFileError(
+        N_("The Excel file cannot be read; it may be damaged. Open it in Excel and save it again.")
+    )
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _not_utf8(1)
+    if b"\x00" in data:
+        raise _unsupported()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise _not_utf8(data[: error.start].count(b"\n") + 1) from error
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    try:
+        return list(reader)
+    except csv.Error as error:
+        raise ImportFileError(
+            N_("The CSV file cannot be read near line %(line)s."), line=reader.line_num
+        ) from error
+
+
+def _not_utf8(line: int) -> ImportFileError:
+    # Guessing cp1258 or Latin-1 would turn Vietnamese names into plausible garbage.
+    return ImportFileError(
+        N_(
+            "The file is not in UTF-8 (line %(line)s). In Excel choose Save As, "
+            'then "CSV UTF-8 (Comma delimited)".'
+        ),
+        line=line,
+    )
+
+
+def _sniff_delimiter(text: str) -> str:
+    # Excel writes ";" where the decimal separator is a comma, as in Vietnamese
+    # settings. The header line tells: names, titles and addresses in the data
+    # rows are full of commas, header names are not.
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    bare = _QUOTED.sub("", header)
+    return max((",", ";", "\t"), key=bare.count)
+
+
+def _read_xlsx(data: bytes) -> tuple[list[list[str]], dict[int, frozenset[int]]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise _damaged_xlsx() from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        check_size(unpacked)
+    try:
+        cells = _xlsx_cells(data, data_only=False)
+        formulas = {
+            (r, c) for r, row in enumerate(cells) for c, cell in enumerate(row) if cell[1] == "f"
+        }
+        # A formula's value is only in the cache a spreadsheet writes on saving:
+        # a second pass reads the cache, where there are formulas at all.
+        values = _xlsx_cells(data, data_only=True) if formulas else cells
+    except Exception as error:  # openpyxl raises many kinds on a damaged file
+        raise _damaged_xlsx() from error
+    rows = [[_cell_text(value) for value, _ in row] for row in values]
+    missing: dict[int, set[int]] = {}
+    for r, c in formulas:
+        if values[r][c][0] is None:
+            missing.setdefault(r, set()).add(c)
+    return rows, {r: frozenset(columns) for r, columns in missing.items()}
+
+
+def _xlsx_cells(data: bytes, *, data_only: bool) -> list[list[tuple[Any, str]]]:
+    """(value, data type) of every cell of the first sheet, row by row from row 1."""
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    try:
+        sheet = workbook.worksheets[0]
+        # Some writers store a wrong size; read_only mode would believe it and cut rows.
+        sheet.reset_dimensions()
+        return [[(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows()]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a number typed into a cell: 3, not 3.0
+    return str(value)
+
+
+def _sheet(rows: list[list[str]], formulas_without_value: dict[int, frozenset[int]]) -> Sheet:
+    def empty(index: int) -> bool:
+        return index not in formulas_without_value and not any(cell.strip() for cell in rows[index])
+
+    header_index = next((i for i in range(len(rows)) if not empty(i)), None)
+    if header_index is None:
+        raise ImportFileError(N_("The file is empty."))
+    return Sheet(
+        headers=[cell.strip() for cell in rows[header_index]],
+        header_row=header_index + 1,
+        rows=[
+            SheetRow(
+                number=index + 1,
+                cells=[unprotect(cell) for cell in rows[index]],
+                formulas_without_value=formulas_without_value.get(index, frozenset()),
+            )
+            for index in range(header_index + 1, len(rows))
+            if not empty(index)
+        ],
+    )
