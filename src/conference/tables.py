@@ -212,6 +212,10 @@ class Delegate(Table):
     checked_in_desk = Varchar(length=64, default="")
     checked_in_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
     checked_in_nonce = Varchar(length=100, null=True, default=None)
+    # The MC's introduction: named on their own (True), with their delegation (False),
+    # or as their rank says (None: at or above the event's vip_rank_threshold).
+    introduce_by_name = Boolean(null=True, default=None)
+    stands_in_for = Text(default="")  # dự thay: whom they stand in for ("Giám đốc Sở …")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 
@@ -391,6 +395,7 @@ class Presence(StrEnum):
     """What the stage manager marked; ``arrived``/``not_arrived`` come from check-in."""
 
     expected = "expected"
+    present = "present"  # có mặt: seen at the stage (someone not on the list, or not scanned)
     stand_in = "stand_in"  # nhận thay
     absent = "absent"  # deliver later
 
@@ -471,6 +476,28 @@ class AwardRecipient(Table):
     delivered_at = Timestamptz(null=True, default=None)  # handed over after the ceremony
 
 
+class AddressForm(StrEnum):
+    comrade = "comrade"  # "đồng chí": Party and State meetings
+    honorific = "honorific"  # "Ông/Bà", from each delegate's honorific
+
+
+class Introduction(Table):
+    """The MC's introduction of delegates (giới thiệu đại biểu) of an event: one row.
+
+    ``script`` is what the MC reads when ``script_edited``; otherwise it is built
+    afresh from who has checked in. ``read_at``: when the MC read it (arrivals after
+    it are introduced on their own, "giới thiệu bổ sung").
+    """
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, unique=True)
+    address_form = Varchar(length=16, choices=AddressForm, default=AddressForm.comrade)
+    script = Text(default="")
+    script_edited = Boolean(default=False)
+    read_at = Timestamptz(null=True, default=None)
+
+
 ALL_TABLES: tuple[type[Table], ...] = (
     User,
     ApiToken,
@@ -490,4 +517,5 @@ ALL_TABLES: tuple[type[Table], ...] = (
     Cue,
     CuePresenter,
     AwardRecipient,
+    Introduction,
 )

@@ -442,17 +442,17 @@ async def arrivals(event: EventRow, *, recent: int = 15) -> Arrivals:
     )
 
 
-async def arrival_times(event_id: int, delegate_ids: Iterable[int]) -> dict[int, datetime]:
-    """When each of ``delegate_ids`` who has arrived checked in (others are absent from it).
+async def arrival_times(event_id: int, delegate_ids: Iterable[int] | None) -> dict[int, datetime]:
+    """When each of ``delegate_ids`` who has arrived checked in (others are absent from it);
+    with None, everyone of the event who has arrived.
 
     The public question other modules ask check-in ("who of these has arrived?").
     """
-    wanted = list(set(delegate_ids))
-    if not wanted:
-        return {}
-    rows = await Delegate.select(Delegate.id, Delegate.checked_in_at).where(
-        (Delegate.event == event_id)
-        & Delegate.id.is_in(wanted)
-        & Delegate.checked_in_at.is_not_null()
-    )
+    condition = (Delegate.event == event_id) & Delegate.checked_in_at.is_not_null()
+    if delegate_ids is not None:
+        wanted = list(set(delegate_ids))
+        if not wanted:
+            return {}
+        condition = condition & Delegate.id.is_in(wanted)
+    rows = await Delegate.select(Delegate.id, Delegate.checked_in_at).where(condition)
     return {row["id"]: row["checked_in_at"] for row in rows}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -11,7 +11,7 @@ import pytest
 from conference import auth
 from conference.program.agenda import services
 from conference.program.agenda.schemas import ItemInput
-from conference.tables import ProgrammeItem, Role
+from conference.tables import Event, ProgrammeItem, Role
 from tests.invitations.helpers import make_event
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -23,6 +23,10 @@ async def today(db, sample_password) -> dict:
     event_id, _ = await make_event()
     await ProgrammeItem.delete().where(ProgrammeItem.event == event_id)
     now = datetime.now(HANOI).replace(second=0, microsecond=0)
+    # Delays are only computed on the event's own date: the event is today.
+    await Event.update(
+        {Event.date: now.date(), Event.starts_at: time(0, 0), Event.ends_at: time(23, 59)}
+    ).where(Event.id == event_id)
     first = await services.create_item(
         event_id,
         ItemInput(title="Báo cáo tổng kết", starts_at=now - timedelta(minutes=2), duration_min=20),

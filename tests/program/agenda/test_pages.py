@@ -219,7 +219,11 @@ async def test_the_mc_sees_the_programme_records_times_but_cannot_edit(
         'id="new-item"' not in text and "/move" not in text and "Thêm mục chương trình" not in text
     )
     assert f"{PAGE}/items/{speech['id']}/start" in text
-    started = await client.post(f"{PAGE}/items/{speech['id']}/start", data={"_csrf_token": csrf})
+    # The event was in 2022: the page asks first, and sends that it was confirmed.
+    assert 'name="confirmed" value="1"' in text and "data-confirm=" in text
+    started = await client.post(
+        f"{PAGE}/items/{speech['id']}/start", data={"_csrf_token": csrf, "confirmed": "1"}
+    )
     assert started.status_code == 302
     assert (await _item("Phát biểu chỉ đạo"))["actual_start"] is not None
     for path in (f"{PAGE}/items", f"{PAGE}/items/{speech['id']}/shift", f"{PAGE}/final"):
@@ -261,6 +265,9 @@ async def test_the_hall_screen_is_public_and_shows_now_next_and_the_delay(client
     item = await _item("Phát biểu chỉ đạo")
     # Today's programme: an item under way, started 7 minutes late, and the next one.
     now = datetime.now(HANOI).replace(second=0, microsecond=0)
+    await Event.update(  # delays are only computed on the event's own date
+        {Event.date: now.date(), Event.starts_at: time(0, 0), Event.ends_at: time(23, 59)}
+    ).where(Event.id == event["id"])
     await ProgrammeItem.update(
         {ProgrammeItem.starts_at: now - timedelta(minutes=12), ProgrammeItem.duration_min: 20}
     ).where(ProgrammeItem.id == item["id"])
@@ -353,7 +360,9 @@ async def test_an_end_before_the_recorded_start_is_not_recorded(client, event, s
     assert early.status_code == 200 and early.json()["recorded"] is False
     assert early.json()["actual_end"] is None
     csrf = await _as(client, "mc", sample_password)
-    pressed = await client.post(f"{PAGE}/items/{item['id']}/end", data={"_csrf_token": csrf})
+    pressed = await client.post(
+        f"{PAGE}/items/{item['id']}/end", data={"_csrf_token": csrf, "confirmed": "1"}
+    )
     assert pressed.status_code == 302
     assert (await _item("Phát biểu chỉ đạo"))["actual_end"] is None
     assert "Giờ kết thúc phải sau giờ bắt đầu." in (await client.get(f"{PAGE}/")).text
@@ -442,7 +451,9 @@ async def test_the_public_stream_carries_programme_changes_but_never_check_ins(
         )
         assert scan.json()["result"] == "ok"
         await http.post(
-            f"{live_server.url}/api/events/hn-2022/programme/items/{item['id']}/start", headers=mc
+            f"{live_server.url}/api/events/hn-2022/programme/items/{item['id']}/start",
+            json={"confirmed": True},  # now is years after the event's day
+            headers=mc,
         )
 
         async def first_event() -> tuple[str, dict]:

@@ -163,7 +163,7 @@ async def test_the_pages_render_and_escape_names(client, mc_headers, sample_pass
     download = await client.get(f"{PAGES}/reconciliation.csv")
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["STT", "Hình thức khen thưởng", "Loại"] and len(rows) == 41
-    assert rows[1][5] == "Vắng mặt, cần trao sau"
+    assert rows[1][5] == "Chưa đến lượt"  # before the ceremony: nobody is absent yet
 
 
 async def test_the_stage_managers_forms_mark_presence_and_move(client, mc_headers, sample_password):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from conference import demo
+from conference.checkin.services import check_in_delegate
 from conference.errors import Conflict
 from conference.events import get_event
 from conference.program import runsheet
@@ -186,15 +187,52 @@ async def test_the_reconciliation_after_the_ceremony(event):
     await runsheet.set_presence(
         event["id"], first_batch.recipients[1].id, "stand_in", stand_in_name="Ông Lê Văn Nam"
     )
+    await runsheet.set_presence(event["id"], first_batch.recipients[2].id, "present")
+    here = first_batch.recipients[3]
+    await check_in_delegate(event, here.delegate_id)  # arrives before the batch is called
     sheet = await runsheet.next_cue(event)
     sheet = await runsheet.next_cue(event, expected=sheet.current.id)
     sheet = await runsheet.next_cue(event, expected=sheet.current.id)  # the first batch is done
+    late = first_batch.recipients[4]
+    await check_in_delegate(event, late.delegate_id)  # arrives after it left the stage
     report = await runsheet.reconciliation(event)
+    outcomes = {row.recipient.id: row.outcome for row in report.rows}
     assert len(report.rows) == 40
     assert report.count("stand_in") == 1
-    assert report.count("in_person") == 6
-    assert report.count("to_deliver") == 33  # the absent one and every batch not yet called
+    # In person: the one marked present at the stage and the one checked in before the call.
+    assert report.count("in_person") == 2
+    assert outcomes[first_batch.recipients[2].id] == outcomes[here.id] == "in_person"
+    assert outcomes[late.id] == "to_deliver"
+    # The absent one and the three of the batch who never came; later batches are to come.
+    assert report.count("to_deliver") == len(first_batch.recipients) - 3
+    assert report.count("not_called") == 40 - len(first_batch.recipients)
     absent = report.rows[0].recipient
     await awards.mark_delivered(event["id"], absent.id, True)
     report = await runsheet.reconciliation(event)
-    assert report.rows[0].outcome == "delivered" and report.count("to_deliver") == 32
+    assert report.rows[0].outcome == "delivered"
+    assert report.count("to_deliver") == len(first_batch.recipients) - 4
+
+
+async def test_nobody_unseen_received_in_person_and_batches_to_come_are_not_absent(event):
+    """The issue's case: Bà Nguyễn Thị Bích Ngọc never checked in nor was marked."""
+    sheet = await runsheet.load(event)
+    ngoc = next(
+        r for r in sheet.recipients if r.receiver and r.receiver.name == "Nguyễn Thị Bích Ngọc"
+    )
+    batch = sheet.cue(ngoc.cue_id)
+    later = [c for c in sheet.cues if c.kind == "batch" and c.position > batch.position]
+    arrived = next(r for r in later[-1].recipients if r.delegate_id)
+    await check_in_delegate(event, arrived.delegate_id)  # here already, their turn to come
+    while (sheet.current is None or sheet.current.position <= batch.position) and sheet.next:
+        sheet = await runsheet.next_cue(event)
+    assert sheet.cue(batch.id).state == "done" and sheet.cue(later[0].id).state != "done"
+    report = await runsheet.reconciliation(event)
+    outcomes = {row.recipient.id: row.outcome for row in report.rows}
+    assert outcomes[ngoc.id] == "to_deliver"
+    pending = [c for c in later if sheet.cue(c.id).state == "pending"]
+    assert pending
+    for cue in pending:
+        for recipient in cue.recipients:
+            assert outcomes[recipient.id] == "not_called"
+    assert outcomes[arrived.id] == "not_called"
+    assert "in_person" not in {outcomes[r.id] for r in batch.recipients}

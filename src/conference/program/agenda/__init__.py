@@ -10,6 +10,7 @@ from conference.program.agenda.services import (
     load_programme,
     mark_item_ended,
     mark_item_started,
+    opening_started_at,
     programme_outline,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "load_programme",
     "mark_item_ended",
     "mark_item_started",
+    "opening_started_at",
     "programme_outline",
 ]

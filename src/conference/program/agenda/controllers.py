@@ -16,7 +16,7 @@ from litestar.status_codes import HTTP_200_OK
 from conference import live
 from conference.actors import EventRow
 from conference.auth import ANY_ROLE, ORGANIZER, PUBLIC, allow
-from conference.errors import DomainError, NotFound
+from conference.errors import DomainError, InvalidInput, NotFound
 from conference.events import CACHED_EVENT
 from conference.forms import Form, StaffRequest, form_errors
 from conference.i18n import gettext, ngettext, translate_error
@@ -263,12 +263,20 @@ class ProgrammeController(Controller):
         slug: FromPath[str],
         event: NamedDependency[EventRow],
         item_id: FromPath[int],
+        data: Form,
     ) -> Redirect:
         """Record that the item started now (the first press counts)."""
-        if (await services.record_start(event["id"], item_id, by=request.user)).recorded:
-            flash(request, gettext("Start recorded."), category="success")
+        try:
+            marked = await services.record_start(
+                event, item_id, confirmed=data.get("confirmed") == "1", by=request.user
+            )
+        except InvalidInput as error:
+            flash(request, translate_error(error), category="error")
         else:
-            flash(request, gettext("Its start was already recorded."), category="error")
+            if marked.recorded:
+                flash(request, gettext("Start recorded."), category="success")
+            else:
+                flash(request, gettext("Its start was already recorded."), category="error")
         return Redirect(f"/events/{slug}/programme/#item-{item_id}")
 
     @post("/items/{item_id:int}/end", opt=VIEWERS)
@@ -278,12 +286,20 @@ class ProgrammeController(Controller):
         slug: FromPath[str],
         event: NamedDependency[EventRow],
         item_id: FromPath[int],
+        data: Form,
     ) -> Redirect:
         """Record that the item ended now."""
-        if (await services.record_end(event["id"], item_id, by=request.user)).recorded:
-            flash(request, gettext("End recorded."), category="success")
+        try:
+            marked = await services.record_end(
+                event, item_id, confirmed=data.get("confirmed") == "1", by=request.user
+            )
+        except InvalidInput as error:
+            flash(request, translate_error(error), category="error")
         else:
-            flash(request, gettext("The end must be after the start."), category="error")
+            if marked.recorded:
+                flash(request, gettext("End recorded."), category="success")
+            else:
+                flash(request, gettext("The end must be after the start."), category="error")
         return Redirect(f"/events/{slug}/programme/#item-{item_id}")
 
     @post("/items/{item_id:int}/actual")
@@ -451,7 +467,7 @@ class ScreenController(Controller):
         return {
             "event": event,
             "programme": programme,
-            "view": now_and_next(programme.items, now),
+            "view": now_and_next(programme.timed_items, now),
             "delay_text": delay_text,
         }
 
@@ -605,8 +621,10 @@ class ProgrammeApiController(Controller):
         data: JSONBody[MomentIn | None] = None,
     ) -> MarkedOut:
         """Record an item's actual start (now, or ``at``); only the first call records."""
-        at = data.at if data else None
-        return _marked(await services.record_start(event["id"], item_id, at, by=request.user))
+        at, confirmed = (data.at, data.confirmed) if data else (None, False)
+        return _marked(
+            await services.record_start(event, item_id, at, confirmed=confirmed, by=request.user)
+        )
 
     @post("/programme/items/{item_id:int}/end", opt=VIEWERS, status_code=HTTP_200_OK)
     async def api_end(
@@ -618,8 +636,10 @@ class ProgrammeApiController(Controller):
     ) -> MarkedOut:
         """Record an item's actual end (now, or ``at``); the last call wins, and an end
         before the recorded start is not recorded."""
-        at = data.at if data else None
-        return _marked(await services.record_end(event["id"], item_id, at, by=request.user))
+        at, confirmed = (data.at, data.confirmed) if data else (None, False)
+        return _marked(
+            await services.record_end(event, item_id, at, confirmed=confirmed, by=request.user)
+        )
 
 
 def _marked(marked: services.Marked) -> MarkedOut:

@@ -239,6 +239,8 @@ class MomentIn(msgspec.Struct):
     refused, not guessed: read as UTC it would be seven hours off in Hanoi); default now."""
 
     at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
+    # A time more than a day away from the event's day is refused unless confirmed.
+    confirmed: bool = False
 
 
 class MarkedOut(msgspec.Struct):

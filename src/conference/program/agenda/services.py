@@ -10,19 +10,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from conference import audit, errors, live, protocol
 from conference.actors import Actor, EventRow
 from conference.checkin import arrival_times
 from conference.errors import InvalidInput, NotFound
+from conference.formatting import short_date
 from conference.program.agenda.conflicts import Conflict, by_item, find_conflicts
 from conference.program.agenda.items import Day, Item, SpeakerEntry, in_order, protocol_key
 from conference.program.agenda.schemas import ItemInput, SpeakerInput
-from conference.program.agenda.timing import Timing, expected_times
+from conference.program.agenda.timing import (
+    Timing,
+    as_planned_off_the_day,
+    expected_times,
+    far_from_the_day,
+    on_the_day,
+)
 from conference.tables import (
     Delegate,
     Event,
+    ItemKind,
     ProgrammeItem,
     Speaker,
     User,
@@ -65,8 +73,10 @@ async def programme_outline(event_id: int) -> list[ItemOutline]:
                 "delegate": speaker.delegate_id,
             }
         )
+    event = await Event.select().where(Event.id == event_id).first()
     items = in_order([_item(row, ()) for row in rows])
-    timings = expected_times(items)
+    day = Day.of(cast(EventRow, event)) if event else None
+    timings = expected_times(as_planned_off_the_day(items, day) if day else items)
     outlines = []
     for item in items:
         timing = timings[item.id]
@@ -94,6 +104,7 @@ class Programme:
     day: Day
     items: list[Item]
     timings: dict[int, Timing]
+    timed_items: list[Item]  # as delays see them: records made on another day left out
     conflicts: list[Conflict]
     final_at: datetime | None
     final_by: str
@@ -101,6 +112,11 @@ class Programme:
     @property
     def is_final(self) -> bool:
         return self.final_at is not None
+
+    @property
+    def far_from_the_day(self) -> bool:
+        """Now is more than a day away from the event's day: recording a time asks first."""
+        return far_from_the_day(datetime.now(UTC), self.day)
 
     @property
     def conflicts_by_item(self) -> dict[int, list[Conflict]]:
@@ -200,6 +216,7 @@ async def load_programme(event: EventRow, *, now: datetime | None = None) -> Pro
         speakers.setdefault(row["item"], []).append(_speaker(row, arrived))
     items = in_order([_item(row, tuple(speakers.get(row["id"], ()))) for row in rows])
     day = Day.of(event)
+    timed = as_planned_off_the_day(items, day)
     final_by = ""
     if event.get("programme_final_by"):
         user = (
@@ -212,7 +229,8 @@ async def load_programme(event: EventRow, *, now: datetime | None = None) -> Pro
         event=event,
         day=day,
         items=items,
-        timings=expected_times(items, now=now),
+        timings=expected_times(timed, now=now),
+        timed_items=timed,
         conflicts=find_conflicts(items, day),
         final_at=event.get("programme_final_at"),
         final_by=final_by,
@@ -522,22 +540,79 @@ class Marked:
     item: dict[str, Any]
 
 
+async def _mind_the_day(event: EventRow, at: datetime | None, *, confirmed: bool) -> None:
+    """Refuse a time far from the event's day unless the person confirmed it."""
+    moment = at or datetime.now(UTC)
+    day = Day.of(event)
+    if not confirmed and far_from_the_day(moment, day):
+        raise InvalidInput(
+            errors.N_(
+                "%(when)s is more than a day away from the event's day (%(date)s): "
+                "confirm to record it anyway."
+            ),
+            refusal="far_from_the_day",
+            when=short_date(day.local(moment).date()),
+            date=short_date(day.date),
+        )
+
+
 async def record_start(
-    event_id: int, item_id: int, at: datetime | None = None, *, by: Actor | None = None
+    event: EventRow,
+    item_id: int,
+    at: datetime | None = None,
+    *,
+    confirmed: bool = False,
+    by: Actor | None = None,
 ) -> Marked:
-    """``mark_item_started`` for a person: NotFound for an item not in the event."""
-    await get_item(event_id, item_id)
+    """``mark_item_started`` for a person: NotFound for an item not in the event.
+
+    A start more than a day away from the event's day is refused (InvalidInput
+    ``far_from_the_day``) unless ``confirmed``; an item already started answers as before.
+    """
+    event_id = event["id"]
+    row = await get_item(event_id, item_id)
+    if row["actual_start"] is not None:
+        return Marked(False, row)
+    await _mind_the_day(event, at, confirmed=confirmed)
     recorded = await mark_item_started(event_id, item_id, at, by=by)
     return Marked(recorded, await get_item(event_id, item_id))
 
 
 async def record_end(
-    event_id: int, item_id: int, at: datetime | None = None, *, by: Actor | None = None
+    event: EventRow,
+    item_id: int,
+    at: datetime | None = None,
+    *,
+    confirmed: bool = False,
+    by: Actor | None = None,
 ) -> Marked:
-    """``mark_item_ended`` for a person: NotFound for an item not in the event."""
+    """``mark_item_ended`` for a person: NotFound for an item not in the event.
+
+    An end more than a day away from the event's day is refused (InvalidInput
+    ``far_from_the_day``) unless ``confirmed``.
+    """
+    event_id = event["id"]
     await get_item(event_id, item_id)
+    await _mind_the_day(event, at, confirmed=confirmed)
     recorded = await mark_item_ended(event_id, item_id, at, by=by)
     return Marked(recorded, await get_item(event_id, item_id))
+
+
+async def opening_started_at(event: EventRow) -> datetime | None:
+    """When the day's opening item (tuyên bố lý do, giới thiệu đại biểu) actually started.
+
+    The first opening item in planned order; None when none is recorded as started on
+    the event's own date (a start pressed at a rehearsal the day before does not count).
+    """
+    row = await (
+        ProgrammeItem.select(ProgrammeItem.actual_start)
+        .where((ProgrammeItem.event == event["id"]) & (ProgrammeItem.kind == ItemKind.opening))
+        .order_by(ProgrammeItem.starts_at)
+        .order_by(ProgrammeItem.position)
+        .first()
+    )
+    started = row["actual_start"] if row else None
+    return started if started is not None and on_the_day(started, Day.of(event)) else None
 
 
 async def mark_item_started(

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from conference.errors import N_
 from conference.formatting import hour
 from conference.i18n import gettext
-from conference.program.agenda.items import Item, in_order
+from conference.program.agenda.items import Day, Item, in_order
 
 UPCOMING = "upcoming"
 LIVE = "live"  # started, not ended: đang diễn ra
@@ -50,6 +50,37 @@ class Timing:
     @property
     def moved(self) -> bool:
         return self.delay_min != 0
+
+
+# A record this far from the event's day is a test or a slip, and asks before it is made.
+FAR_FROM_THE_DAY = timedelta(days=1)
+
+
+def on_the_day(moment: datetime, day: Day) -> bool:
+    """Whether ``moment`` falls on the event's own date, in its time zone (for a day that
+    runs past midnight, up to the end of the date it ends on)."""
+    local = day.local(moment).date()
+    return day.date <= local <= day.local(day.ends_at).date()
+
+
+def far_from_the_day(moment: datetime, day: Day) -> bool:
+    """More than a day before the event's planned start or after its planned end."""
+    return moment < day.starts_at - FAR_FROM_THE_DAY or moment > day.ends_at + FAR_FROM_THE_DAY
+
+
+def as_planned_off_the_day(items: Sequence[Item], day: Day) -> list[Item]:
+    """The items as delays see them: a start or end recorded on another day than the
+    event's (a test, a rehearsal the day before) is left out, so it shows the plan."""
+    kept = []
+    for item in items:
+        start = (
+            item.actual_start if item.actual_start and on_the_day(item.actual_start, day) else None
+        )
+        end = item.actual_end if item.actual_end and on_the_day(item.actual_end, day) else None
+        if (start, end) != (item.actual_start, item.actual_end):
+            item = dataclasses.replace(item, actual_start=start, actual_end=end)
+        kept.append(item)
+    return kept
 
 
 def _as_of(item: Item, at: datetime | None) -> Item:

@@ -7,6 +7,9 @@ photo. Music and photo are fields of the batch, not cues of their own: they
 belong to one batch and travel with it when batches are split, merged or moved,
 and the stage manager presses Next once per batch, in step with what the MC reads.
 
+The MC's view opens with the introduction of delegates, built from who has checked
+in: see ``introduction``.
+
 How the live cue moves, and why two Nexts at once move it one step: see ``live``.
 """
 
@@ -26,9 +29,19 @@ from conference.program.runsheet.edit import (
     update_cue,
 )
 from conference.program.runsheet.generation import batch_sizes, generate
+from conference.program.runsheet.introduction import (
+    IntroductionView,
+    edit_introduction,
+    load_introduction,
+    mark_delegate,
+    mark_read,
+    set_address_form,
+)
 from conference.program.runsheet.live import next_cue, previous_cue, skip_cue
+from conference.program.runsheet.mc import MCView, load_mc
 from conference.program.runsheet.reconcile import (
     DELIVERED_LATER,
+    NOT_CALLED_YET,
     RECEIVED_BY_STAND_IN,
     RECEIVED_IN_PERSON,
     TO_DELIVER,
@@ -39,12 +52,15 @@ from conference.program.runsheet.view import CueView, RecipientView, RunSheet, l
 
 __all__ = [
     "DELIVERED_LATER",
+    "NOT_CALLED_YET",
     "RECEIVED_BY_STAND_IN",
     "RECEIVED_IN_PERSON",
     "TO_DELIVER",
     "UNSET",
     "CueEdit",
     "CueView",
+    "IntroductionView",
+    "MCView",
     "RecipientView",
     "RunSheet",
     "RunSheetEnd",
@@ -52,8 +68,13 @@ __all__ = [
     "add_custom_cue",
     "batch_sizes",
     "delete_cue",
+    "edit_introduction",
     "generate",
     "load",
+    "load_introduction",
+    "load_mc",
+    "mark_delegate",
+    "mark_read",
     "merge_with_next",
     "move_cue",
     "move_in_batch",
@@ -62,6 +83,7 @@ __all__ = [
     "previous_cue",
     "reconciliation",
     "reconciliation_table",
+    "set_address_form",
     "set_presence",
     "set_presenters",
     "set_skipped",

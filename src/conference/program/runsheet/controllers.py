@@ -14,17 +14,19 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_409_CONFLICT
 
 from conference.actors import EventRow
-from conference.auth import allow
+from conference.auth import ORGANIZER, allow
 from conference.errors import N_, Conflict, DomainError, InvalidInput
 from conference.events import CACHED_EVENT
 from conference.forms import Form, StaffRequest, form_int
 from conference.i18n import gettext, translate_error
 from conference.program import awards, runsheet
 from conference.program.runsheet.schemas import (
+    IntroductionOut,
     MoveIn,
     RunSheetConflictOut,
     RunSheetOut,
     conflict_out,
+    introduction_out,
     runsheet_out,
 )
 from conference.spreadsheets import to_csv
@@ -56,6 +58,7 @@ OUTCOME_NAMES = {
     runsheet.RECEIVED_BY_STAND_IN: N_("Received by a stand-in"),
     runsheet.TO_DELIVER: N_("Absent, to be delivered"),
     runsheet.DELIVERED_LATER: N_("Delivered after the ceremony"),
+    runsheet.NOT_CALLED_YET: N_("Not called yet"),
 }
 
 
@@ -204,6 +207,10 @@ def _sheet_context(event: EventRow, sheet: runsheet.RunSheet, **extra: Any) -> d
     return {"event": event, "sheet": sheet, "names": labels(), **extra}
 
 
+def _mc_context(event: EventRow, mc: runsheet.MCView) -> dict[str, Any]:
+    return _sheet_context(event, mc.sheet, intro=mc.introduction)
+
+
 class RunSheetController(Controller):
     path = "/events/{slug:str}/runsheet"
     opt = STAGE
@@ -222,18 +229,18 @@ class RunSheetController(Controller):
     @get("/mc", name="runsheet_mc")
     async def mc_view(self, event: NamedDependency[EventRow]) -> Template:
         """The MC's view: the live script in large type, the next cue, times and presence."""
-        return Template(
-            "program/runsheet/mc.html", context=_sheet_context(event, await runsheet.load(event))
-        )
+        mc = await runsheet.load_mc(event)
+        return Template("program/runsheet/mc.html", context=_mc_context(event, mc))
 
     @get("/panel", name="runsheet_panel", dependencies=CACHED_EVENT)
     async def panel(
         self, event: NamedDependency[EventRow], view: FromQuery[str] = "stage"
     ) -> Template:
         """The live part of a view, for its script to swap in when something changes."""
-        sheet = await runsheet.load(event)
         if view == "mc":
-            return Template("program/runsheet/mc_panel.html", context=_sheet_context(event, sheet))
+            mc = await runsheet.load_mc(event)
+            return Template("program/runsheet/mc_panel.html", context=_mc_context(event, mc))
+        sheet = await runsheet.load(event)
         return Template(
             "program/runsheet/panel.html",
             context=_sheet_context(
@@ -515,5 +522,108 @@ class RunSheetController(Controller):
         )
 
 
+# --------------------------------------------------------------------------- introduction
+
+
+class IntroductionApiController(Controller):
+    path = "/api/events/{slug:str}/introduction"
+    opt = STAGE
+    tags = ["run sheet"]  # noqa: RUF012 - Litestar reads it as a class attribute
+
+    @get("/", dependencies=CACHED_EVENT)
+    async def get_introduction(self, event: NamedDependency[EventRow]) -> IntroductionOut:
+        """The MC's introduction of delegates, from those who have checked in."""
+        return introduction_out(await runsheet.load_introduction(event))
+
+
+class IntroductionController(Controller):
+    """The introduction's own pages: the organizer's edit page, "read", the printable."""
+
+    path = "/events/{slug:str}/runsheet/introduction"
+    opt = STAGE
+
+    @get("/", name="runsheet_introduction", opt=ORGANIZER)
+    async def edit_page(self, event: NamedDependency[EventRow]) -> Template:
+        """Edit the introduction's text, how people are addressed and who is named."""
+        return Template(
+            "program/runsheet/introduction.html",
+            context={"event": event, "intro": await runsheet.load_introduction(event)},
+        )
+
+    @post("/", opt=ORGANIZER)
+    async def edit(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Form
+    ) -> Any:
+        """Keep the organizer's text, or go back to the generated one (``revert``)."""
+        change = runsheet.edit_introduction(
+            event, data.get("script", ""), revert=data.get("revert") == "1", by=request.user
+        )
+        return await _introduction_changed(request, event, change)
+
+    @post("/address", opt=ORGANIZER)
+    async def address_form(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Form
+    ) -> Any:
+        """Address delegates as "đồng chí" or by their honorific (Ông/Bà)."""
+        change = runsheet.set_address_form(
+            event["id"], data.get("address_form", ""), by=request.user
+        )
+        return await _introduction_changed(request, event, change)
+
+    @post("/delegates/{delegate_id:int}", opt=ORGANIZER)
+    async def mark_delegate(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        delegate_id: FromPath[int],
+        data: Form,
+    ) -> Any:
+        """Name a delegate on their own or with their delegation; whom they stand in for."""
+        choice = data.get("by_name", "")
+        change = runsheet.mark_delegate(
+            event["id"],
+            delegate_id,
+            named=True if choice == "1" else False if choice == "0" else None,
+            stands_in_for=data.get("stands_in_for", ""),
+            by=request.user,
+        )
+        return await _introduction_changed(request, event, change)
+
+    @post("/read")
+    async def mark_read(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Form
+    ) -> Any:
+        """The MC has read the introduction (``read=1``), or not after all (``read=0``)."""
+        change = runsheet.mark_read(event["id"], data.get("read") != "0", by=request.user)
+        return await _introduction_changed(
+            request, event, change, to=f"/events/{event['slug']}/runsheet/mc"
+        )
+
+    @get("/print", name="runsheet_introduction_print")
+    async def print_introduction(self, event: NamedDependency[EventRow]) -> Template:
+        """The introduction on A4, in large type."""
+        return Template(
+            "program/runsheet/introduction_print.html",
+            context={"event": event, "intro": await runsheet.load_introduction(event)},
+        )
+
+
+async def _introduction_changed(
+    request: StaffRequest, event: EventRow, change: Awaitable[Any], to: str = ""
+) -> Any:
+    slug = event["slug"]
+    to = to or f"/events/{slug}/runsheet/introduction/"
+    try:
+        await change
+    except DomainError as error:
+        return _back(request, slug, error=error, to=to)
+    return _back(request, slug, message=gettext("Changes saved."), to=to)
+
+
 # Every route handler of the run sheet, registered by create_app().
-RUNSHEET_ROUTES: list[Any] = [RunSheetApiController, RunSheetController]
+RUNSHEET_ROUTES: list[Any] = [
+    RunSheetApiController,
+    RunSheetController,
+    IntroductionApiController,
+    IntroductionController,
+]

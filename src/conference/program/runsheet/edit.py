@@ -527,14 +527,17 @@ async def set_presence(
     stand_in_delegate_id: int | None = None,
     by: Actor | None = None,
 ) -> None:
-    """Mark a recipient expected, received by a stand-in (nhận thay), or absent (deliver later).
+    """Mark a recipient expected, present at the stage (có mặt), received by a stand-in
+    (nhận thay), or absent (deliver later).
 
     A stand-in is named, or chosen from the delegates. The batch's generated script
     follows at once. Raise NotFound or InvalidInput.
     """
     recipient = await awards.get_recipient(event_id, recipient_id)
     if presence not in {p.value for p in Presence}:
-        raise InvalidInput(N_("Choose expected, stand-in or absent."), refusal="attendance_choice")
+        raise InvalidInput(
+            N_("Choose present, expected, stand-in or absent."), refusal="attendance_choice"
+        )
     name = nfc(stand_in_name)
     if presence == Presence.stand_in:
         if stand_in_delegate_id is not None:

@@ -7,6 +7,7 @@ from datetime import datetime
 import msgspec
 
 from conference.program.runsheet import CueView, RecipientView, RunSheet
+from conference.program.runsheet.introduction import IntroductionView
 
 
 class MoveIn(msgspec.Struct, forbid_unknown_fields=False):
@@ -127,4 +128,36 @@ def conflict_out(sheet: RunSheet, code: str, detail: str) -> RunSheetConflictOut
         next=state.next,
         code=code,
         detail=detail,
+    )
+
+
+class IntroducedOut(msgspec.Struct):
+    delegate_id: int
+    full_name: str
+    by_name: bool  # named on their own; otherwise with their delegation
+
+
+class LateOut(msgspec.Struct):
+    delegate_id: int
+    full_name: str
+    line: str  # what the MC reads for them ("giới thiệu bổ sung")
+
+
+class IntroductionOut(msgspec.Struct):
+    """``GET /api/events/{slug}/introduction``: the MC's "giới thiệu đại biểu"."""
+
+    script: str
+    addressed: int | None
+    introduced: list[IntroducedOut]
+    late: list[LateOut]
+    edited: bool
+
+
+def introduction_out(view: IntroductionView) -> IntroductionOut:
+    return IntroductionOut(
+        script=view.script,
+        addressed=view.addressed,
+        introduced=[IntroducedOut(i.delegate_id, i.full_name, i.by_name) for i in view.introduced],
+        late=[LateOut(late.delegate_id, late.full_name, late.line) for late in view.late],
+        edited=view.edited,
     )

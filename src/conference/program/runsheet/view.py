@@ -40,7 +40,7 @@ class RecipientView:
     name: str
     delegate_id: int | None
     presence: str  # arrived | not_arrived | stand_in | absent
-    marked: str  # the stored Presence: expected | stand_in | absent
+    marked: str  # the stored Presence: expected | present | stand_in | absent
     line: str  # how the MC calls them
     receiver: Person | None
     stand_in: str  # "Bà X" when someone receives in their place
@@ -222,6 +222,8 @@ def _recipient_view(row: dict[str, Any], arrivals: dict[int, datetime]) -> Recip
         presence = STAND_IN
     elif marked == Presence.absent:
         presence = ABSENT
+    elif marked == Presence.present:
+        presence = ARRIVED
     else:
         presence = ARRIVED if arrived_at is not None else NOT_ARRIVED
     called = Called(
