@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import re
 import statistics
@@ -107,7 +108,7 @@ async def run_on(label: str, url: str, logins: int, rounds: int) -> None:
             guessers = httpx.AsyncClient(
                 base_url=base, limits=httpx.Limits(max_connections=logins + 5), timeout=120
             )
-            pending = iter(codes)
+            pending = itertools.cycle(codes)  # then repeated scans, also answered
 
             async def one_scan() -> float:
                 started = time.perf_counter()

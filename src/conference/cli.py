@@ -135,7 +135,11 @@ def serve(host: str, port: int) -> None:
         Settings.from_env()
     except DomainError as error:
         fail(translate_error(error))
-    uvicorn.run("conference.app:create_app", factory=True, host=host, port=port, proxy_headers=True)
+    # The application reads X-Forwarded-For itself, from CONFERENCE_TRUSTED_PROXIES only:
+    # uvicorn's own reading would believe any loopback client.
+    uvicorn.run(
+        "conference.app:create_app", factory=True, host=host, port=port, proxy_headers=False
+    )
 
 
 @main.group()
