@@ -333,6 +333,16 @@ def invitations_send(
             click.echo(
                 gettext(N_("Written as .eml files to %(dir)s."), dir=str(settings.outbox_dir))
             )
+        if result.uncertain:
+            click.echo(
+                gettext(
+                    N_(
+                        "%(count)s messages were being sent when an earlier run stopped; "
+                        "they were sent again, and those people may have them twice."
+                    ),
+                    count=result.uncertain,
+                )
+            )
         if result.stopped_by:
             fail(
                 gettext(

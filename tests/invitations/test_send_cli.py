@@ -11,7 +11,7 @@ import pytest
 
 from conference.invitations import DelegateInput, add_delegates
 from conference.invitations.sending import outbox_status
-from conference.tables import DelegateSource, DeliveryState, InvitationDelivery
+from conference.tables import AuditEntry, DelegateSource, DeliveryState, InvitationDelivery
 from tests.invitations.helpers import make_event
 from tests.test_cli import assert_one_line_error, conference
 
@@ -83,6 +83,15 @@ async def test_a_process_killed_while_sending_is_resumed_without_a_second_messag
     assert len(recipients) == len(set(recipients)) == 4
     rows = await InvitationDelivery.select(InvitationDelivery.state)
     assert {row["state"] for row in rows} == {DeliveryState.sent}
+    # The one message in flight is said and recorded, not silently sent again.
+    assert "1 thư" in result.stdout, result.stdout
+    recorded = await AuditEntry.select(AuditEntry.details).where(
+        AuditEntry.action == "invitations.uncertain"
+    )
+    assert len(recorded) == 1
+    # And the rerun after it sends nothing more.
+    assert "Không còn gì để gửi" in conference("invitations", "send", "hn-2022", env=env).stdout
+    assert len(smtp_server.mailbox.recipients()) == 4
 
 
 def test_an_unknown_event_or_a_bad_smtp_url_is_one_line(env):
