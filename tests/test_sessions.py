@@ -67,14 +67,14 @@ async def test_the_database_store_expires_and_renews_entries(db):
 
 
 async def test_login_throttling_counts_each_address_apart(db):
-    throttle = LoginThrottle(DatabaseStore().with_namespace("throttle"), max_failures=2)
-    await throttle.record_failure("10.0.0.1")
-    await throttle.record_failure("10.0.0.1")
-    assert await throttle.failures("10.0.0.1") == 2
-    assert await throttle.failures("10.0.0.2") == 0
+    throttle = LoginThrottle(DatabaseStore().with_namespace("throttle"), pair_limit=2)
+    await throttle.admit("btc", "10.0.0.1")
+    await throttle.admit("btc", "10.0.0.1")
+    assert (await throttle.failures("btc", "10.0.0.1"))["pair"] == 2
+    assert (await throttle.failures("btc", "10.0.0.2"))["pair"] == 0
     with pytest.raises(TooManyAttempts):
-        await throttle.check("10.0.0.1")
-    await throttle.check("10.0.0.2")
+        await throttle.admit("btc", "10.0.0.1")
+    await throttle.admit("btc", "10.0.0.2")
 
 
 async def test_requests_that_do_not_change_the_session_do_not_write_it(

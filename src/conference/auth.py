@@ -10,13 +10,16 @@ for an event that does not exist.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import os
 import re
 import secrets
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -123,8 +126,46 @@ async def _within_own_events(
 # ------------------------------------------------------------------ passwords and users
 
 
+# Argon2 takes tens of milliseconds of CPU and 64 MiB a hash by design: it runs in a
+# worker thread (argon2-cffi lets go of the GIL), so the event loop keeps answering
+# scans while logins are checked, and at most this many run at once, so a burst of
+# failed logins queues here instead of taking every core and the memory: half the
+# cores, so the event loop always has one.
+MAX_CONCURRENT_HASHES = max(1, (os.cpu_count() or 2) // 2)
+_T = TypeVar("_T")
+_hash_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _slots() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    slots = _hash_slots.get(loop)
+    if slots is None:
+        slots = _hash_slots[loop] = asyncio.Semaphore(MAX_CONCURRENT_HASHES)
+    return slots
+
+
+async def _off_loop(work: Callable[[], _T]) -> _T:
+    async with _slots():
+        return await asyncio.to_thread(work)
+
+
 def hash_password(password: str) -> str:
+    """The Argon2 hash of ``password``, computed here (for code outside the event loop)."""
     return _hasher.hash(password)
+
+
+async def hash_password_off_loop(password: str) -> str:
+    """The Argon2 hash of ``password``, computed in a worker thread."""
+    return await _off_loop(lambda: _hasher.hash(password))
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def check_password_strength(password: str) -> None:
@@ -156,15 +197,13 @@ async def authenticate(username: str, password: str) -> CurrentUser | None:
         .run()
     )
     stored = row["password_hash"] if row else _DUMMY_HASH
-    try:
-        _hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
+    if not await _off_loop(lambda: _verify(stored, password)):
         return None
     if row is None or not row["active"]:
         return None
     updates: dict[Any, Any] = {User.last_login_at: datetime.now(UTC)}
     if _hasher.check_needs_rehash(stored):
-        updates[User.password_hash] = hash_password(password)
+        updates[User.password_hash] = await hash_password_off_loop(password)
     await User.update(updates).where(User.id == row["id"]).run()
     return _current(row)
 
@@ -248,7 +287,7 @@ async def create_user(
     row = User(
         username=name,
         display_name=nfc(display_name),
-        password_hash=hash_password(password),
+        password_hash=await hash_password_off_loop(password),
         role=role,
     )
     await row.save().run()
@@ -259,7 +298,7 @@ async def create_user(
 async def set_password(user_id: int, password: str, *, by: CurrentUser | None = None) -> None:
     check_password_strength(password)
     updated = (
-        await User.update({User.password_hash: hash_password(password)})
+        await User.update({User.password_hash: await hash_password_off_loop(password)})
         .where(User.id == user_id)
         .returning(User.id)
         .run()

@@ -135,7 +135,11 @@ def serve(host: str, port: int) -> None:
         Settings.from_env()
     except DomainError as error:
         fail(translate_error(error))
-    uvicorn.run("conference.app:create_app", factory=True, host=host, port=port, proxy_headers=True)
+    # The application reads X-Forwarded-For itself, from CONFERENCE_TRUSTED_PROXIES only:
+    # uvicorn's own reading would believe any loopback client.
+    uvicorn.run(
+        "conference.app:create_app", factory=True, host=host, port=port, proxy_headers=False
+    )
 
 
 @main.group()
@@ -257,18 +261,36 @@ def invitations() -> None:
 @click.option(
     "--only-unsent",
     is_flag=True,
-    help="Only delegates not yet sent their current invitation (and those that failed).",
+    help="Only delegates not yet sent their current invitation, and those that failed "
+    "(what a plain run does; kept for scripts).",
 )
+@click.option(
+    "--again",
+    is_flag=True,
+    help="Send everyone their invitation again, also those already sent (asks first).",
+)
+@click.option("--yes", is_flag=True, help="With --again: do not ask.")
 @click.option(
     "--rate", type=click.FloatRange(min=0), default=None, help="Messages a second (0: no limit)."
 )
-def invitations_send(slug: str, only_unsent: bool, rate: float | None) -> None:
+def invitations_send(
+    slug: str, only_unsent: bool, again: bool, yes: bool, rate: float | None
+) -> None:
     """E-mail the invitations of the event SLUG, with a progress bar.
 
-    Without --only-unsent everyone is sent their invitation again, unless an earlier
-    run was interrupted: then that run is finished first, and nobody gets it twice.
+    Each delegate is sent their current invitation once: running the command again
+    sends only to those not sent yet (those added, given a new invitation, or whose
+    message failed), and an interrupted run is finished without a second message to
+    anyone. --again sends everyone their invitation once more, on purpose.
     Without CONFERENCE_SMTP_URL the messages are written as .eml files to ./outbox/.
     """
+    if again and only_unsent:
+        fail(gettext(N_("--again and --only-unsent cannot be used together")))
+    if again and not yes:
+        click.confirm(
+            gettext(N_("Send the invitation again to everyone, also to those already sent?")),
+            abort=True,
+        )
     from email.headerregistry import Address
 
     # Not through conference.invitations: a letter carries the programme, and the
@@ -280,7 +302,8 @@ def invitations_send(slug: str, only_unsent: bool, rate: float | None) -> None:
         await database.migrate()
         event = await event_or_fail(slug)
         mailer = make_mailer(settings.smtp_url, settings.outbox_dir)
-        queued = await queue_invitations(event["id"], only_unsent=only_unsent)
+        # Without --again nobody already sent their current invitation is sent it again.
+        queued = await queue_invitations(event["id"], only_unsent=not again)
         status = await outbox_status(event["id"])
         if status.without_email:
             click.echo(
@@ -309,6 +332,16 @@ def invitations_send(slug: str, only_unsent: bool, rate: float | None) -> None:
         if not settings.smtp_url:
             click.echo(
                 gettext(N_("Written as .eml files to %(dir)s."), dir=str(settings.outbox_dir))
+            )
+        if result.uncertain:
+            click.echo(
+                gettext(
+                    N_(
+                        "%(count)s messages were being sent when an earlier run stopped; "
+                        "they were sent again, and those people may have them twice."
+                    ),
+                    count=result.uncertain,
+                )
             )
         if result.stopped_by:
             fail(

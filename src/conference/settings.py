@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -78,6 +79,11 @@ class Settings:
     environment: str = "development"
     instance_dir: Path = field(default_factory=lambda: Path("instance"))
     outbox_dir: Path = field(default_factory=lambda: Path("outbox"))
+    # The reverse proxies whose X-Forwarded-For is believed (none by default: then the
+    # client address is the connection's, whatever a header says).
+    # Networks as written by ipaddress ("127.0.0.1/32"): plain strings, so the settings
+    # stay a type Litestar can inject.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -119,6 +125,7 @@ class Settings:
         mail_from = (env.get("CONFERENCE_MAIL_FROM") or "hoinghi@localhost").strip()
         if "@" not in mail_from:
             raise ConfigurationError("CONFERENCE_MAIL_FROM must be an e-mail address")
+        trusted_proxies = _networks(env.get("CONFERENCE_TRUSTED_PROXIES", ""))
         return cls(
             database=database,
             secret_key=secret_key,
@@ -130,7 +137,23 @@ class Settings:
             environment=environment,
             instance_dir=instance_dir,
             outbox_dir=Path(env.get("CONFERENCE_OUTBOX_DIR") or "outbox"),
+            trusted_proxies=trusted_proxies,
         )
+
+
+def _networks(raw: str) -> tuple[str, ...]:
+    """CONFERENCE_TRUSTED_PROXIES: addresses or networks, separated by commas."""
+    try:
+        return tuple(
+            str(ipaddress.ip_network(part.strip(), strict=False))
+            for part in raw.split(",")
+            if part.strip()
+        )
+    except ValueError as exc:
+        raise ConfigurationError(
+            "CONFERENCE_TRUSTED_PROXIES must list IP addresses or networks separated by "
+            "commas, like 127.0.0.1,10.0.0.0/8"
+        ) from exc
 
 
 def _development_secret(instance_dir: Path) -> str:

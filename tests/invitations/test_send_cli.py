@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
+from conference.invitations import DelegateInput, add_delegates
 from conference.invitations.sending import outbox_status
-from conference.tables import DeliveryState, InvitationDelivery
+from conference.tables import AuditEntry, DelegateSource, DeliveryState, InvitationDelivery
 from tests.invitations.helpers import make_event
 from tests.test_cli import assert_one_line_error, conference
 
@@ -82,6 +83,15 @@ async def test_a_process_killed_while_sending_is_resumed_without_a_second_messag
     assert len(recipients) == len(set(recipients)) == 4
     rows = await InvitationDelivery.select(InvitationDelivery.state)
     assert {row["state"] for row in rows} == {DeliveryState.sent}
+    # The one message in flight is said and recorded, not silently sent again.
+    assert "1 thư" in result.stdout, result.stdout
+    recorded = await AuditEntry.select(AuditEntry.details).where(
+        AuditEntry.action == "invitations.uncertain"
+    )
+    assert len(recorded) == 1
+    # And the rerun after it sends nothing more.
+    assert "Không còn gì để gửi" in conference("invitations", "send", "hn-2022", env=env).stdout
+    assert len(smtp_server.mailbox.recipients()) == 4
 
 
 def test_an_unknown_event_or_a_bad_smtp_url_is_one_line(env):
@@ -103,3 +113,38 @@ async def test_without_smtp_the_messages_are_written_to_the_outbox_folder(env, t
     )
     assert result.returncode == 0, result.stderr
     assert len(list(outbox.glob("*.eml"))) == 4
+
+
+async def test_a_second_plain_run_sends_nobody_a_second_message(env, smtp_server, db):
+    event_id, _ = await make_event()
+    first = conference("invitations", "send", "hn-2022", env=env)
+    assert first.returncode == 0, first.stderr
+    assert len(smtp_server.mailbox.messages) == 4
+    second = conference("invitations", "send", "hn-2022", env=env)
+    assert second.returncode == 0, second.stderr
+    assert "Không còn gì để gửi" in second.stdout
+    assert len(smtp_server.mailbox.messages) == 4
+    # Someone added later is the only one a third run sends to.
+    await add_delegates(
+        event_id,
+        [DelegateInput(full_name="Trần Thị Hoa", email="hoa@example.vn")],
+        source=DelegateSource.manual,
+    )
+    third = conference("invitations", "send", "hn-2022", env=env)
+    assert third.returncode == 0, third.stderr
+    recipients = smtp_server.mailbox.recipients()
+    assert len(recipients) == len(set(recipients)) == 5
+
+
+async def test_again_sends_everyone_once_more_only_when_confirmed(env, smtp_server):
+    await make_event()
+    assert conference("invitations", "send", "hn-2022", env=env).returncode == 0
+    declined = conference("invitations", "send", "hn-2022", "--again", env=env, stdin="n\n")
+    assert declined.returncode != 0
+    assert len(smtp_server.mailbox.messages) == 4
+    confirmed = conference("invitations", "send", "hn-2022", "--again", env=env, stdin="y\n")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert len(smtp_server.mailbox.messages) == 8
+    assert len(set(smtp_server.mailbox.recipients())) == 4
+    both = conference("invitations", "send", "hn-2022", "--again", "--only-unsent", env=env)
+    assert_one_line_error(both)

@@ -13,10 +13,12 @@ from litestar.stores.registry import StoreRegistry
 
 from conference import auth, sessions
 from conference.accounts import services
+from conference.accounts.addresses import client_address
 from conference.auth import ORGANIZER, PUBLIC, SESSION_USER_KEY, CurrentUser
 from conference.errors import DomainError
 from conference.forms import Form
 from conference.i18n import LOCALE_COOKIE, LOCALES, gettext, translate_error
+from conference.settings import Settings
 from conference.tables import Role
 
 
@@ -31,7 +33,9 @@ def _safe_next(target: str | None) -> str:
 
 
 def _client_address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
+    settings: Settings = request.app.state["settings"]
+    peer = request.client.host if request.client else "unknown"
+    return client_address(peer, request.headers.getall("x-forwarded-for", []), settings)
 
 
 def _throttle(stores: StoreRegistry) -> services.LoginThrottle:

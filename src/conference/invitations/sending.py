@@ -60,6 +60,9 @@ class RunResult:
     sent: int
     failed: int
     stopped_by: str = ""  # why the run stopped early (the mail server's last words), else ""
+    # Messages a dead sender held when it died, sent again by this run: each may have
+    # been accepted just before the death, so its person may have it twice.
+    uncertain: int = 0
 
 
 async def outbox_status(event_id: int) -> OutboxStatus:
@@ -162,9 +165,19 @@ async def take_over_abandoned(event_id: int) -> int:
     )
     ids = [row["id"] for row in rows if _abandoned(row, now)]
     if ids:
-        await InvitationDelivery.update({InvitationDelivery.state: DeliveryState.queued}).where(
-            InvitationDelivery.id.is_in(ids) & (InvitationDelivery.state == DeliveryState.sending)
+        taken = await (
+            InvitationDelivery.update({InvitationDelivery.state: DeliveryState.queued})
+            .where(
+                InvitationDelivery.id.is_in(ids)
+                & (InvitationDelivery.state == DeliveryState.sending)
+            )
+            .returning(InvitationDelivery.id)
         )
+        ids = [row["id"] for row in taken]
+        if ids:
+            # Recorded, not silent: whether the server took these before the sender died
+            # is unknown, so their people may get the invitation twice.
+            await audit.record("invitations.uncertain", event_id=event_id, deliveries=ids)
     return len(ids)
 
 
@@ -219,7 +232,7 @@ async def send_pending(
     recipient marks that row failed and goes on; a server that goes away stops the
     run with its reason in ``stopped_by``, the unsent rows still queued.
     """
-    await take_over_abandoned(event_id)
+    uncertain = await take_over_abandoned(event_id)
     event = cast("EventRow | None", await Event.select().where(Event.id == event_id).first())
     assert event is not None
     programme = await agenda.programme_outline(event_id)
@@ -272,7 +285,12 @@ async def send_pending(
                         failed += 1
                     else:
                         await _finish(row["id"], DeliveryState.queued, error=error.reason)
-                        return RunResult(sent, failed, stopped_by=error.reason or "connection lost")
+                        return RunResult(
+                            sent,
+                            failed,
+                            stopped_by=error.reason or "connection lost",
+                            uncertain=uncertain,
+                        )
                 else:
                     await _finish(row["id"], DeliveryState.sent, message_id=message.message_id)
                     sent += 1
@@ -280,7 +298,7 @@ async def send_pending(
                     outcome = on_progress(sent, failed)
                     if outcome is not None:
                         await outcome
-    return RunResult(sent, failed)
+    return RunResult(sent, failed, uncertain=uncertain)
 
 
 def _why_not_send(delegate: dict[str, Any] | None, token: str) -> str:
