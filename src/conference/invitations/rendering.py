@@ -12,12 +12,13 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment
 
 from conference.actors import EventRow
 from conference.formatting import hour, local_hour, long_date
-from conference.invitations.qr import invitation_url, qr_png, qr_svg
+from conference.invitations.qr import invitation_url, png_width, qr_png, qr_svg
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, render_wording
 from conference.program.agenda import ItemOutline
 from conference.text import slugify
@@ -51,6 +52,11 @@ class Invitation:
     @property
     def qr_png(self) -> bytes:
         return qr_png(self.url)
+
+    @property
+    def qr_png_width(self) -> int:
+        """The PNG's own width, the size the e-mail shows it at (it is square)."""
+        return png_width(self.qr_png)
 
     @property
     def qr_filename(self) -> str:
@@ -133,8 +139,16 @@ def _address(name: str, address: str) -> str:
     return formataddr((name, address), charset="utf-8")
 
 
+def _message_id_domain(sender: Address, url: str) -> str:
+    """The domain of Message-IDs: the sender's (CONFERENCE_MAIL_FROM), or the base
+    address' host when the sender's is a bare local name such as ``localhost``."""
+    if "." in sender.domain:
+        return sender.domain
+    return urlsplit(url).hostname or sender.domain or "localhost"
+
+
 def build_email(
-    invitation: Invitation, *, sender: Address, message_id_domain: str = "conference.local"
+    invitation: Invitation, *, sender: Address, message_id_domain: str = ""
 ) -> OutgoingEmail:
     """The e-mail: plain text and HTML, the QR code inline and attached, UTF-8 headers.
 
@@ -147,8 +161,9 @@ def build_email(
     person = " ".join(
         p for p in (invitation.delegate["honorific"], invitation.delegate["full_name"]) if p
     )
-    message_id = make_msgid(domain=message_id_domain)
-    qr_cid = make_msgid(domain=message_id_domain)
+    domain = message_id_domain or _message_id_domain(sender, invitation.url)
+    message_id = make_msgid(domain=domain)
+    qr_cid = make_msgid(domain=domain)
     root = MIMEMultipart("mixed")
     root["Subject"] = Header(invitation.subject, "utf-8")  # type: ignore[assignment]
     root["From"] = _address(
