@@ -127,9 +127,8 @@ async def render_figures(event_id: int) -> tuple[float, float]:
     started = time.perf_counter()
     for delegate in delegates:
         buffer = io.BytesIO()
-        segno.make(f"{BASE_URL}/i/{delegate['token']}", error="m", micro=False).save(
-            buffer, kind="png", scale=qr.EMAIL_SCALE, border=4
-        )
+        code = segno.make(f"{BASE_URL}/i/{delegate['token']}", error="m", micro=False)
+        code.save(buffer, kind="png", scale=qr.email_scale(int(code.symbol_size()[0])), border=4)
     bare = len(delegates) / (time.perf_counter() - started)
     print(f"  average message: {size / len(delegates) / 1024:.1f} KiB")
     return rendered, bare

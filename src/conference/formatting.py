@@ -52,3 +52,26 @@ def local_datetime(value: datetime | None, timezone: str) -> str:
 def local_hour(value: datetime | None, timezone: str) -> str:
     """Written "08h00" in the event's zone, whatever zone the server runs in."""
     return hour(local(value, timezone)) if value is not None else ""
+
+
+def document_date(value: date) -> str:
+    """The date of an official document (Nghị định 30/2020/NĐ-CP): "ngày 05 tháng 02 năm
+    2022", the day below 10 and the months January and February written with a leading 0."""
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+
+
+_PLACE_PREFIXES = ("thành phố ", "tp. ", "tp ", "tỉnh ")
+
+
+def place_of_issue(address: str) -> str:
+    """The place name of a document's dateline from an address' last part:
+    "52 Lê Đại Hành, Hà Nội" and "…, Thành phố Hà Nội" give "Hà Nội"."""
+    place = " ".join(address.rsplit(",", 1)[-1].split())
+    for prefix in _PLACE_PREFIXES:
+        if place.casefold().startswith(prefix):
+            place = place[len(prefix) :].strip()
+            break
+    if place.casefold() == "hồ chí minh":
+        return "Thành phố Hồ Chí Minh"  # written in full, as the decree's own examples do
+    return place

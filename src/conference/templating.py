@@ -25,10 +25,21 @@ TEMPLATES_DIR = resource_dir("templates")
 STATIC_DIR = resource_dir("static")
 
 
+# Templates rendered as text/plain, text/calendar or text/csv, never as HTML.
+PLAIN_TEXT_EXTENSIONS = ("txt", "ics", "csv")
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=select_autoescape(default=True, default_for_string=True),
+        # Markup is escaped, plain text (the e-mail's text part, iCalendar, CSV) is not:
+        # there a name with "&" or quotes must read as written.
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "htm", "xml", "svg"),
+            disabled_extensions=PLAIN_TEXT_EXTENSIONS,
+            default=True,
+            default_for_string=True,
+        ),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,

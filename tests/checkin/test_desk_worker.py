@@ -39,6 +39,9 @@ async def test_the_worker_controls_the_desk_page_and_keeps_only_its_files(
     assets = _constant(script, "ASSETS")
     assert isinstance(assets, list) and "/static/desk.js" in assets
     assert "/static/vendor/zxing-wasm/zxing_reader.wasm" in assets
+    # The fonts app.css imports, so the desk offline draws Vietnamese as it does online.
+    assert "/static/fonts.css" in assets
+    assert "/static/vendor/noto-sans/noto-sans-vietnamese-400-normal.woff2" in assets
     # The page's own files and nothing else: no API answer, no other page is ever kept.
     assert all(a.startswith("/static/") and "/api/" not in a for a in assets)
     for asset in assets:

@@ -5,15 +5,20 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import io
 import os
+import re
 import socket
 from datetime import UTC, datetime
 from email.headerregistry import Address
 
+import segno
+from PIL import Image
+
 from conference.invitations import services
 from conference.invitations.mail import FileMailer, SmtpConfig, SmtpMailer
 from conference.invitations.sending import outbox_status, queue_invitations, send_pending
-from conference.tables import Delegate, DeliveryState, InvitationDelivery
+from conference.tables import Delegate, DeliveryState, Event, InvitationDelivery
 from tests.invitations.helpers import decode_qr, make_event
 
 BASE = "https://hoinghi.example.vn"
@@ -75,6 +80,76 @@ async def test_markup_in_a_name_is_escaped_in_the_html_email(db, smtp_server):
     [message] = [m for m in smtp_server.mailbox.messages if "mai@" in str(m["To"])]
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Trần Thị &lt;b&gt;Mai&lt;/b&gt;" in html and "<b>Mai</b>" not in html
+
+
+SPECIAL = "Đoàn & Cộng sự <HN> 'Quý' \"Người tốt, việc tốt\""
+
+
+async def test_quotes_ampersands_and_brackets_read_as_written_in_the_text_part(db, smtp_server):
+    event_id, ids = await make_event()
+    await Event.update(
+        {
+            Event.organizer_name: SPECIAL,
+            Event.invitation_body: "{{ event.organizer_name }} kính mời {{ delegate.full_name }}"
+            " tới dự {{ event.title }}.",
+        }
+    ).where(Event.id == event_id)
+    await Delegate.update(
+        {Delegate.full_name: SPECIAL, Delegate.position: "Trưởng ban <A & B>"}
+    ).where(Delegate.id == ids[1])
+    await queue_invitations(event_id, only_unsent=True)
+    await send_all(event_id, smtp_server)
+    [message] = [m for m in smtp_server.mailbox.messages if "thang@" in str(m["To"])]
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert f"{SPECIAL} kính mời {SPECIAL} tới dự" in text
+    assert f"Kính gửi: Ông {SPECIAL}, Trưởng ban <A & B>" in text
+    assert 'tới dự Hội nghị Tổng kết 30 năm phong trào "Người tốt, việc tốt".' in text
+    assert "&#34;" not in text and "&amp;" not in text and "&lt;" not in text
+    escaped = "Đoàn &amp; Cộng sự &lt;HN&gt; &#39;Quý&#39; &#34;Người tốt, việc tốt&#34;"
+    assert f"{escaped} kính mời {escaped} tới dự" in html
+    assert "Trưởng ban &lt;A &amp; B&gt;" in html and "<HN>" not in html
+
+
+async def test_the_message_id_carries_the_senders_domain(db, smtp_server):
+    event_id, _ = await make_event()
+    await queue_invitations(event_id, only_unsent=True)
+    await send_all(event_id, smtp_server)
+    for message in smtp_server.mailbox.messages:
+        assert message["Message-ID"].endswith("@example.vn>")
+        inline = [p for p in message.walk() if p["Content-ID"]]
+        assert inline[0]["Content-ID"].endswith("@example.vn>")
+    stored = await InvitationDelivery.select(InvitationDelivery.message_id)
+    assert all(row["message_id"].endswith("@example.vn>") for row in stored)
+
+
+async def test_a_local_sender_gives_the_base_address_domain_in_the_message_id(db, smtp_server):
+    event_id, _ = await make_event()
+    await queue_invitations(event_id, only_unsent=True)
+    local = Address("Ban tổ chức", addr_spec="hoinghi@localhost")
+    await send_pending(event_id, mailer(smtp_server), base_url=BASE, sender=local)
+    assert all(
+        m["Message-ID"].endswith("@hoinghi.example.vn>") for m in smtp_server.mailbox.messages
+    )
+
+
+async def test_the_email_qr_is_shown_at_its_own_size_with_whole_pixels_per_module(db, smtp_server):
+    event_id, _ = await make_event()
+    await queue_invitations(event_id, only_unsent=True)
+    await send_all(event_id, smtp_server)
+    for message in smtp_server.mailbox.messages:
+        html = message.get_body(preferencelist=("html",)).get_content()
+        [inline] = [p for p in message.walk() if p["Content-ID"]]
+        png = inline.get_content()
+        image = Image.open(io.BytesIO(png))
+        assert image.width == image.height
+        match = re.search(r'<img src="cid:[^"]+" width="(\d+)" height="(\d+)"', html)
+        assert match, html
+        assert int(match[1]) == int(match[2]) == image.width
+        assert 150 <= image.width <= 220  # about the 180 px the layout leaves it
+        code = segno.make(decode_qr(png), error="m", micro=False, boost_error=False)
+        modules = code.symbol_size(border=4)[0]
+        assert image.width % modules == 0  # every module the same whole number of pixels
 
 
 async def test_a_server_that_fails_halfway_then_a_resumed_run_sends_each_exactly_once(

@@ -20,6 +20,12 @@ from conference.templating import STATIC_DIR
 ASSETS = (
     "vendor/pico/pico.min.css",
     "app.css",
+    # app.css imports fonts.css; the desk's text is Noto Sans, kept so offline looks the same.
+    "fonts.css",
+    "vendor/noto-sans/noto-sans-latin-400-normal.woff2",
+    "vendor/noto-sans/noto-sans-vietnamese-400-normal.woff2",
+    "vendor/noto-sans/noto-sans-latin-700-normal.woff2",
+    "vendor/noto-sans/noto-sans-vietnamese-700-normal.woff2",
     "desk.css",
     "desk-store.js",
     "desk-sync.js",

@@ -20,9 +20,13 @@ import segno
 # Error correction M survives a creased or badly printed card; never a Micro QR,
 # which phone cameras and hand scanners often do not read.
 ERROR_LEVEL = "m"
-# Pixels per module in the e-mail's PNG: a version-5 code is 45 modules with its
-# quiet zone, 225 px, sharp at the 180 px the e-mail shows it.
-EMAIL_SCALE = 5
+# The e-mail shows its PNG at about this width, at exactly the PNG's own size: a
+# whole number of pixels per module (a version-5 code, 45 modules with its quiet
+# zone, is 4 px a module, 180 px), so a mail program never resamples it into
+# uneven modules.
+EMAIL_WIDTH = 180
+# ``scale`` meaning "the e-mail's size": the scale that comes nearest EMAIL_WIDTH.
+EMAIL_SCALE = 0
 CACHE_SIZE = 20_000
 # Below this many missing codes, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
@@ -37,11 +41,26 @@ def _make(payload: str) -> segno.QRCode:
     return segno.make(payload, error=ERROR_LEVEL, micro=False, boost_error=False)
 
 
+def email_scale(modules: int) -> int:
+    """Pixels per module that bring a code ``modules`` wide (quiet zone included) nearest
+    EMAIL_WIDTH."""
+    return max(1, round(EMAIL_WIDTH / modules))
+
+
 def render_png(payload: str, scale: int = EMAIL_SCALE) -> bytes:
-    """A PNG (black on white, 4-module quiet zone) of ``payload``, made now."""
+    """A PNG (black on white, 4-module quiet zone) of ``payload``, made now; ``scale``
+    pixels per module, or with EMAIL_SCALE the e-mail's (see ``email_scale``)."""
+    code = _make(payload)
+    if scale == EMAIL_SCALE:
+        scale = email_scale(int(code.symbol_size(border=4)[0]))
     buffer = io.BytesIO()
-    _make(payload).save(buffer, kind="png", scale=scale, border=4)
+    code.save(buffer, kind="png", scale=scale, border=4)
     return buffer.getvalue()
+
+
+def png_width(png: bytes) -> int:
+    """The width in pixels a PNG declares (its IHDR chunk), to show it at its own size."""
+    return int.from_bytes(png[16:20], "big")
 
 
 def _render_many(payloads: list[str]) -> list[bytes]:

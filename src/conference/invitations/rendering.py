@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from email.header import Header
 from email.headerregistry import Address
 from email.mime.image import MIMEImage
@@ -12,12 +12,14 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
 
 from conference.actors import EventRow
-from conference.formatting import hour, local_hour, long_date
-from conference.invitations.qr import invitation_url, qr_png, qr_svg
+from conference.formatting import document_date, hour, local_hour, long_date, place_of_issue
+from conference.invitations.qr import invitation_url, png_width, qr_png, qr_svg
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, render_wording
 from conference.program.agenda import ItemOutline
 from conference.text import slugify
@@ -36,13 +38,25 @@ class Invitation:
     when: str  # "07h30, Thứ Hai, ngày 12/9/2022"
     programme: list[ItemOutline]
     own_items: list[ItemOutline]  # where this delegate speaks
+    issued_on: date | None = None  # the letter's date; None: today where the event is
+
+    @property
+    def dateline(self) -> str:
+        """ "Hà Nội, ngày 02 tháng 12 năm 2022": place (the address' last part) and date."""
+        day = self.issued_on or datetime.now(ZoneInfo(self.event["timezone"])).date()
+        place = place_of_issue(self.event["address"] or "")
+        written = document_date(day)
+        return f"{place}, {written}" if place else written[0].upper() + written[1:]
 
     @property
     def addressee(self) -> str:
         """ "Ông Hoàng Cao Thắng, Phó Bí thư Đảng ủy, …, Sở Xây dựng Hà Nội"."""
         person = " ".join(p for p in (self.delegate["honorific"], self.delegate["full_name"]) if p)
-        parts = [person, self.delegate["position"], self.delegate["organization"]]
-        return ", ".join(p for p in parts if p)
+        position = self.delegate["position"] or ""
+        organization = self.delegate["organization"] or ""
+        if organization and _folded(organization) in _folded(position):
+            organization = ""  # "Phó Giám đốc Sở Xây dựng Hà Nội" names it already
+        return ", ".join(p for p in (person, position, organization) if p)
 
     @property
     def qr_svg(self) -> str:
@@ -53,11 +67,20 @@ class Invitation:
         return qr_png(self.url)
 
     @property
+    def qr_png_width(self) -> int:
+        """The PNG's own width, the size the e-mail shows it at (it is square)."""
+        return png_width(self.qr_png)
+
+    @property
     def qr_filename(self) -> str:
         return f"ma-qr-{slugify(self.delegate['full_name'], 40) or 'giay-moi'}.png"
 
     def local_hour(self, moment: datetime) -> str:
         return local_hour(moment, self.event["timezone"])
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def when_text(event: EventRow) -> str:
@@ -133,8 +156,16 @@ def _address(name: str, address: str) -> str:
     return formataddr((name, address), charset="utf-8")
 
 
+def _message_id_domain(sender: Address, url: str) -> str:
+    """The domain of Message-IDs: the sender's (CONFERENCE_MAIL_FROM), or the base
+    address' host when the sender's is a bare local name such as ``localhost``."""
+    if "." in sender.domain:
+        return sender.domain
+    return urlsplit(url).hostname or sender.domain or "localhost"
+
+
 def build_email(
-    invitation: Invitation, *, sender: Address, message_id_domain: str = "conference.local"
+    invitation: Invitation, *, sender: Address, message_id_domain: str = ""
 ) -> OutgoingEmail:
     """The e-mail: plain text and HTML, the QR code inline and attached, UTF-8 headers.
 
@@ -147,8 +178,9 @@ def build_email(
     person = " ".join(
         p for p in (invitation.delegate["honorific"], invitation.delegate["full_name"]) if p
     )
-    message_id = make_msgid(domain=message_id_domain)
-    qr_cid = make_msgid(domain=message_id_domain)
+    domain = message_id_domain or _message_id_domain(sender, invitation.url)
+    message_id = make_msgid(domain=domain)
+    qr_cid = make_msgid(domain=domain)
     root = MIMEMultipart("mixed")
     root["Subject"] = Header(invitation.subject, "utf-8")  # type: ignore[assignment]
     root["From"] = _address(
