@@ -78,6 +78,34 @@ async def seed(url: str, delegates: int) -> tuple[str, list[str]]:
         await database.close_pool(engine)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes ``pids`` have used so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+async def database_backends(url: str) -> list[int]:
+    """The PostgreSQL server processes serving ``url``'s database (none for SQLite)."""
+    if not url.startswith("postgres"):
+        return []
+    connection = await asyncpg.connect(url)
+    try:
+        rows = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await connection.close()
+    return [row["pid"] for row in rows]
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -166,8 +194,17 @@ async def run_on(label: str, url: str, clients: int, seconds: float) -> None:
             await drive(base, trivial, clients=clients, seconds=1)
             await drive(base, stray, clients=clients, seconds=1, headers=headers)
             await drive(base, names, clients=4, seconds=1, headers=headers)
+            backends = await database_backends(url)
+            app_before, db_before = cpu_seconds([process.pid]), cpu_seconds(backends)
             scans = await drive(base, scan, clients=clients, seconds=seconds, headers=headers)
+            app_cpu = cpu_seconds([process.pid]) - app_before
+            db_cpu = cpu_seconds(backends) - db_before
             print(f"{label}: scans    {scans.line()}  ({clients} clients)")
+            # CPU a scan costs, which the machine's other load changes far less than the rate.
+            print(
+                f"{label}: CPU a scan: server {app_cpu / len(scans.latencies) * 1e6:.0f} µs, "
+                f"database {db_cpu / len(scans.latencies) * 1e6:.0f} µs"
+            )
             healthz = await drive(base, trivial, clients=clients, seconds=seconds)
             print(
                 f"{label}: /healthz {healthz.line()}  "

@@ -50,9 +50,7 @@ async def _checked_in_at(delegate_id: int) -> datetime | None:
 
 async def test_an_offline_scan_records_the_arrival_at_the_scans_own_time(event):
     token = await _token(event["ids"][1])
-    answer = await redeem(
-        event, token, base_url=BASE, desk="Bàn 2", nonce="q-1", scanned_at=MORNING, offline=True
-    )
+    answer = await redeem(event, token, desk="Bàn 2", nonce="q-1", scanned_at=MORNING, offline=True)
     assert answer.result == "ok" and answer.checked_in_at == MORNING
     assert await _checked_in_at(event["ids"][1]) == MORNING
     [logged] = await CheckInAttempt.select()
@@ -67,7 +65,7 @@ async def test_a_scan_time_beyond_the_clock_skew_allowance_is_refused_as_in_the_
     if ahead.astimezone(HANOI).date() != today:
         pytest.skip("too close to midnight in Hanoi for a same-day time in the future")
     with pytest.raises(InvalidInput) as refused:
-        await redeem(event, token, base_url=BASE, scanned_at=ahead, offline=True)
+        await redeem(event, token, scanned_at=ahead, offline=True)
     assert refused.value.answer_code == "scanned_at_in_future"
     assert await _checked_in_at(event["ids"][0]) is None
     [logged] = await CheckInAttempt.select()
@@ -82,7 +80,7 @@ async def test_a_desk_clock_a_little_fast_is_accepted_and_recorded_as_now(event)
     slightly_ahead = before + SCAN_CLOCK_SKEW - timedelta(minutes=1)
     if slightly_ahead.astimezone(HANOI).date() != today:
         pytest.skip("too close to midnight in Hanoi")
-    answer = await redeem(event, token, base_url=BASE, scanned_at=slightly_ahead)
+    answer = await redeem(event, token, scanned_at=slightly_ahead)
     assert answer.result == "ok"
     assert before <= answer.checked_in_at <= datetime.now(UTC)
 
@@ -98,7 +96,7 @@ async def test_a_desk_clock_a_little_fast_is_accepted_and_recorded_as_now(event)
 async def test_a_scan_time_not_on_the_events_day_in_its_time_zone_is_refused(event, scanned_at):
     token = await _token(event["ids"][0])
     with pytest.raises(InvalidInput) as refused:
-        await redeem(event, token, base_url=BASE, scanned_at=scanned_at, offline=True)
+        await redeem(event, token, scanned_at=scanned_at, offline=True)
     assert refused.value.answer_code == "scanned_at_other_day"
     assert await _checked_in_at(event["ids"][0]) is None
 
@@ -106,14 +104,14 @@ async def test_a_scan_time_not_on_the_events_day_in_its_time_zone_is_refused(eve
 async def test_a_time_late_in_the_evening_utc_is_still_the_events_day_in_hanoi(event):
     token = await _token(event["ids"][0])
     evening_before_utc = datetime(2022, 9, 11, 17, 30, tzinfo=UTC)  # 00:30 on the 12th in Hanoi
-    answer = await redeem(event, token, base_url=BASE, scanned_at=evening_before_utc)
+    answer = await redeem(event, token, scanned_at=evening_before_utc)
     assert answer.result == "ok" and answer.checked_in_at == evening_before_utc
 
 
 async def test_a_scan_time_without_an_offset_is_refused(event):
     token = await _token(event["ids"][0])
     with pytest.raises(InvalidInput) as refused:
-        await redeem(event, token, base_url=BASE, scanned_at=datetime(2022, 9, 12, 8, 0))
+        await redeem(event, token, scanned_at=datetime(2022, 9, 12, 8, 0))
     assert refused.value.answer_code == "scanned_at_without_offset"
 
 
@@ -126,7 +124,6 @@ async def test_offline_uploads_of_one_person_interleaved_check_in_once_and_confl
             redeem(
                 event,
                 token,
-                base_url=BASE,
                 desk=f"Bàn {i}",
                 nonce=f"desk{i}-scan1",
                 scanned_at=MORNING + timedelta(seconds=i),
@@ -147,10 +144,10 @@ async def test_offline_uploads_of_one_person_interleaved_check_in_once_and_confl
 
 async def test_a_conflict_is_recorded_once_however_often_its_scan_is_resent(event):
     token = await _token(event["ids"][0])
-    await redeem(event, token, base_url=BASE, desk="Bàn 1", nonce="a")
+    await redeem(event, token, desk="Bàn 1", nonce="a")
     for _ in range(3):
         again = await redeem(
-            event, token, base_url=BASE, desk="Bàn 3", nonce="b", scanned_at=MORNING, offline=True
+            event, token, desk="Bàn 3", nonce="b", scanned_at=MORNING, offline=True
         )
         assert again.result == "already_checked_in"
     [conflict] = await CheckInConflict.select()
@@ -165,8 +162,8 @@ async def test_a_conflict_is_recorded_once_however_often_its_scan_is_resent(even
 
 async def test_an_online_scan_of_someone_already_in_is_no_conflict(event):
     token = await _token(event["ids"][0])
-    await redeem(event, token, base_url=BASE, desk="Bàn 1")
-    again = await redeem(event, token, base_url=BASE, desk="Bàn 2", nonce="x")
+    await redeem(event, token, desk="Bàn 1")
+    again = await redeem(event, token, desk="Bàn 2", nonce="x")
     assert again.result == "already_checked_in"
     assert await CheckInConflict.count() == 0
 

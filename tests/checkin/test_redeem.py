@@ -33,7 +33,7 @@ async def _token(delegate_id: int) -> str:
 
 async def test_a_first_scan_checks_in_and_greets_the_delegate(event):
     token = await _token(event["ids"][1])
-    answer = await redeem(event, token, base_url=BASE, desk="Bàn 2")
+    answer = await redeem(event, token, desk="Bàn 2")
     assert answer.result == "ok"
     assert answer.delegate["full_name"] == "Hoàng Cao Thắng"
     assert answer.message == "Kính chào Ông Hoàng Cao Thắng."
@@ -43,14 +43,14 @@ async def test_a_first_scan_checks_in_and_greets_the_delegate(event):
 
 async def test_the_whole_invitation_url_works_as_well_as_the_bare_token(event):
     token = await _token(event["ids"][0])
-    answer = await redeem(event, f"  {BASE}/i/{token}\n", base_url=BASE)
+    answer = await redeem(event, f"  {BASE}/i/{token}\n")
     assert answer.result == "ok"
 
 
 async def test_a_second_scan_says_when_and_where(event):
     token = await _token(event["ids"][0])
-    await redeem(event, token, base_url=BASE, desk="Bàn 2")
-    again = await redeem(event, token, base_url=BASE, desk="Bàn 3")
+    await redeem(event, token, desk="Bàn 2")
+    again = await redeem(event, token, desk="Bàn 3")
     assert again.result == "already_checked_in"
     assert "tại Bàn 2" in again.message and again.message.startswith("Đã check-in lúc ")
     assert again.delegate["full_name"] == "Nguyễn Thị Thủy Lệ"
@@ -58,9 +58,9 @@ async def test_a_second_scan_says_when_and_where(event):
 
 async def test_the_same_nonce_twice_is_one_check_in_answered_ok_twice(event):
     token = await _token(event["ids"][0])
-    first = await redeem(event, token, base_url=BASE, nonce="scan-42")
-    retry = await redeem(event, token, base_url=BASE, nonce="scan-42")
-    other = await redeem(event, token, base_url=BASE, nonce="scan-43")
+    first = await redeem(event, token, nonce="scan-42")
+    retry = await redeem(event, token, nonce="scan-42")
+    other = await redeem(event, token, nonce="scan-43")
     assert (first.result, retry.result, other.result) == ("ok", "ok", "already_checked_in")
     assert retry.checked_in_at == first.checked_in_at
 
@@ -78,7 +78,7 @@ async def test_the_same_nonce_twice_is_one_check_in_answered_ok_twice(event):
     ],
 )
 async def test_bad_scans_are_unknown_and_logged_never_an_error(event, scanned):
-    answer = await redeem(event, scanned, base_url=BASE)
+    answer = await redeem(event, scanned)
     assert answer.result == "unknown" and answer.delegate is None
     assert answer.message == "Mã này không phải giấy mời của hệ thống."
     [logged] = await CheckInAttempt.select().where(CheckInAttempt.result == "unknown")
@@ -88,10 +88,10 @@ async def test_bad_scans_are_unknown_and_logged_never_an_error(event, scanned):
 
 async def test_a_url_of_any_host_or_port_is_read_by_its_token(event):
     token = await _token(event["ids"][0])
-    answer = await redeem(event, f"http://192.168.1.20:8201/i/{token}", base_url=BASE)
+    answer = await redeem(event, f"http://192.168.1.20:8201/i/{token}")
     assert answer.result == "ok"
     other = await _token(event["ids"][1])
-    assert (await redeem(event, f"https://evil.example/i/{other}/", base_url=BASE)).result == "ok"
+    assert (await redeem(event, f"https://evil.example/i/{other}/")).result == "ok"
 
 
 async def test_a_withdrawn_or_replaced_invitation_is_revoked(event):
@@ -99,14 +99,14 @@ async def test_a_withdrawn_or_replaced_invitation_is_revoked(event):
     old = await _token(second)
     await invitations.revoke_invitation(event["id"], first)
     await invitations.reissue_invitation(event["id"], second)
-    assert (await redeem(event, await _token(first), base_url=BASE)).result == "revoked"
-    assert (await redeem(event, old, base_url=BASE)).result == "revoked"
-    assert (await redeem(event, await _token(second), base_url=BASE)).result == "ok"
+    assert (await redeem(event, await _token(first))).result == "revoked"
+    assert (await redeem(event, old)).result == "revoked"
+    assert (await redeem(event, await _token(second))).result == "ok"
 
 
 async def test_a_code_of_another_event_says_so_and_names_nobody(event):
     _, other_ids = await make_event(slug="hn-2023")
-    answer = await redeem(event, await _token(other_ids[0]), base_url=BASE)
+    answer = await redeem(event, await _token(other_ids[0]))
     assert answer.result == "other_event" and answer.delegate is None
     assert (await Delegate.select().where(Delegate.id == other_ids[0]).first())[
         "checked_in_at"
@@ -116,9 +116,9 @@ async def test_a_code_of_another_event_says_so_and_names_nobody(event):
 async def test_every_attempt_is_logged_with_desk_user_and_result(event, sample_password):
     desk = await auth.create_user("letan", sample_password, Role.desk)
     token = await _token(event["ids"][2])
-    await redeem(event, token, base_url=BASE, by=desk, desk="Bàn 1")
-    await redeem(event, token, base_url=BASE, by=desk, desk="Bàn 1")
-    await redeem(event, "rác", base_url=BASE, by=desk, desk="Bàn 1")
+    await redeem(event, token, by=desk, desk="Bàn 1")
+    await redeem(event, token, by=desk, desk="Bàn 1")
+    await redeem(event, "rác", by=desk, desk="Bàn 1")
     rows = await CheckInAttempt.select().order_by(CheckInAttempt.id)
     assert [r["result"] for r in rows] == ["ok", "already_checked_in", "unknown"]
     assert {r["desk"] for r in rows} == {"Bàn 1"} and {r["user"] for r in rows} == {desk.id}
@@ -126,9 +126,7 @@ async def test_every_attempt_is_logged_with_desk_user_and_result(event, sample_p
 
 async def test_many_scans_of_one_code_at_once_check_in_exactly_once(event):
     token = await _token(event["ids"][3])
-    answers = await asyncio.gather(
-        *(redeem(event, token, base_url=BASE, desk=f"Bàn {i}") for i in range(20))
-    )
+    answers = await asyncio.gather(*(redeem(event, token, desk=f"Bàn {i}") for i in range(20)))
     assert [a.result for a in answers].count("ok") == 1
     assert [a.result for a in answers].count("already_checked_in") == 19
 
@@ -146,11 +144,11 @@ async def test_a_scan_makes_at_most_three_queries(event, monkeypatch):
     token = await _token(event["ids"][0])
     for scanned in (token, token, "unknown-code-aaaaaaaaaaaa", f"{BASE}/i/{token}"):
         queries.clear()
-        await redeem(event, scanned, base_url=BASE, nonce="n1")
+        await redeem(event, scanned, nonce="n1")
         assert len(queries) <= 3, queries
     fresh = await _token(event["ids"][1])
     queries.clear()
-    await redeem(event, fresh, base_url=BASE)
+    await redeem(event, fresh)
     assert len(queries) == 2  # the happy path: the UPDATE and the log
 
 
@@ -175,7 +173,7 @@ async def test_a_desk_can_undo_its_own_recent_check_in_and_an_organizer_any(even
     with pytest.raises(NotFound):
         await undo_check_in(event["id"], second, by=organizer)
     # Undone, the code checks in again.
-    assert (await redeem(event, await _token(second), base_url=BASE)).result == "ok"
+    assert (await redeem(event, await _token(second))).result == "ok"
 
 
 def test_tokens_are_read_from_bare_codes_and_from_the_path_of_any_url():

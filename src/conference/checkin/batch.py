@@ -64,7 +64,6 @@ async def redeem_batch(
     event: EventRow,
     scans: list[Scan | Refused],
     *,
-    base_url: str,
     by: Actor | None = None,
     desk: str = "",
 ) -> list[Redeemed | Refused]:
@@ -102,7 +101,7 @@ async def redeem_batch(
             scan = scans[index]
             assert isinstance(scan, Scan)
             async with gate:
-                answers[index] = await _redeem_queued(event, scan, base_url, by, desk)
+                answers[index] = await _redeem_queued(event, scan, by, desk)
             # Let other desks' single scans in between: SQLite's queries never yield.
             await asyncio.sleep(0)
 
@@ -111,13 +110,12 @@ async def redeem_batch(
 
 
 async def _redeem_queued(
-    event: EventRow, scan: Scan, base_url: str, by: Actor | None, desk: str
+    event: EventRow, scan: Scan, by: Actor | None, desk: str
 ) -> Redeemed | Refused:
     try:
         return await redeem(
             event,
             scan.code,
-            base_url=base_url,
             by=by,
             desk=scan.desk or desk,
             nonce=scan.nonce,

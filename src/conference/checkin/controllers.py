@@ -40,7 +40,6 @@ from conference.events import CACHED_EVENT
 from conference.forms import StaffRequest
 from conference.i18n import gettext
 from conference.invitations import DelegateInput, attendance
-from conference.settings import Settings
 from conference.tables import Role
 
 DESK = allow(Role.organizer, Role.desk)
@@ -217,13 +216,11 @@ class CheckInApiController(Controller):
         request: Request[CurrentUser, Any, Any],
         event: NamedDependency[EventRow],
         data: JSONBody[ScanIn],
-        settings: NamedDependency[Settings],
     ) -> ScanOut:
         """Check in the delegate whose invitation the scanner read; exactly once."""
         redeemed = await services.redeem(
             event,
             data.code,
-            base_url=settings.base_url,
             by=request.user,
             desk=data.desk or request.user.label,
             nonce=data.nonce,
@@ -238,13 +235,11 @@ class CheckInApiController(Controller):
         request: Request[CurrentUser, Any, Any],
         event: NamedDependency[EventRow],
         data: JSONBody[BatchIn],
-        settings: NamedDependency[Settings],
     ) -> BatchOut:
         """A desk's queued scans, answered one by one in order; safe to send again."""
         answers = await batch.redeem_batch(
             event,
             [queued_scan(raw) for raw in data.scans],
-            base_url=settings.base_url,
             by=request.user,
             desk=request.user.label,
         )

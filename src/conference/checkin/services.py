@@ -169,7 +169,6 @@ async def redeem(
     event: EventRow,
     scanned: str,
     *,
-    base_url: str = "",
     by: Actor | None = None,
     desk: str = "",
     nonce: str | None = None,
@@ -179,7 +178,7 @@ async def redeem(
     """Check in the delegate whose invitation ``scanned`` holds, at ``desk``.
 
     ``scanned`` is a bare token or any URL whose path is ``/i/{token}``, whatever its
-    host (``base_url`` is no longer needed to read it and is kept for callers).
+    host.
     ``nonce`` makes a retry safe: the same nonce for the same delegate answers
     ``ok`` again without a second check-in, and the attempt is logged once.
     ``scanned_at`` is when the desk made the scan (None: now); it becomes the arrival
