@@ -125,6 +125,19 @@
       + `${sign}${pad(Math.trunc(minutes / 60))}:${pad(minutes % 60)}`;
   }
 
+  // Folded as the server folds a search (conference.text.fold): no case, no marks, đ as d.
+  function fold(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d")
+      .toLowerCase().replace(/\s+/g, " ").trim();
+  }
+
+  // Protocol order, as the server lists people: ranked ones first, by rank, then by name.
+  function protocolOrder(a, b) {
+    const ra = a.protocol_rank ?? Infinity;
+    const rb = b.protocol_rank ?? Infinity;
+    return ra - rb || a.full_name.localeCompare(b.full_name, "vi") || a.id - b.id;
+  }
+
   function start({ slug, api, onChange, onLate }) {
     const store = window.deskStore;
     const state = {
@@ -136,6 +149,7 @@
     const inFlight = new Set(); // nonces being sent by the scan itself, left out of a flush
     const byHash = new Map();
     const byId = new Map();
+    const searchKeys = new Map(); // id → folded name, organization and position
     let failures = 0;
     let timer = null;
     let flushing = null;
@@ -163,8 +177,9 @@
     function remember(d) {
       const old = byId.get(d.id);
       if (old && old.token_sha256) byHash.delete(old.token_sha256);
-      if (d.removed) { byId.delete(d.id); return; }
+      if (d.removed) { byId.delete(d.id); searchKeys.delete(d.id); return; }
       byId.set(d.id, d);
+      searchKeys.set(d.id, fold([d.full_name, d.organization, d.position].filter(Boolean).join(" | ")));
       if (d.token_sha256) byHash.set(d.token_sha256, d);
     }
 
@@ -194,7 +209,7 @@
       }
       if (answer.status !== 200 || !Array.isArray(answer.data.delegates)) return answer.status < 500;
       const full = !cursor || answer.data.full === true;
-      if (full) { byId.clear(); byHash.clear(); }
+      if (full) { byId.clear(); byHash.clear(); searchKeys.clear(); }
       answer.data.delegates.forEach(remember);
       await store.saveSnapshot(slug, answer.data, full);
       Object.assign(state.snapshot, {
@@ -213,9 +228,26 @@
       store.setArrival(slug, d).catch(() => {});
     }
 
+    // ---- the offline search: each folded word somewhere in the name, organization or
+    // position, as the server's search (protocol.search_condition) matches them
+    function findOffline(query, limit) {
+      const words = fold(query).split(" ").filter(Boolean);
+      if (!words.length) return [];
+      const hits = [];
+      for (const [id, key] of searchKeys) {
+        if (words.every((word) => key.includes(word))) hits.push(byId.get(id));
+      }
+      return hits.sort(protocolOrder).slice(0, limit);
+    }
+
+    // Whether this desk has admitted ``delegateId`` in a scan the server has not answered yet.
+    function queued(delegateId) {
+      return state.pending.some((scan) => scan.delegate_id === delegateId);
+    }
+
     // ---- the offline answer: from the snapshot and this desk's own queue
     function answerOffline(scan) {
-      const d = scan.token_sha256 ? byHash.get(scan.token_sha256) : null;
+      const d = scan.token_sha256 ? byHash.get(scan.token_sha256) : scan.code ? null : byId.get(scan.delegate_id);
       if (!d) {
         return { result: "unknown", offline: true, delegate: null, hint: scan.hint || mangling(scan.code), snapshot: state.snapshot.loaded };
       }
@@ -236,8 +268,30 @@
     // the arrival (and refuses on another day than the event's); one sent the moment it is
     // made is timed by the server itself, so a desk tried out the day before still works.
     function body(scan, late = true) {
-      const sent = { code: scan.code, nonce: scan.nonce, desk: scan.desk, offline: scan.offline };
+      const sent = { nonce: scan.nonce, desk: scan.desk, offline: scan.offline };
+      if (scan.code) sent.code = scan.code;
       return late ? { ...sent, scanned_at: scan.scanned_at } : sent;
+    }
+
+    // A scan of a code goes to the check-in; a person found by name (no code) to their own.
+    const byName = (scan) => !scan.code;
+    const target = (scan) => (byName(scan) ? `${api}/delegates/${scan.delegate_id}/checkin` : `${api}/checkins`);
+
+    // Sends one queued scan. True when the server answered it.
+    async function sendOne(scan) {
+      let single;
+      try {
+        single = await request("POST", target(scan), body(scan));
+      } catch (error) {
+        setReachable(false);
+        return false;
+      }
+      heard(single.status);
+      if (!answered(single.status)) return false;
+      const data = single.status < 300 ? single.data : { result: "refused", message: single.data.detail };
+      await settle([scan], [data]);
+      onLate(scan, data);
+      return true;
     }
 
     // The server's answer to a queued scan: the scan leaves the queue.
@@ -255,35 +309,34 @@
     // Sends what is queued and not already on its way. True when the server answered all.
     async function sendPending() {
       const waiting = state.pending.filter((scan) => !inFlight.has(scan.nonce));
-      for (let i = 0; i < waiting.length; i += BATCH) {
-        const chunk = waiting.slice(i, i + BATCH);
+      // People admitted by name: one by one (the batch takes codes only); they are few.
+      for (const scan of waiting.filter(byName)) {
+        if (!(await sendOne(scan))) return false;
+      }
+      const coded = waiting.filter((scan) => !byName(scan));
+      for (let i = 0; i < coded.length; i += BATCH) {
+        const chunk = coded.slice(i, i + BATCH);
+        if (chunk.length === 1) {
+          if (!(await sendOne(chunk[0]))) return false;
+          continue;
+        }
         let answer;
         try {
-          answer = chunk.length === 1
-            ? await request("POST", `${api}/checkins`, body(chunk[0]))
-            : await request("POST", `${api}/checkins/batch`, { scans: chunk.map((scan) => body(scan)) }, 30000);
+          answer = await request("POST", `${api}/checkins/batch`, { scans: chunk.map((scan) => body(scan)) }, 30000);
         } catch (error) {
           setReachable(false);
           return false;
         }
         heard(answer.status);
         if (!answered(answer.status)) return false;
-        let answers;
-        if (chunk.length === 1) answers = [answer.status < 300 ? answer.data : { result: "refused", message: answer.data.detail }];
-        else if (answer.status < 300 && Array.isArray(answer.data.results)) answers = answer.data.results;
-        else {
+        if (answer.status >= 300 || !Array.isArray(answer.data.results)) {
           // The batch as a whole was refused (too large, or a server without it): one by one.
           for (const scan of chunk) {
-            let single;
-            try { single = await request("POST", `${api}/checkins`, body(scan)); } catch (error) { setReachable(false); return false; }
-            heard(single.status);
-            if (!answered(single.status)) return false;
-            const data = single.status < 300 ? single.data : { result: "refused", message: single.data.detail };
-            await settle([scan], [data]);
-            onLate(scan, data);
+            if (!(await sendOne(scan))) return false;
           }
           continue;
         }
+        const answers = answer.data.results;
         await settle(chunk, answers);
         chunk.forEach((scan, j) => onLate(scan, answers[j] || {}));
       }
@@ -350,7 +403,24 @@
         const turned = [...token].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join("");
         if (byHash.has(await sha256Hex(turned))) capsHint = "caps";
       }
-      if (known) { item.delegate_id = known.id; item.name = [known.honorific, known.full_name].filter(Boolean).join(" "); }
+      if (known) { item.delegate_id = known.id; item.name = personOf(known); }
+      return submit(item, { token, capsHint, known });
+    }
+
+    // ---- a person found by name: queued and sent as a scan is, with no code
+    async function admit(delegateId, desk) {
+      const known = byId.get(delegateId) || null;
+      const item = {
+        nonce: newNonce(), event: slug, code: "", delegate_id: delegateId, name: known ? personOf(known) : "",
+        desk, scanned_at: isoWithOffset(new Date()), offline: false, token_sha256: null,
+      };
+      return submit(item, { token: null, capsHint: null, known });
+    }
+
+    const personOf = (d) => [d.honorific, d.full_name].filter(Boolean).join(" ");
+
+    // Queued, then sent at once; answered from the snapshot when the server does not answer.
+    async function submit(item, { token, capsHint, known }) {
       // Answered from the snapshot. "offline" tells the server the desk admitted the person on its own; a scan answered
       // amber or unknown here admitted nobody.
       const scanOffline = async (persist) => {
@@ -371,7 +441,7 @@
       inFlight.add(item.nonce);
       try {
         try {
-          answer = await request("POST", `${api}/checkins`, body(item, false));
+          answer = await request("POST", target(item), body(item, false));
         } catch (error) {
           setReachable(false);
           if (!kept) throw error;
@@ -383,7 +453,8 @@
         // The answer is shown without waiting for the queue to forget the scan: were that to
         // fail, the scan would be sent again with its nonce, and the server counts it once.
         settle([item], [data]).catch(() => {});
-        return { ...data, nonce: item.nonce, known: known || null, localHint: !data.hint && data.result === "unknown" ? mangling(code) : null };
+        const localHint = item.code && !data.hint && data.result === "unknown" ? mangling(item.code) : null;
+        return { ...data, nonce: item.nonce, known: known || null, localHint };
       } finally {
         inFlight.delete(item.nonce);
       }
@@ -425,7 +496,7 @@
       kick();
     })();
 
-    return { state, scan, cancel, kick, ready, tokenOf, mangling, sha256Hex, isoWithOffset };
+    return { state, scan, admit, findOffline, queued, cancel, kick, ready, tokenOf, mangling, sha256Hex, isoWithOffset };
   }
 
   window.deskSync = { start };

@@ -25,8 +25,12 @@
   const LATE_SHOWN = 10;
   let clearTimer = null;
 
-  deskName.value = localStorage.getItem("conference.desk") || deskName.value;
-  deskName.addEventListener("change", () => localStorage.setItem("conference.desk", deskName.value));
+  // A paired device's name is the server's (the field is read-only); a shared account's desk
+  // keeps the name typed on this browser.
+  if (!deskName.readOnly) {
+    deskName.value = localStorage.getItem("conference.desk") || deskName.value;
+    deskName.addEventListener("change", () => localStorage.setItem("conference.desk", deskName.value));
+  }
 
   function csrf() {
     const match = document.cookie.match(/(?:^|;\s*)conference_csrf=([^;]+)/);
@@ -269,11 +273,12 @@
   });
 
   // ---- people found by name: in the search box, and as a walk-in's name is typed
+  // Queued like a scan (its own nonce), so it is admitted from the offline data too.
   async function checkInFound(d) {
     try {
-      show(await call("POST", `${api}/delegates/${d.id}/checkin`, { desk: deskName.value }));
+      show(await sync.admit(d.id, deskName.value));
     } catch (error) {
-      show({ result: "unknown", delegate: null, message: error.status ? error.message : msg.msgNeedsServer });
+      show({ result: "unknown", delegate: null, message: `${msg.msgNotKept} (${error.message})` });
     }
     refreshSearch();
     focusScan();
@@ -285,7 +290,7 @@
     if (d.organization) who.append(el("small", "muted", ` · ${d.organization}`));
     if (d.seat) who.append(el("small", "", ` · ${d.seat}`));
     item.append(who);
-    if (d.checked_in_at) {
+    if (d.checked_in_at || sync.queued(d.id)) {
       item.append(el("span", "arrived", msg.msgArrived));
     } else {
       const press = button(label, "", () => checkInFound(d));
@@ -307,13 +312,23 @@
   async function runSearch() {
     const query = search.value.trim();
     if (!query) { found.replaceChildren(); return; }
+    let delegates;
+    let offline = false;
     try {
-      const delegates = await findDelegates(query, 20);
-      found.replaceChildren(...delegates.map((d) => foundItem(d, msg.msgCheckIn)));
-      if (!delegates.length) found.append(el("li", "muted", msg.msgNone));
+      delegates = sync.state.reachable ? await findDelegates(query, 20) : null;
     } catch (error) {
-      found.replaceChildren(el("li", "muted", error.status ? error.message : msg.msgNeedsServer));
+      if (error.status) { found.replaceChildren(el("li", "muted", error.message)); return; }
     }
+    // No server: the same search in the snapshot this desk keeps.
+    if (!delegates) {
+      if (!sync.state.snapshot.loaded) { found.replaceChildren(el("li", "muted", msg.msgNeedsServer)); return; }
+      delegates = sync.findOffline(query, 20);
+      offline = true;
+    }
+    if (query !== search.value.trim()) return; // typed on meanwhile: a newer search runs
+    found.replaceChildren(...delegates.map((d) => foundItem(d, msg.msgCheckIn)));
+    if (offline) found.prepend(el("li", "muted", msg.msgOfflineSearch));
+    if (!delegates.length) found.append(el("li", "muted", msg.msgNone));
   }
   search.addEventListener("input", () => {
     clearTimeout(searchTimer);

@@ -396,3 +396,36 @@ async def test_a_scan_kept_offline_is_sent_after_the_browser_is_closed_and_start
     finally:
         await browser.close()
     assert list(await _checked_in()) == ["Đặng Văn Đức"]
+
+
+async def test_offline_a_name_typed_without_diacritics_is_found_and_admitted_once(
+    open_desk, live_server
+):
+    async with open_desk() as page:
+        await _ready_for_offline(page)
+        await page.context.set_offline(True)
+        before = datetime.now(UTC)
+        await page.fill("#search", "dang van duc")
+        # Found in the desk's own data, and said so.
+        await page.wait_for_selector("#found button[data-delegate]")
+        found = await page.inner_text("#found")
+        assert "Đặng Văn Đức" in found and "ngoại tuyến" in found
+        await page.click("#found button[data-delegate]")
+        await page.wait_for_selector("#result[data-result=ok][data-offline=yes]")
+        assert "Ông Đặng Văn Đức" in await page.inner_text("#result")
+        await page.wait_for_selector("#desk[data-pending='1']")
+        # The search shows the person as arrived; a second press is not offered.
+        await page.wait_for_function(
+            "!document.querySelector('#found button[data-delegate]')"
+            " && document.getElementById('found').innerText.includes('Đã đến')"
+        )
+        after = datetime.now(UTC)
+        assert await _checked_in() == {}
+
+        await page.context.set_offline(False)
+        await page.wait_for_selector("#desk[data-pending='0']", timeout=30_000)
+    arrived = await _checked_in()
+    assert list(arrived) == ["Đặng Văn Đức"]
+    # The arrival is the moment the desk admitted him, not the upload's.
+    assert before.replace(microsecond=0) <= arrived["Đặng Văn Đức"] <= after
+    assert await CheckInAttempt.count() == 1

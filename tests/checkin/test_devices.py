@@ -292,3 +292,14 @@ async def test_two_phones_opening_one_link_at_once_pair_one(app, organizer):
             await c.aclose()
     assert sorted(a.status_code for a in answers) == [302] + [410] * 7
     assert (await DeskDevice.select(DeskDevice.pairings).first())["pairings"] == 1
+
+
+async def test_a_paired_phone_shows_its_desk_name_read_only(organizer, phone):
+    await _pair(phone, await create_device(organizer))
+    desk = await phone.get("/events/hn-2022/desk/")
+    field = re.search(r'<input id="desk-name"[^>]*>', desk.text)
+    assert field and "readonly" in field.group(0)
+    # An account's desk names itself: the field stays editable there.
+    own = await organizer.get("/events/hn-2022/desk/")
+    field = re.search(r'<input id="desk-name"[^>]*>', own.text)
+    assert field and "readonly" not in field.group(0)

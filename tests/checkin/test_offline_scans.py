@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conference import auth
-from conference.checkin.services import SCAN_CLOCK_SKEW, redeem
+from conference.checkin.services import SCAN_CLOCK_SKEW, check_in_delegate, redeem
 from conference.errors import InvalidInput
 from conference.events import get_event
-from conference.tables import CheckInAttempt, CheckInConflict, Delegate, Event, Role
+from conference.tables import CheckInAttempt, CheckInConflict, Delegate, Event, Role, ScanResult
 from tests.invitations.helpers import make_event
 
 BASE = "https://hoinghi.example.vn"
@@ -199,3 +199,26 @@ async def test_the_api_takes_the_scan_time_and_refuses_another_day_with_its_code
         SCAN, json={"code": token, "scanned_at": "hôm qua"}, headers=headers
     )
     assert not_a_time.status_code == 400
+
+
+async def test_a_person_admitted_by_name_from_the_queue_counts_once_with_the_scan_time(event):
+    event = await _held_today(event)
+    delegate_id = event["ids"][2]
+    now = datetime.now(HANOI).replace(microsecond=0)
+    made = max(now - timedelta(minutes=3), now.replace(hour=0, minute=0, second=0))
+    first = await check_in_delegate(
+        event, delegate_id, desk="Bàn 2", nonce="n-1", scanned_at=made, offline=True
+    )
+    # The desk sends it again (no answer reached it): the same nonce, the same one check-in.
+    again = await check_in_delegate(
+        event, delegate_id, desk="Bàn 2", nonce="n-1", scanned_at=made, offline=True
+    )
+    assert first.result == again.result == ScanResult.ok
+    row = await Delegate.select(Delegate.checked_in_at).where(Delegate.id == delegate_id).first()
+    assert row["checked_in_at"] == made
+    assert await CheckInAttempt.count() == 1
+    # Another desk admitted the same person offline: the conflict is recorded, once.
+    await check_in_delegate(
+        event, delegate_id, desk="Bàn 3", nonce="n-2", scanned_at=made, offline=True
+    )
+    assert await CheckInConflict.count() == 1

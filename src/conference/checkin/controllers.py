@@ -301,7 +301,13 @@ class CheckInApiController(Controller):
     ) -> ScanOut:
         """Check in a delegate found by name at the desk (no QR code at hand)."""
         redeemed = await services.check_in_delegate(
-            event, delegate_id, by=request.user, desk=data.desk or request.user.label
+            event,
+            delegate_id,
+            by=request.user,
+            desk=data.desk or request.user.label,
+            nonce=data.nonce,
+            scanned_at=data.scanned_at,
+            offline=data.offline,
         )
         return scan_out(redeemed)
 

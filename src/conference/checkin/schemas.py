@@ -107,7 +107,12 @@ class WalkInMatchesOut(msgspec.Struct):
 
 
 class DeskIn(msgspec.Struct):
+    """A check-in by name; from a desk's queue it carries the scan's nonce, time and ``offline``."""
+
     desk: str | None = None
+    nonce: str | None = None
+    scanned_at: datetime | None = None
+    offline: bool = False
 
 
 class ConflictOut(msgspec.Struct):

@@ -295,9 +295,20 @@ async def _why_not(
 
 
 async def check_in_delegate(
-    event: EventRow, delegate_id: int, *, by: Actor | None = None, desk: str = ""
+    event: EventRow,
+    delegate_id: int,
+    *,
+    by: Actor | None = None,
+    desk: str = "",
+    nonce: str | None = None,
+    scanned_at: datetime | None = None,
+    offline: bool = False,
 ) -> Redeemed:
-    """Check in a delegate found by name at the desk: the same rule as a scan."""
+    """Check in a delegate found by name at the desk: the same rule as a scan.
+
+    ``nonce``, ``scanned_at`` and ``offline`` are a queued admission's, as for ``redeem``:
+    a desk that found the person in its snapshot while the server was away sends them.
+    """
     row = (
         await Delegate.select(Delegate.token)
         .where((Delegate.id == delegate_id) & (Delegate.event == event["id"]))
@@ -305,7 +316,15 @@ async def check_in_delegate(
     )
     if row is None:
         raise NotFound("No such delegate in this event.")
-    return await redeem(event, row["token"], by=by, desk=desk)
+    return await redeem(
+        event,
+        row["token"],
+        by=by,
+        desk=desk,
+        nonce=nonce,
+        scanned_at=scanned_at,
+        offline=offline,
+    )
 
 
 # ------------------------------------------------------------------ walk-ins
