@@ -131,11 +131,18 @@
       .toLowerCase().replace(/\s+/g, " ").trim();
   }
 
+  // A Vietnamese name sorts by the given name, then the middle names, then the family name
+  // (conference.text.name_sort_key): "Nguyễn Thị Thủy Lệ" as "Lệ Thị Thủy Nguyễn".
+  function nameOrder(fullName) {
+    const words = (fullName || "").trim().split(/\s+/);
+    return words.length < 2 ? words.join(" ") : [words.at(-1), ...words.slice(1, -1), words[0]].join(" ");
+  }
+
   // Protocol order, as the server lists people: ranked ones first, by rank, then by name.
   function protocolOrder(a, b) {
     const ra = a.protocol_rank ?? Infinity;
     const rb = b.protocol_rank ?? Infinity;
-    return ra - rb || a.full_name.localeCompare(b.full_name, "vi") || a.id - b.id;
+    return ra - rb || nameOrder(a.full_name).localeCompare(nameOrder(b.full_name), "vi") || a.id - b.id;
   }
 
   function start({ slug, api, onChange, onLate }) {
