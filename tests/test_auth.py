@@ -50,7 +50,9 @@ async def test_disabled_account_cannot_log_in(client, sample_password):
     assert response.status_code == 401
 
 
-async def test_repeated_failures_from_one_address_are_slowed_down(client, sample_password):
+async def test_repeated_failures_from_one_address_are_slowed_down(
+    client, sample_password, one_login_window
+):
     await auth.create_user("btc", sample_password, Role.organizer)
     for _ in range(5):
         assert (await _post_login(client, "btc", "guess")).status_code == 401
@@ -60,7 +62,9 @@ async def test_repeated_failures_from_one_address_are_slowed_down(client, sample
     assert "Thử lại sau" in blocked.text
 
 
-async def test_a_successful_login_does_not_clear_the_failure_count(client, sample_password):
+async def test_a_successful_login_does_not_clear_the_failure_count(
+    client, sample_password, one_login_window
+):
     await auth.create_user("btc", sample_password, Role.organizer)
     for _ in range(4):
         await _post_login(client, "btc", "guess")
@@ -70,7 +74,9 @@ async def test_a_successful_login_does_not_clear_the_failure_count(client, sampl
     assert (await _post_login(client, "btc", "guess")).status_code == 429
 
 
-async def test_another_account_still_logs_in_from_a_throttled_address(client, sample_password):
+async def test_another_account_still_logs_in_from_a_throttled_address(
+    client, sample_password, one_login_window
+):
     await auth.create_user("btc", sample_password, Role.organizer)
     await auth.create_user("letan", sample_password, Role.desk)
     for _ in range(5):

@@ -153,7 +153,7 @@ async def _guess(app, forwarded_for: str) -> int:
 
 
 async def test_a_loopback_client_cannot_change_its_address_with_a_header(
-    db, tmp_path, sample_password
+    db, tmp_path, sample_password, one_login_window
 ):
     await auth.create_user("btc", sample_password, Role.organizer)
     app = create_app(db.settings(tmp_path), engine=db.engine)
