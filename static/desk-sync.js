@@ -503,7 +503,7 @@
       kick();
     })();
 
-    return { state, scan, admit, findOffline, queued, cancel, kick, ready, tokenOf, mangling, sha256Hex, isoWithOffset };
+    return { state, scan, admit, findOffline, queued, cancel, kick, ready, tokenOf, mangling, sha256Hex, isoWithOffset, newNonce };
   }
 
   window.deskSync = { start };

@@ -378,6 +378,7 @@
   }
   for (const field of [walkIn.elements.full_name, walkIn.elements.organization]) {
     field.addEventListener("input", () => {
+      walkInNonce = null;
       clearTimeout(matchTimer);
       matchTimer = setTimeout(showMatches, 250);
     });
@@ -385,9 +386,15 @@
 
   if (walkIn.elements.full_name.value || walkIn.elements.organization.value) showMatches();
 
+  // One registration keeps one nonce until it is answered: pressing again after a lost
+  // answer is the same guest, never a second record. Editing the form starts a new one.
+  let walkInNonce = null;
+
   async function registerWalkIn(body) {
+    walkInNonce = walkInNonce || sync.newNonce();
     try {
-      show(await call("POST", `${api}/walk-ins`, body));
+      show(await call("POST", `${api}/walk-ins`, { ...body, nonce: walkInNonce }));
+      walkInNonce = null;
       walkIn.reset();
       matches.replaceChildren();
       matches.hidden = true;

@@ -198,3 +198,17 @@ async def test_a_second_walk_in_of_the_same_name_needs_the_desks_confirmation(cl
     )
     assert confirmed.json()["result"] == "ok"
     assert await Delegate.count().where(Delegate.source == DelegateSource.walk_in) == 2
+
+
+async def test_a_walk_in_sent_again_with_its_nonce_is_the_same_guest(client, desk):
+    await make_event()
+    guest = {"full_name": "Đỗ Minh Khoa", "organization": "Báo Xây dựng", "nonce": "walk-1"}
+    first = await client.post(WALK_INS, json=guest, headers=desk)
+    # The answer was lost on the way back: the desk sends the same registration again,
+    # even one it had confirmed as another person of that name.
+    again = await client.post(WALK_INS, json={**guest, "confirm_duplicate": True}, headers=desk)
+    assert first.json()["result"] == again.json()["result"] == "ok"
+    assert again.json()["delegate"]["id"] == first.json()["delegate"]["id"]
+    assert await Delegate.count().where(Delegate.source == DelegateSource.walk_in) == 1
+    other = await client.post(WALK_INS, json={**guest, "nonce": "walk-2"}, headers=desk)
+    assert other.json()["code"] == "walk_in_duplicate"  # a new registration is asked about

@@ -429,3 +429,28 @@ async def test_offline_a_name_typed_without_diacritics_is_found_and_admitted_onc
     # The arrival is the moment the desk admitted him, not the upload's.
     assert before.replace(microsecond=0) <= arrived["Đặng Văn Đức"] <= after
     assert await CheckInAttempt.count() == 1
+
+
+async def test_a_walk_in_whose_answer_was_lost_is_registered_once_when_pressed_again(open_desk):
+    khoa = Delegate.count().where(Delegate.full_name == "Đỗ Minh Khoa")
+    async with open_desk() as page:
+        lost: list[int] = []
+
+        async def answer_lost(route: Any) -> None:
+            # The first registration reaches the server; its answer never reaches the page.
+            if not lost:
+                lost.append((await route.fetch()).status)
+                await route.abort("connectionreset")
+            else:
+                await route.continue_()
+
+        await page.route("**/api/events/hn-2022/walk-ins", answer_lost)
+        await page.fill("#walk-in input[name=full_name]", "Đỗ Minh Khoa")
+        await page.click("#walk-in button[type=submit]")
+        await page.wait_for_selector("#result[data-result=unknown]")
+        assert lost == [200] and await khoa == 1
+        # The form is still filled in: the desk presses again, and it is the same guest.
+        await page.click("#walk-in button[type=submit]")
+        await page.wait_for_selector("#result[data-result=ok]")
+        assert "Đỗ Minh Khoa" in await page.inner_text("#result")
+    assert await khoa == 1

@@ -331,6 +331,7 @@ class CheckInApiController(Controller):
             by=request.user,
             desk=data.desk or request.user.label,
             confirm_duplicate=data.confirm_duplicate,
+            nonce=data.nonce,
         )
         return scan_out(redeemed)
 

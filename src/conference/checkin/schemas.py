@@ -87,6 +87,8 @@ class WalkInIn(msgspec.Struct):
     # A walk-in of the same name is registered already: true when the desk has asked
     # and this is another person (otherwise refused with code walk_in_duplicate).
     confirm_duplicate: bool = False
+    # The desk's own id for this registration: sent again, it is the same guest.
+    nonce: str | None = None
 
 
 class WalkInMatch(msgspec.Struct):

@@ -337,19 +337,26 @@ async def register_walk_in(
     by: Actor | None = None,
     desk: str = "",
     confirm_duplicate: bool = False,
+    nonce: str | None = None,
 ) -> Redeemed:
     """A guest not on the list: added as a delegate (with a token) and checked in at once.
 
+    ``nonce`` makes a retry safe, as for a scan: a desk that sends the same walk-in again
+    (its answer was lost) is answered with the guest registered the first time.
     Raises InvalidInput ``walk_in_name_missing``, and ``walk_in_duplicate`` when a walk-in
     of the same folded name is already registered, unless ``confirm_duplicate`` (the desk
     asked, and it is another person of that name).
     """
     if not nfc(data.full_name):
         raise InvalidInput("Enter the guest's full name.", refusal="walk_in_name_missing")
+    nonce = (nonce or "").strip()[:100] or None
+    registered = await walk_ins.registered_with(event["id"], nonce) if nonce else None
+    if registered is not None:
+        return await check_in_delegate(event, registered, by=by, desk=desk, nonce=nonce)
     if not confirm_duplicate:
         await walk_ins.refuse_a_second_walk_in(event, data.full_name)
     delegate_id = await create_delegate(event["id"], data, by=by, source=DelegateSource.walk_in)
-    return await check_in_delegate(event, delegate_id, by=by, desk=desk)
+    return await check_in_delegate(event, delegate_id, by=by, desk=desk, nonce=nonce)
 
 
 async def undo_check_in(event_id: int, delegate_id: int, *, by: Actor) -> None:

@@ -4,7 +4,8 @@ A guest at the desk who is not found by the first search is often on the list un
 spelling the desk did not try, or was registered by another desk a minute ago. The
 desk is shown the invited people of the same folded name or organization, to check
 one in instead of creating a second record, and a second walk-in of the same name is
-registered only when the desk confirms it is another person.
+registered only when the desk confirms it is another person. A walk-in carries a nonce,
+like a scan: the same registration sent again (its answer was lost) is the same guest.
 """
 
 from __future__ import annotations
@@ -71,6 +72,20 @@ async def walk_in_matches(
         )
     )
     return found[:WALK_IN_MATCHES]
+
+
+async def registered_with(event_id: int, nonce: str) -> int | None:
+    """The walk-in a desk registered with ``nonce`` (its retry finds them), if any."""
+    row = (
+        await Delegate.select(Delegate.id)
+        .where(
+            (Delegate.event == event_id)
+            & (Delegate.source == DelegateSource.walk_in)
+            & (Delegate.checked_in_nonce == nonce)
+        )
+        .first()
+    )
+    return row["id"] if row else None
 
 
 async def refuse_a_second_walk_in(event: EventRow, full_name: str) -> None:
