@@ -51,6 +51,10 @@ async def test_the_pairing_qr_decodes_to_the_link_that_pairs_a_phone(
         await mobile.wait_for_selector("#scan")
         assert mobile.url == f"{live_server.url}/events/hn-2022/desk/"
         assert LABEL in await mobile.inner_text("header.site")
+        # The organizer's page, still open on the code, says the phone is in, by itself.
+        await page.wait_for_selector("#pairing[data-paired=yes]")
+        assert await qr.is_hidden()
+        assert "đã được ghép nối" in await page.inner_text("#paired")
         token = (await Delegate.select(Delegate.token).order_by(Delegate.id).first())["token"]
         await mobile.fill("#scan", token)
         await mobile.press("#scan", "Enter")

@@ -26,7 +26,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Max
 
-from conference import audit, auth
+from conference import audit, auth, live
 from conference.actors import Actor, EventRow
 from conference.errors import Conflict, DomainError, InvalidInput, NotFound
 from conference.formatting import local_datetime
@@ -204,6 +204,8 @@ async def pair(secret: str) -> Paired:
         event_id=row["event"],
         target=str(row["id"]),
     )
+    # The organizer's pairing page, still showing the code, says the phone is in.
+    live.publish(row["event"], "device_paired", {"device_id": row["id"]})
     return Paired(row["id"], row["pairings"], event["slug"])
 
 
