@@ -7,6 +7,7 @@ import os
 import sys
 import warnings
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import NoReturn, TypeVar
 
 import click
@@ -97,6 +98,39 @@ def init() -> None:
             click.echo(f"Applied {len(applied)} migration(s): {', '.join(applied)}")
         else:
             click.echo("The database is up to date.")
+
+    run(work)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(file: Path) -> None:
+    """Copy the whole database to FILE (a new file) while the server runs."""
+    from conference import backups
+
+    async def work(settings: Settings) -> None:
+        made = await backups.backup(settings.database, file)
+        click.echo(
+            gettext(
+                N_("Backup written: %(file)s (%(size)s bytes, readable by this user only)."),
+                file=str(made.path),
+                size=made.size,
+            )
+        )
+
+    run(work)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Replace a database that is not empty.")
+def restore(file: Path, replace: bool) -> None:
+    """Load a backup made by `conference backup` into an empty database."""
+    from conference import backups
+
+    async def work(settings: Settings) -> None:
+        await backups.restore(settings.database, file, replace=replace)
+        click.echo(gettext(N_("Restored from %(file)s."), file=str(file)))
 
     run(work)
 
