@@ -340,6 +340,9 @@
   // A walk-in already on the list is checked in as themselves, not created a second time.
   let matchTimer = null;
   let matchRun = 0;
+  // One registration keeps one nonce until it is answered: pressing again after a lost
+  // answer is the same guest, never a second record. Editing the form starts a new one.
+  let walkInNonce = null;
   // The invited people a walk-in may be: the server's own folded-name match, or, from a
   // server without it, the delegate search on the name and on the organization.
   async function invitedLike(name, organization, queries) {
@@ -386,11 +389,11 @@
 
   if (walkIn.elements.full_name.value || walkIn.elements.organization.value) showMatches();
 
-  // One registration keeps one nonce until it is answered: pressing again after a lost
-  // answer is the same guest, never a second record. Editing the form starts a new one.
-  let walkInNonce = null;
-
   async function registerWalkIn(body) {
+    // A match lookup still due or on its way would replace this registration's answer
+    // (the question about a second guest of the same name): it is dropped.
+    clearTimeout(matchTimer);
+    matchRun += 1;
     walkInNonce = walkInNonce || sync.newNonce();
     try {
       show(await call("POST", `${api}/walk-ins`, { ...body, nonce: walkInNonce }));
