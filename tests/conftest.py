@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,17 @@ async def db(
 
 
 @pytest.fixture
+async def postgres_db(postgres_backend: Backend | None) -> AsyncIterator[Backend]:
+    """The PostgreSQL test database alone, empty and bound: for what only it can do."""
+    require(postgres_backend is not None, "CONFERENCE_TEST_DATABASE_URL is not set")
+    assert postgres_backend is not None
+    database.use_engine(postgres_backend.engine)
+    await empty_tables(postgres_backend)
+    forget_remembered_users()
+    yield postgres_backend
+
+
+@pytest.fixture
 def app(db: Backend, tmp_path: Path) -> Litestar:
     return create_app(db.settings(tmp_path), engine=db.engine)
 
@@ -218,7 +230,9 @@ class LiveServer:
     process: subprocess.Popen[bytes]
 
 
-def _start_server(db: Backend, folder: Path, extra_env: dict[str, str]) -> LiveServer:
+def _start_server(
+    db: Backend, folder: Path, extra_env: dict[str, str], arguments: tuple[str, ...] = ()
+) -> LiveServer:
     port = _free_port()
     folder.mkdir(parents=True, exist_ok=True)
     env = {
@@ -234,7 +248,7 @@ def _start_server(db: Backend, folder: Path, extra_env: dict[str, str]) -> LiveS
     log_path = folder / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "conference.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "conference.cli", "serve", "--port", str(port), *arguments],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -261,19 +275,29 @@ def _stop_server(server: LiveServer) -> None:
         server.process.kill()
 
 
-@pytest.fixture
-def start_server(db: Backend, tmp_path: Path) -> Iterator[Any]:
-    """Start `conference serve` processes on the test's database; all stopped afterwards."""
+@contextmanager
+def servers_of(backend: Backend, tmp_path: Path) -> Iterator[Any]:
+    """A function starting `conference serve` processes on ``backend``; all stopped after."""
     started: list[LiveServer] = []
 
-    def start(**extra_env: str) -> LiveServer:
-        server = _start_server(db, tmp_path / f"server{len(started)}", extra_env)
+    def start(*arguments: str, **extra_env: str) -> LiveServer:
+        folder = tmp_path / f"server{len(started)}"
+        server = _start_server(backend, folder, extra_env, arguments)
         started.append(server)
         return server
 
-    yield start
-    for server in started:
-        _stop_server(server)
+    try:
+        yield start
+    finally:
+        for server in started:
+            _stop_server(server)
+
+
+@pytest.fixture
+def start_server(db: Backend, tmp_path: Path) -> Iterator[Any]:
+    """Start `conference serve` processes on the test's database; all stopped afterwards."""
+    with servers_of(db, tmp_path) as start:
+        yield start
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from piccolo.engine.base import Engine
 
-from conference import __version__, database, live
+from conference import __version__, database, live, startup
 from conference.accounts.controllers import AccountsController, SessionController
 from conference.auth import (
     ANY_ROLE,
@@ -202,9 +202,8 @@ def _lifespan(
             return
         await database.open_pool(engine)
         try:
-            await database.migrate()
-            # Expired sessions and login counters are dropped when read; the rest here.
-            await DatabaseStore().delete_expired()
+            if not startup.done_by_parent():
+                await startup.start_up_once()
             yield
         finally:
             await database.close_pool(engine)
@@ -266,7 +265,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
         template_config=templates,
         plugins=[
             FlashPlugin(config=FlashConfig(template_config=templates)),
-            live.make_plugin(settings.redis_url),
+            live.make_plugin(settings),
         ],
         on_startup=[live.started, _spare_startup_objects_from_collection],
         on_shutdown=[live.stopped],

@@ -156,9 +156,18 @@ def demo(reset: bool) -> None:
 @click.option(
     "--port", default=8000, show_default=True, envvar="PORT", type=click.IntRange(1, 65535)
 )
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes (PostgreSQL only above 1).",
+)
+def serve(host: str, port: int, workers: int) -> None:
     """Run the web server (migrates the database at start-up); PORT sets the port too."""
     import uvicorn
+
+    from conference import startup
 
     set_locale(os.environ.get("CONFERENCE_LANGUAGE", "vi"))
     # QR codes and e-mails carry the address this server answers on unless told otherwise
@@ -166,13 +175,39 @@ def serve(host: str, port: int) -> None:
     if not os.environ.get("CONFERENCE_BASE_URL"):
         os.environ["CONFERENCE_BASE_URL"] = served_base_url(host, port)
     try:
-        Settings.from_env()
+        settings = Settings.from_env()
     except DomainError as error:
         fail(translate_error(error))
+    if workers > 1:
+        if settings.database.backend != "postgres":
+            fail(
+                gettext(
+                    N_(
+                        "--workers above 1 needs PostgreSQL: SQLite takes one writer at a "
+                        "time, so one process serves it best."
+                    )
+                )
+            )
+        # The workers' live updates cross processes (Redis when configured, else
+        # PostgreSQL's LISTEN/NOTIFY); migrations and the sweep run here, once.
+        if settings.channels == "memory":
+            os.environ["CONFERENCE_CHANNELS"] = "postgres"
+
+        async def once(_: Settings) -> None:
+            await startup.start_up_once()
+
+        run(once)
+        startup.tell_workers()
     # The application reads X-Forwarded-For itself, from CONFERENCE_TRUSTED_PROXIES only:
     # uvicorn's own reading would believe any loopback client.
     uvicorn.run(
-        "conference.app:create_app", factory=True, host=host, port=port, proxy_headers=False
+        "conference.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        proxy_headers=False,
+        workers=workers if workers > 1 else None,
+        timeout_graceful_shutdown=8,
     )
 
 

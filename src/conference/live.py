@@ -1,8 +1,9 @@
 """Live updates: what just happened, sent to every open page of an event (Server-Sent Events).
 
 Litestar's channels plugin carries them: in this process by default, through Redis
-when CONFERENCE_REDIS_URL is set, so pages served by different processes see the
-same stream. Services call ``publish`` after a change; it never touches the database.
+when CONFERENCE_REDIS_URL is set or PostgreSQL's LISTEN/NOTIFY (``conference serve
+--workers N``, CONFERENCE_CHANNELS=postgres), so pages served by different processes
+see the same stream. Services call ``publish`` after a change; it never touches the database.
 ``broadcast`` tells every server process (not the pages) that something they keep in
 memory is stale, such as who is signed in.
 """
@@ -20,6 +21,8 @@ from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
+from conference.settings import Settings
+
 log = logging.getLogger(__name__)
 
 # A comment line this often keeps proxies and phones from closing a quiet stream.
@@ -32,15 +35,24 @@ _on_broadcast: dict[str, Callable[[], None]] = {}
 _listening: asyncio.Task[None] | None = None
 
 
-def make_plugin(redis_url: str | None) -> ChannelsPlugin:
-    """The channels plugin of this app; remembered so services can publish through it."""
+def make_plugin(settings: Settings) -> ChannelsPlugin:
+    """The channels plugin of this app; remembered so services can publish through it.
+
+    Its backend is the settings' ``channels``: this process only, Redis, or PostgreSQL's
+    LISTEN/NOTIFY.
+    """
     global _plugin
-    if redis_url:
+    backend: Any
+    if settings.channels == "redis" and settings.redis_url:
         from redis.asyncio import Redis
 
-        backend: Any = RedisChannelsPubSubBackend(
-            redis=Redis.from_url(redis_url), key_prefix="conference"
+        backend = RedisChannelsPubSubBackend(
+            redis=Redis.from_url(settings.redis_url), key_prefix="conference"
         )
+    elif settings.channels == "postgres":
+        from conference.pg_channels import PostgresChannelsBackend
+
+        backend = PostgresChannelsBackend(settings.database.raw)
     else:
         backend = MemoryChannelsBackend()
     _plugin = ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True)

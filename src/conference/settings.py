@@ -84,6 +84,9 @@ class Settings:
     # Networks as written by ipaddress ("127.0.0.1/32"): plain strings, so the settings
     # stay a type Litestar can inject.
     trusted_proxies: tuple[str, ...] = ()
+    # How live updates reach the other server processes: "memory" (one process),
+    # "redis" (CONFERENCE_REDIS_URL) or "postgres" (LISTEN/NOTIFY on the database).
+    channels: str = "memory"
 
     @property
     def production(self) -> bool:
@@ -126,6 +129,8 @@ class Settings:
         if "@" not in mail_from:
             raise ConfigurationError("CONFERENCE_MAIL_FROM must be an e-mail address")
         trusted_proxies = _networks(env.get("CONFERENCE_TRUSTED_PROXIES", ""))
+        redis_url = env.get("CONFERENCE_REDIS_URL") or None
+        channels = _channels(env.get("CONFERENCE_CHANNELS", ""), redis_url, database)
         return cls(
             database=database,
             secret_key=secret_key,
@@ -133,12 +138,30 @@ class Settings:
             smtp_url=env.get("CONFERENCE_SMTP_URL") or None,
             mail_from=mail_from,
             mail_rate=mail_rate,
-            redis_url=env.get("CONFERENCE_REDIS_URL") or None,
+            redis_url=redis_url,
             environment=environment,
             instance_dir=instance_dir,
             outbox_dir=Path(env.get("CONFERENCE_OUTBOX_DIR") or "outbox"),
             trusted_proxies=trusted_proxies,
+            channels=channels,
         )
+
+
+def _channels(raw: str, redis_url: str | None, database: DatabaseURL) -> str:
+    """CONFERENCE_CHANNELS: by default Redis when it is configured, else this process only."""
+    chosen = raw.strip().lower() or ("redis" if redis_url else "memory")
+    if chosen not in {"memory", "redis", "postgres"}:
+        raise ConfigurationError(
+            "CONFERENCE_CHANNELS must be memory, redis or postgres (got %(value)r)",
+            value=raw[:30],
+        )
+    if chosen == "redis" and not redis_url:
+        raise ConfigurationError("CONFERENCE_CHANNELS=redis needs CONFERENCE_REDIS_URL")
+    if chosen == "postgres" and database.backend != "postgres":
+        raise ConfigurationError(
+            "CONFERENCE_CHANNELS=postgres needs a PostgreSQL CONFERENCE_DATABASE_URL"
+        )
+    return chosen
 
 
 def _networks(raw: str) -> tuple[str, ...]:
