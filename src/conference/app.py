@@ -66,8 +66,14 @@ SESSION_MAX_AGE_S = 14 * 24 * 3600
 
 
 @get("/healthz", opt=PUBLIC, include_in_schema=False)
-async def healthz() -> dict[str, str]:
-    return {"status": "ok", "version": __version__}
+async def healthz() -> Response[dict[str, str]]:
+    """Whether this process can serve: the database answers (else 503, so a proxy takes
+    the instance out), and whether the other processes' live updates are heard."""
+    answer = {"status": "ok", "version": __version__, "database": "ok"}
+    if not await database.answers():
+        answer |= {"status": "unavailable", "database": "unreachable"}
+    answer["channels"] = await live.channels_state()
+    return Response(answer, status_code=200 if answer["database"] == "ok" else 503)
 
 
 def _spare_startup_objects_from_collection() -> None:

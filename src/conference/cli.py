@@ -167,7 +167,7 @@ def serve(host: str, port: int, workers: int) -> None:
     """Run the web server (migrates the database at start-up); PORT sets the port too."""
     import uvicorn
 
-    from conference import startup
+    from conference import logs, startup
 
     set_locale(os.environ.get("CONFERENCE_LANGUAGE", "vi"))
     # QR codes and e-mails carry the address this server answers on unless told otherwise
@@ -200,9 +200,13 @@ def serve(host: str, port: int, workers: int) -> None:
         startup.tell_workers()
     # The application reads X-Forwarded-For itself, from CONFERENCE_TRUSTED_PROXIES only:
     # uvicorn's own reading would believe any loopback client.
+    log_format = os.environ.get("CONFERENCE_LOG_FORMAT", "text").strip().lower() or "text"
+    if log_format not in {"text", "json"}:
+        fail("CONFERENCE_LOG_FORMAT must be text or json")
     uvicorn.run(
         "conference.app:create_app",
         factory=True,
+        log_config=logs.uvicorn_log_config(json_lines=log_format == "json"),
         host=host,
         port=port,
         proxy_headers=False,

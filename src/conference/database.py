@@ -254,6 +254,21 @@ async def migrate() -> list[str]:
     return [m for m in after if m not in before]
 
 
+# How long /healthz waits for the database to answer.
+HEALTH_TIMEOUT_S = 2.0
+
+
+async def answers() -> bool:
+    """Whether the database answers a trivial query now (for /healthz)."""
+    from conference.tables import Event
+
+    try:
+        await asyncio.wait_for(Event.raw("SELECT 1"), HEALTH_TIMEOUT_S)
+    except Exception:
+        return False
+    return True
+
+
 def configure(settings: Settings) -> Engine[Any]:
     """Make the engine the settings name, prepare its file, and bind every table to it."""
     engine = make_engine(settings.database, long_lived=True)

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 # A comment line this often keeps proxies and phones from closing a quiet stream.
 KEEP_ALIVE_S = 15.0
+# How long /healthz waits for Redis to answer.
+HEALTH_TIMEOUT_S = 1.0
 
 _plugin: ChannelsPlugin | None = None
 _serving = False
@@ -57,6 +59,21 @@ def make_plugin(settings: Settings) -> ChannelsPlugin:
         backend = MemoryChannelsBackend()
     _plugin = ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True)
     return _plugin
+
+
+async def channels_state() -> str:
+    """For /healthz: ``memory`` (this process only), ``ok``, or ``unreachable`` (the other
+    processes are not heard now: Redis or PostgreSQL's listening connection is away)."""
+    backend = _plugin._backend if _plugin is not None else None
+    if backend is None or isinstance(backend, MemoryChannelsBackend):
+        return "memory"
+    if isinstance(backend, RedisChannelsPubSubBackend):
+        try:
+            await asyncio.wait_for(backend._redis.ping(), HEALTH_TIMEOUT_S)
+        except Exception:
+            return "unreachable"
+        return "ok"
+    return "ok" if getattr(backend, "listening", True) else "unreachable"
 
 
 async def started() -> None:

@@ -35,6 +35,11 @@ class PostgresChannelsBackend(ChannelsBackend):
         self._sender_lock = asyncio.Lock()
         self._watching: asyncio.Task[None] | None = None
 
+    @property
+    def listening(self) -> bool:
+        """Whether this process hears the others now (its listening connection is open)."""
+        return self._listener is not None and not self._listener.is_closed()
+
     # -- the plugin's life
     async def on_startup(self) -> None:
         self._watching = asyncio.create_task(self._keep_listening())
