@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -45,7 +46,9 @@ def start(postgres_db, tmp_path, monkeypatch) -> Iterator[Any]:
 
 
 @asynccontextmanager
-async def _listening(url: str, bearer: str) -> AsyncIterator[asyncio.Queue[dict]]:
+async def _listening(
+    url: str, bearer: str, verify: ssl.SSLContext | bool = True, path: str = LIVE
+) -> AsyncIterator[asyncio.Queue[dict]]:
     """The event's live stream, as a page reads it: check-ins put on the queue."""
     heard: asyncio.Queue[dict] = asyncio.Queue()
     connected = asyncio.Event()
@@ -53,9 +56,12 @@ async def _listening(url: str, bearer: str) -> AsyncIterator[asyncio.Queue[dict]
     async def read() -> None:
         headers = {"Authorization": f"Bearer {bearer}"}
         async with (
-            httpx.AsyncClient(base_url=url, timeout=httpx.Timeout(10, read=60)) as client,
-            client.stream("GET", LIVE, headers=headers) as stream,
+            httpx.AsyncClient(
+                base_url=url, timeout=httpx.Timeout(10, read=60), verify=verify
+            ) as client,
+            client.stream("GET", path, headers=headers) as stream,
         ):
+            stream.raise_for_status()
             kind = ""
             async for line in stream.aiter_lines():
                 if line.startswith(":"):
@@ -66,11 +72,16 @@ async def _listening(url: str, bearer: str) -> AsyncIterator[asyncio.Queue[dict]
                     await heard.put(json.loads(line.split(":", 1)[1]))
 
     reading = asyncio.create_task(read())
+    waiting = asyncio.create_task(connected.wait())
     try:
-        await asyncio.wait_for(connected.wait(), 10)
+        await asyncio.wait({reading, waiting}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        if reading.done():
+            reading.result()  # the stream's own error, if it ended
+        assert connected.is_set(), "the live stream did not connect in 10 s"
         yield heard
     finally:
         reading.cancel()
+        waiting.cancel()
 
 
 async def _scan(url: str, bearer: str, code: str) -> str:

@@ -163,7 +163,19 @@ def demo(reset: bool) -> None:
     type=click.IntRange(1, 64),
     help="Server processes (PostgreSQL only above 1).",
 )
-def serve(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--certfile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TLS certificate (PEM), for https:// on the venue's network.",
+)
+@click.option(
+    "--keyfile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The certificate's private key (PEM).",
+)
+def serve(
+    host: str, port: int, workers: int, certfile: Path | None, keyfile: Path | None
+) -> None:
     """Run the web server (migrates the database at start-up); PORT sets the port too."""
     import uvicorn
 
@@ -172,8 +184,13 @@ def serve(host: str, port: int, workers: int) -> None:
     set_locale(os.environ.get("CONFERENCE_LANGUAGE", "vi"))
     # QR codes and e-mails carry the address this server answers on unless told otherwise
     # (read again by the application factory, in this process and in any worker).
+    if (certfile is None) != (keyfile is None):
+        fail(gettext(N_("--certfile and --keyfile go together: give both, or neither.")))
     if not os.environ.get("CONFERENCE_BASE_URL"):
-        os.environ["CONFERENCE_BASE_URL"] = served_base_url(host, port)
+        base = served_base_url(host, port)
+        os.environ["CONFERENCE_BASE_URL"] = (
+            base.replace("http://", "https://", 1) if certfile else base
+        )
     try:
         settings = Settings.from_env()
     except DomainError as error:
@@ -211,6 +228,8 @@ def serve(host: str, port: int, workers: int) -> None:
         port=port,
         proxy_headers=False,
         workers=workers if workers > 1 else None,
+        ssl_certfile=str(certfile) if certfile else None,
+        ssl_keyfile=str(keyfile) if keyfile else None,
         timeout_graceful_shutdown=8,
     )
 
