@@ -13,7 +13,7 @@ import pytest
 from conference import auth
 from conference.tables import Delegate, Role
 from tests.checkin.test_devices import DEVICES, LABEL, PAIRING_URL
-from tests.conftest import CSRF_FIELD, REDIS_URL, log_in, require
+from tests.conftest import CSRF_FIELD, REDIS_URL, log_in, require, servers_of
 from tests.invitations.helpers import decode_qr, make_event
 
 
@@ -145,3 +145,26 @@ async def test_a_device_revoked_on_one_server_process_is_refused_by_the_others_a
         assert (await phone.get(stats)).status_code == 401
     finally:
         await phone.aclose()
+
+
+async def test_a_device_revoked_on_one_process_is_refused_by_the_others_through_postgres(
+    postgres_db, tmp_path, sample_password
+):
+    # No Redis: the processes tell each other through PostgreSQL's LISTEN/NOTIFY.
+    await make_event("hn-2022")
+    await auth.create_user("btc", sample_password, Role.organizer)
+    with servers_of(postgres_db, tmp_path) as start:
+        first = start(CONFERENCE_CHANNELS="postgres")
+        second = start(CONFERENCE_CHANNELS="postgres")
+        phone, device_id = await _pair_over_http(first.url, sample_password)
+        try:
+            stats = f"{second.url}/api/events/hn-2022/stats"
+            assert (await phone.get(stats)).status_code == 200
+            await _revoke_over_http(first.url, sample_password, device_id)
+            revoked_at = time.monotonic()
+            while (await phone.get(stats)).status_code == 200:
+                assert time.monotonic() - revoked_at < auth.AUTH_CACHE_S / 2, "still let in"
+                await asyncio.sleep(0.05)
+            assert (await phone.get(stats)).status_code == 401
+        finally:
+            await phone.aclose()
