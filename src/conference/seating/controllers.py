@@ -18,8 +18,9 @@ from conference.errors import DomainError
 from conference.forms import Form, StaffRequest, form_errors, form_int
 from conference.i18n import gettext, ngettext
 from conference.seating import hall as halls
-from conference.seating import plan, services
+from conference.seating import plan, prints, services
 from conference.seating.schemas import AssignIn, HallIn, MoveIn, PinIn, SeatIn, SwapIn
+from conference.settings import Settings
 from conference.tables import Role
 
 # Desk staff read the plan (names and seats; never a contact), organizers change it.
@@ -312,6 +313,41 @@ class SeatingController(Controller):
             if pinned
             else gettext("Unpinned."),
             services.set_pin(event["id"], seat, pinned, by=request.user),
+        )
+
+    @get("/cards")
+    async def cards(self, event: NamedDependency[EventRow], all: FromQuery[str] = "") -> Template:
+        """Name cards (biển tên) for the presidium and the front rows; ``?all=1``: everyone."""
+        everyone = all == "1"
+        return Template(
+            "seating/cards.html",
+            context={
+                "event": event,
+                "cards": await prints.name_cards(event["id"], everyone=everyone),
+                "everyone": everyone,
+            },
+        )
+
+    @get("/chart")
+    async def chart(self, event: NamedDependency[EventRow]) -> Template:
+        """The seating chart with names, block by block (A3 landscape)."""
+        return Template(
+            "seating/chart.html",
+            context={"event": event, "blocks": await prints.chart(event["id"])},
+        )
+
+    @get("/badges")
+    async def badges(
+        self, event: NamedDependency[EventRow], settings: NamedDependency[Settings]
+    ) -> Template:
+        """Badges (A6) of everyone who will come: name, title, organization, group colour,
+        seat and the personal QR code."""
+        return Template(
+            "seating/badges.html",
+            context={
+                "event": event,
+                "badges": await prints.badges(event["id"], settings.base_url),
+            },
         )
 
 
