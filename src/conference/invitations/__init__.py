@@ -2,7 +2,7 @@
 
 from conference.invitations.figures import Attendance, attendance
 from conference.invitations.importing import apply_import, plan_import
-from conference.invitations.qr import invitation_url, qr_png, render_svg
+from conference.invitations.qr import invitation_url, prepare_png, qr_png, render_svg
 from conference.invitations.services import (
     DelegateInput,
     add_delegates,
@@ -22,6 +22,7 @@ __all__ = [
     "invitation_url",
     "new_token",
     "plan_import",
+    "prepare_png",
     "qr_png",
     "render_svg",
 ]

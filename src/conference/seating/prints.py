@@ -2,8 +2,8 @@
 
 Name cards go to the presidium and the front rows (``FRONT_ROWS``), or to everyone
 seated; a badge (thẻ đại biểu, A6) carries name, title, organization, the group's
-colour, the seat and the personal QR code (the invitation URL, as on the letter; a
-PNG of whole pixels a module, so the printed code stays sharp and decodes).
+colour, the seat and the personal QR code (the invitation URL, as on the letter; the
+e-mail's PNG, whole pixels a module, scaled without smoothing so it prints sharp).
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import base64
 import hashlib
 from typing import Any
 
-from conference.invitations import invitation_url, qr_png
+from conference.invitations import invitation_url, prepare_png, qr_png
 from conference.seating import services
 from conference.tables import Coming, Delegate
 
 FRONT_ROWS = 2  # rows of the hall after the presidium that get name cards
-QR_SCALE = 8  # px a module: a version-5 code of 45 modules is 360 px, about 30 mm printed
 
 # The usual groups' colours; any other group gets one of PALETTE by its name.
 GROUP_COLOURS = {
@@ -82,10 +81,13 @@ async def badges(
         r["id"]: r["seat"]
         for r in await Delegate.select(Delegate.id, Delegate.seat).where(Delegate.event == event_id)
     }
+    urls = [invitation_url(base_url, person["token"]) for person in people]
+    # The e-mail's PNGs (whole pixels a module, drawn pixelated on the badge), made on
+    # every core and cached: the same ones the invitations sent, so often made already.
+    await prepare_png(urls)
     result = []
-    for person in people:
-        url = invitation_url(base_url, person["token"])
-        png = qr_png(url, QR_SCALE)
+    for person, url in zip(people, urls, strict=True):
+        png = qr_png(url)
         result.append(
             {
                 "honorific": person["honorific"],
