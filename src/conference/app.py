@@ -57,6 +57,7 @@ from conference.overview.controllers import OverviewController
 from conference.program.agenda.controllers import PROGRAMME_ROUTES
 from conference.program.awards.controllers import AwardsController
 from conference.program.runsheet.controllers import RUNSHEET_ROUTES
+from conference.seating.controllers import SEATING_ROUTES
 from conference.sessions import SessionConfig
 from conference.settings import Settings
 from conference.store import DatabaseStore
@@ -183,6 +184,7 @@ ROUTES: list[Any] = [
     *PROGRAMME_ROUTES,
     AwardsController,
     *RUNSHEET_ROUTES,
+    *SEATING_ROUTES,
 ]
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

@@ -11,6 +11,7 @@ from conference import auth, demo_data
 from conference.events import get_event
 from conference.invitations import DelegateInput, add_delegates
 from conference.program import runsheet
+from conference.seating import assign, save_hall
 from conference.tables import (
     AwardForm,
     AwardRecipient,
@@ -74,7 +75,11 @@ async def load(*, reset: bool = False) -> DemoSummary:
     if created:
         await _load_event()
         # The run sheet as generated from the award list, ready for `make run`.
-        await runsheet.generate(await get_event(demo_data.SLUG))
+        event = await get_event(demo_data.SLUG)
+        await runsheet.generate(event)
+        # The hall and its placement by rank, so the plan shows at once.
+        await save_hall(event["id"], dict(demo_data.HALL))
+        await assign(event["id"])
     return await _summary(created)
 
 

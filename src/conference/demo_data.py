@@ -792,3 +792,44 @@ AWARD_FORMS: tuple[DemoAwardForm, ...] = (
         ),
     ),
 )
+
+
+# --------------------------------------------------------------------------- the hall
+
+# The Sở's hall (hội trường tầng 3): the presidium of 7 on stage, and 192 seats in three
+# blocks, left to right seen from the hall. The first row of the centre block is kept for
+# the leaders, the second for the guests; the front rows of the side blocks for the award
+# recipients, who walk up to the stage; the back row of block C for the press, whose
+# camera stands at the end of block A's back row.
+HALL: dict[str, object] = {
+    "name": "Hội trường tầng 3, 52 Lê Đại Hành",
+    "label": "{block}-{row}{seat}",
+    "presidium": {"places": 7, "prefix": "CT-"},
+    "blocks": [
+        {
+            "name": "A",
+            "rows": 8,
+            "seats": 6,
+            "reserved_rows": {"A": "Khen thưởng", "B": "Khen thưởng", "C": "Khen thưởng"},
+        },
+        {
+            "name": "B",
+            "rows": 8,
+            "seats": 12,
+            "aisle_after": [6],
+            "reserved_rows": {"A": "Lãnh đạo", "B": "Khách mời"},
+        },
+        {
+            "name": "C",
+            "rows": 8,
+            "seats": 6,
+            "reserved_rows": {
+                "A": "Khen thưởng",
+                "B": "Khen thưởng",
+                "C": "Khen thưởng",
+                "H": "Báo chí",
+            },
+        },
+    ],
+    "blocked": ["A-H1"],
+}

@@ -20,7 +20,11 @@ check_in_attempt_once    check_in_attempt (event, COALESCE(delegate, 0),
                          logged once
 delegate_changed         delegate (event, updated_at), not unique: the
                          desks' incremental snapshot
+hall_seat_label_once     hall_seat (event, label): a label names one seat
 =======================  =============================================
+
+``hall_seat.delegate`` is UNIQUE (a column constraint): one seat per person; a seat
+row holds one delegate: one person per seat.
 """
 
 from __future__ import annotations
@@ -498,6 +502,60 @@ class Introduction(Table):
     read_at = Timestamptz(null=True, default=None)
 
 
+# --------------------------------------------------------------------------- seating
+
+
+class HonourSide(StrEnum):
+    right = "right"  # the right of the centre, seen from the hall: Vietnamese practice
+    left = "left"
+
+
+class Coming(StrEnum):
+    """Whom automatic placement seats."""
+
+    not_declined = "not_declined"  # accepted or not yet answered
+    accepted = "accepted"
+
+
+class SeatingHall(Table, tablename="seating_hall"):
+    """An event's hall (hội trường): its layout as JSON (``seating/hall.schema.json``) and
+    how automatic placement reads it. The seats themselves are ``HallSeat`` rows."""
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, unique=True)
+    layout = JSON(default="{}")
+    honour_side = Varchar(length=8, choices=HonourSide, default=HonourSide.right)
+    coming = Varchar(length=16, choices=Coming, default=Coming.not_declined)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class HallSeat(Table, tablename="hall_seat"):
+    """One seat of an event's hall, and who sits in it.
+
+    ``delegate`` is UNIQUE: one seat per person, kept by the database however many
+    organizers move people at once; a row holds one delegate: one person per seat.
+    ``depth`` counts rows from the stage (the presidium is -1); ``x`` is the seat's
+    place across the hall in half-seat units, 0 at the centre, positive to the right
+    seen from the hall. Placement orders seats by them.
+    """
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
+    label = Varchar(length=50)  # what the delegate's ``seat`` says, e.g. "B-C12"
+    block = Varchar(length=50, default="")  # khu
+    row = Varchar(length=20, default="")  # hàng
+    number = Integer(default=0)  # ghế
+    presidium = Boolean(default=False)  # đoàn chủ tịch, on the stage
+    blocked = Boolean(default=False)  # nobody sits here (a camera, a pillar)
+    reserved_for = Varchar(length=100, default="")  # a group's seat (Lãnh đạo, Báo chí…)
+    depth = Integer(default=0)
+    x = Integer(default=0)
+    delegate = ForeignKey(Delegate, on_delete=OnDelete.set_null, null=True, unique=True)
+    pinned = Boolean(default=False)  # ghim: set by hand, kept by automatic placement
+
+
 ALL_TABLES: tuple[type[Table], ...] = (
     User,
     ApiToken,
@@ -518,4 +576,6 @@ ALL_TABLES: tuple[type[Table], ...] = (
     CuePresenter,
     AwardRecipient,
     Introduction,
+    SeatingHall,
+    HallSeat,
 )

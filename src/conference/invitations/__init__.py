@@ -2,7 +2,7 @@
 
 from conference.invitations.figures import Attendance, attendance
 from conference.invitations.importing import apply_import, plan_import
-from conference.invitations.qr import render_svg
+from conference.invitations.qr import invitation_url, prepare_png, qr_png, render_svg
 from conference.invitations.services import (
     DelegateInput,
     add_delegates,
@@ -19,7 +19,10 @@ __all__ = [
     "attendance",
     "create_delegate",
     "delegate_fields",
+    "invitation_url",
     "new_token",
     "plan_import",
+    "prepare_png",
+    "qr_png",
     "render_svg",
 ]

@@ -1,0 +1,70 @@
+"""The plan page: an SVG of the hall drawn on the server, and its forms."""
+
+from __future__ import annotations
+
+from conference import auth, demo, demo_data
+from conference.tables import Delegate, HallSeat, Role
+from tests.conftest import csrf_token, log_in
+
+PAGE = f"/events/{demo_data.SLUG}/seating/"
+
+
+async def test_the_plan_page_draws_every_seat_coloured_by_its_state(client):
+    await demo.load()
+    await log_in(client, "bantochuc", "hoinghi2022")
+    page = await client.get(PAGE)
+    assert page.status_code == 200
+    assert page.text.count('class="seat ') == await HallSeat.count()
+    assert 'class="seat waiting' in page.text and 'class="seat free' in page.text
+    assert 'class="seat blocked' in page.text and 'class="seat reserved' in page.text
+    assert "Nguyễn Thị Thủy Lệ" in page.text  # the front row not yet here
+
+
+async def test_a_seat_is_moved_pinned_and_cleared_from_the_page(client):
+    await demo.load()
+    await log_in(client, "bantochuc", "hoinghi2022")
+    leader = await Delegate.select(Delegate.id).where(Delegate.protocol_rank == 1).first()
+    token = await csrf_token(client, PAGE + "?seat=CT-4")
+    moved = await client.post(
+        PAGE + "move",
+        data={"seat": "CT-4", "delegate_id": leader["id"], "to": "B-H7", "_csrf_token": token},
+    )
+    assert moved.status_code == 302
+    seat = await HallSeat.select().where(HallSeat.label == "B-H7").first()
+    assert seat["delegate"] == leader["id"] and seat["pinned"]
+    refused = await client.post(
+        PAGE + "move",
+        data={"seat": "B-H7", "delegate_id": leader["id"], "to": "A-H1", "_csrf_token": token},
+    )
+    assert refused.status_code == 400  # A-H1 is blocked (the camera)
+    cleared = await client.post(PAGE + "clear", data={"seat": "B-H7", "_csrf_token": token})
+    assert cleared.status_code == 302
+    assert (await Delegate.select(Delegate.seat).where(Delegate.id == leader["id"]).first())[
+        "seat"
+    ] == ""
+    placed = await client.post(PAGE + "assign", data={"keep_pinned": "1", "_csrf_token": token})
+    assert placed.status_code == 302
+    assert (await Delegate.select(Delegate.seat).where(Delegate.id == leader["id"]).first())[
+        "seat"
+    ] == "CT-4"
+
+
+async def test_a_hall_typed_as_json_is_checked_and_saved(client):
+    await demo.load()
+    await log_in(client, "bantochuc", "hoinghi2022")
+    token = await csrf_token(client, PAGE)
+    bad = await client.post(PAGE + "hall", data={"hall": "{not json", "_csrf_token": token})
+    assert bad.status_code == 400 and "JSON" in bad.text
+    lost = await client.post(
+        PAGE + "hall",
+        data={"hall": '{"blocks": [{"name": "A", "rows": 1, "seats": 3}]}', "_csrf_token": token},
+    )
+    assert lost.status_code == 400 and "Nguyễn Thị Thủy Lệ" in lost.text
+
+
+async def test_the_desk_may_read_the_plan_api_but_not_the_page(client, sample_password):
+    await demo.load()
+    await auth.create_user("letan2", sample_password, Role.desk)
+    await log_in(client, "letan2", sample_password)
+    assert (await client.get(f"/api/events/{demo_data.SLUG}/seating")).status_code == 200
+    assert (await client.get(PAGE)).status_code == 403
