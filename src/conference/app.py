@@ -49,6 +49,7 @@ from conference.checkin.device_pages import DeskDeviceController, PairingControl
 from conference.errors import DomainError, NotFound
 from conference.events import EVENT, event_id_of
 from conference.events.controllers import EventController
+from conference.headers import add_security_headers
 from conference.i18n import LocaleMiddleware, gettext, translate_error
 from conference.invitations.api import DelegateApiController
 from conference.invitations.controllers import DelegateController, InvitationController
@@ -257,6 +258,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
         route_handlers=[
             *ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=PUBLIC),
+        ],
+        before_send=[
+            add_security_headers(
+                strict_transport=settings.production and settings.base_url.startswith("https://")
+            )
         ],
         middleware=[
             LocaleMiddleware,

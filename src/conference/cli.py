@@ -173,9 +173,7 @@ def demo(reset: bool) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The certificate's private key (PEM).",
 )
-def serve(
-    host: str, port: int, workers: int, certfile: Path | None, keyfile: Path | None
-) -> None:
+def serve(host: str, port: int, workers: int, certfile: Path | None, keyfile: Path | None) -> None:
     """Run the web server (migrates the database at start-up); PORT sets the port too."""
     import uvicorn
 

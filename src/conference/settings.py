@@ -67,6 +67,10 @@ def served_base_url(host: str, port: int) -> str:
     return f"http://{host}:{port}"
 
 
+# A production secret key at least this long: it signs every session and CSRF token.
+MIN_SECRET_BYTES = 32
+
+
 @dataclass(frozen=True)
 class Settings:
     database: DatabaseURL
@@ -111,6 +115,11 @@ class Settings:
                     "CONFERENCE_SECRET_KEY is required when CONFERENCE_ENV=production"
                 )
             secret_key = _development_secret(instance_dir)
+        if environment == "production" and len(secret_key.encode()) < MIN_SECRET_BYTES:
+            raise ConfigurationError(
+                "CONFERENCE_SECRET_KEY must be at least 32 bytes in production "
+                "(for instance: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
         base_url = (env.get("CONFERENCE_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         if urlsplit(base_url).scheme not in {"http", "https"}:
             raise ConfigurationError(

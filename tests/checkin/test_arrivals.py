@@ -73,7 +73,7 @@ async def test_the_dashboard_updates_without_reload_when_a_desk_checks_in(
         )
     assert answer.json()["result"] == "ok"
     await page.wait_for_function(
-        "document.querySelector('[data-stat=checked_in]').textContent === '1'"
+        "() => document.querySelector('[data-stat=checked_in]').textContent === '1'"
     )
     assert "Hoàng Cao Thắng" not in await page.inner_text("#vips-waiting")
     banner = await page.inner_text("#vip-banner")

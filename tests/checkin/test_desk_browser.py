@@ -95,7 +95,7 @@ async def test_undo_from_the_panel(desk_page):
     await _scan(page, await _token("Nguyễn Thị Thủy Lệ"))
     await page.wait_for_selector("#result[data-result=ok]")
     await page.click("#result button")
-    await page.wait_for_function("!document.getElementById('result').dataset.result")
+    await page.wait_for_function("() => !document.getElementById('result').dataset.result")
     row = await Delegate.select().where(Delegate.full_name == "Nguyễn Thị Thủy Lệ").first()
     assert row["checked_in_at"] is None
 

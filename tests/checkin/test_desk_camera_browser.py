@@ -146,7 +146,7 @@ async def test_a_code_shown_to_the_camera_checks_the_delegate_in_once_then_answe
         await page.keyboard.type(await _token("Đặng Văn Đức"), delay=2)
         await page.keyboard.press("Enter")
         await page.wait_for_function(
-            "document.getElementById('result').innerText.includes('Đặng Văn Đức')"
+            "() => document.getElementById('result').innerText.includes('Đặng Văn Đức')"
         )
 
         # Shown again after the cool-down: the desk hears "already checked in".
@@ -221,13 +221,13 @@ async def test_switching_between_two_cameras(db, live_server, chromium_browser, 
         first = await page.evaluate(f"{current}.getSettings().deviceId")
         await page.click("#camera-switch")
         await page.wait_for_function(
-            f"document.getElementById('camera-video').srcObject && {current}.getSettings().deviceId"
-            f" !== {first!r}"
+            "() => document.getElementById('camera-video').srcObject"
+            f" && {current}.getSettings().deviceId !== {first!r}"
         )
         await page.wait_for_selector("#camera[data-state=on]")
         # With two cameras, switching again comes back to the first.
         await page.click("#camera-switch")
         await page.wait_for_function(
-            f"document.getElementById('camera-video').srcObject && {current}.getSettings().deviceId"
-            f" === {first!r}"
+            "() => document.getElementById('camera-video').srcObject"
+            f" && {current}.getSettings().deviceId === {first!r}"
         )

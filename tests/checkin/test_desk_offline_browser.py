@@ -78,8 +78,10 @@ async def _scan(page: Any, text: str) -> None:
 async def _ready_for_offline(page: Any) -> None:
     """The worker controls the page and the snapshot holds the event's delegates."""
     await page.wait_for_selector("#desk[data-worker-ready=yes]")
-    await page.wait_for_function("navigator.serviceWorker.controller !== null")
-    await page.wait_for_function("Number(document.getElementById('desk').dataset.snapshot) >= 5")
+    await page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    await page.wait_for_function(
+        "() => Number(document.getElementById('desk').dataset.snapshot) >= 5"
+    )
 
 
 async def _scan_offline(page: Any, code: str, expected: str) -> tuple[datetime, datetime]:
@@ -416,7 +418,7 @@ async def test_offline_a_name_typed_without_diacritics_is_found_and_admitted_onc
         await page.wait_for_selector("#desk[data-pending='1']")
         # The search shows the person as arrived; a second press is not offered.
         await page.wait_for_function(
-            "!document.querySelector('#found button[data-delegate]')"
+            "() => !document.querySelector('#found button[data-delegate]')"
             " && document.getElementById('found').innerText.includes('Đã đến')"
         )
         after = datetime.now(UTC)

@@ -65,7 +65,7 @@ async def test_the_hall_screen_updates_without_reload_when_an_item_is_started(
     assert answer.json()["recorded"] is True
 
     await page.wait_for_function(
-        "document.querySelector('.screen-now h2')?.textContent.includes('Đang diễn ra')",
+        "() => document.querySelector('.screen-now h2')?.textContent.includes('Đang diễn ra')",
         timeout=10000,
     )
     next_text = await page.inner_text(".screen-next")
