@@ -28,6 +28,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 # A number cell sorts as a number in a spreadsheet; longer digit strings (phones,
 # codes) stay text so no leading zero or digit is lost.
 _MAX_NUMBER_DIGITS = 6
+_DATE_FORMAT = "d/m/yyyy"
+_DATETIME_FORMAT = "d/m/yyyy hh:mm"
 _QUOTED = re.compile(r'"[^"]*"')
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -80,23 +83,37 @@ def unprotect(text: str) -> str:
 # --------------------------------------------------------------------------- writing
 
 
+def date_text(value: date | datetime) -> str:
+    """A date or a (naive, local) time as a Vietnamese list writes it: "12/9/2022 07:47"."""
+    day = f"{value.day}/{value.month}/{value.year}"
+    if not isinstance(value, datetime):
+        return day
+    seconds = f":{value.second:02d}" if value.second else ""
+    return f"{day} {value.hour:02d}:{value.minute:02d}{seconds}"
+
+
 def to_csv(headers: Sequence[object], rows: Iterable[Sequence[object]]) -> bytes:
     """A CSV file in UTF-8 with a BOM (so Excel shows Vietnamese right), lines ending CRLF.
 
-    Cells are ``str()`` of their values (``None`` is empty), formula-like ones protected.
+    Cells are ``str()`` of their values (``None`` is empty), a date or a datetime as
+    ``date_text`` writes it, formula-like ones protected.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in (headers, *rows):
-        writer.writerow([protect(cell) for cell in row])
+        writer.writerow(
+            [date_text(cell) if isinstance(cell, date) else protect(cell) for cell in row]
+        )
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence[str]], *, title: str = "") -> bytes:
+def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "") -> bytes:
     """An XLSX workbook of one sheet (named ``title``): header row bold and frozen.
 
-    Every cell is a value, never a formula; a short whole number is a number cell.
-    Characters XML cannot hold are left out.
+    Every cell is a value, never a formula; a short whole number is a number cell; a
+    date or a datetime (naive: spreadsheets keep no zone) is a date cell, shown
+    "12/9/2022 07:47", which sorts and computes as a date. Characters XML cannot hold
+    are left out.
     """
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -108,7 +125,14 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence[str]], *, title: str
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for number, row in enumerate(rows, start=2):
-        for column, text in enumerate(row, start=1):
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, date):
+                cell = sheet.cell(row=number, column=column, value=value)
+                cell.number_format = (
+                    _DATETIME_FORMAT if isinstance(value, datetime) else _DATE_FORMAT
+                )
+                continue
+            text = "" if value is None else str(value)
             cell = sheet.cell(row=number, column=column, value=_xlsx_value(text))
             # openpyxl takes any text starting with "=" for a formula.
             if cell.data_type == "f":
@@ -287,6 +311,9 @@ def _xlsx_cells(data: bytes, *, data_only: bool) -> list[list[tuple[Any, str]]]:
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        # A date cell, as an export writes it: the text the CSV of the same list holds.
+        return date_text(value.date() if value.time() == time() else value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a number typed into a cell: 3, not 3.0
     return str(value)

@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -27,6 +27,23 @@ from conference.invitations.sending import outbox_status
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, PLACEHOLDERS
 from conference.settings import Settings
 from conference.uploads import previewed_uploads
+
+
+def list_filter(
+    q: FromQuery[str] = "",
+    group: FromQuery[str] = "",
+    rsvp: FromQuery[str] = "",
+    invitation: FromQuery[str] = "",
+    arrival: FromQuery[str] = "",
+    order: FromQuery[str] = "rank",
+) -> services.DelegateFilter:
+    """The list page's filters from its query string; the exports read the same ones."""
+    return services.DelegateFilter(
+        query=q, group=group, rsvp=rsvp, invitation=invitation, arrival=arrival, order=order
+    )
+
+
+LIST_FILTER = {"wanted": Provide(list_filter, sync_to_thread=False)}
 
 
 def _delegate_form(
@@ -58,21 +75,13 @@ class DelegateController(Controller):
     path = "/events/{slug:str}/delegates"
     opt = ORGANIZER
 
-    @get("/", name="delegates")
+    @get("/", name="delegates", dependencies=LIST_FILTER)
     async def list_delegates(
         self,
         event: NamedDependency[EventRow],
         settings: NamedDependency[Settings],
-        q: FromQuery[str] = "",
-        group: FromQuery[str] = "",
-        rsvp: FromQuery[str] = "",
-        invitation: FromQuery[str] = "",
-        arrival: FromQuery[str] = "",
-        order: FromQuery[str] = "rank",
+        wanted: NamedDependency[services.DelegateFilter],
     ) -> Template:
-        wanted = services.DelegateFilter(
-            query=q, group=group, rsvp=rsvp, invitation=invitation, arrival=arrival, order=order
-        )
         listing = await services.list_delegates(event["id"], wanted)
         for row in listing.rows:
             row["url"] = invitation_url(settings.base_url, row["token"])
@@ -223,20 +232,28 @@ class DelegateController(Controller):
         flash(request, imported_message(confirmed.result), category="success")
         return Redirect(f"/events/{slug}/delegates/")
 
-    @get("/export.csv", name="delegates_export_csv")
+    @get("/export.csv", name="delegates_export_csv", dependencies=LIST_FILTER)
     async def export_csv(
-        self, slug: FromPath[str], event: NamedDependency[EventRow]
+        self,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        wanted: NamedDependency[services.DelegateFilter],
     ) -> Response[bytes]:
-        headers, rows = await exporting.export_rows(event["id"])
+        """The list as filtered on the list page (its query string), every row, as CSV."""
+        headers, rows = await exporting.export_rows(event["id"], wanted)
         return _download(
             exporting.to_csv(headers, rows), f"dai-bieu-{slug}.csv", "text/csv; charset=utf-8"
         )
 
-    @get("/export.xlsx", name="delegates_export_xlsx")
+    @get("/export.xlsx", name="delegates_export_xlsx", dependencies=LIST_FILTER)
     async def export_xlsx(
-        self, slug: FromPath[str], event: NamedDependency[EventRow]
+        self,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        wanted: NamedDependency[services.DelegateFilter],
     ) -> Response[bytes]:
-        headers, rows = await exporting.export_rows(event["id"])
+        """The list as filtered on the list page, as an Excel workbook."""
+        headers, rows = await exporting.export_rows(event["id"], wanted)
         return _download(
             exporting.to_xlsx(headers, rows),
             f"dai-bieu-{slug}.xlsx",
