@@ -184,6 +184,24 @@ class DelegateController(Controller):
     async def import_page(self, event: NamedDependency[EventRow]) -> Template:
         return Template("invitations/import.html", context={"event": event})
 
+    @get("/import/template.csv", name="delegates_import_template_csv")
+    async def template_csv(self) -> Response[bytes]:
+        """The import's headers and one example row, as CSV (UTF-8 with a BOM)."""
+        headers, rows = importing.template_rows()
+        return _download(
+            exporting.to_csv(headers, rows), "mau-danh-sach-dai-bieu.csv", "text/csv; charset=utf-8"
+        )
+
+    @get("/import/template.xlsx", name="delegates_import_template_xlsx")
+    async def template_xlsx(self) -> Response[bytes]:
+        """The import's headers and one example row, as an Excel workbook."""
+        headers, rows = importing.template_rows()
+        return _download(
+            exporting.to_xlsx(headers, rows),
+            "mau-danh-sach-dai-bieu.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
     @post("/import", request_max_body_size=12 * 1024 * 1024)
     async def preview_import(
         self, request: StaffRequest, event: NamedDependency[EventRow], data: Upload

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -56,11 +57,11 @@ def _row(delegate: dict[str, Any], timezone: str) -> list[Cell]:
     ]
 
 
-def to_csv(headers: list[str], rows: list[list[Cell]]) -> bytes:
+def to_csv(headers: list[str], rows: Sequence[Sequence[Cell]]) -> bytes:
     """The delegate list as CSV, formula-like cells protected (see ``conference.spreadsheets``)."""
     return spreadsheets.to_csv(headers, rows)
 
 
-def to_xlsx(headers: list[str], rows: list[list[Cell]]) -> bytes:
+def to_xlsx(headers: list[str], rows: Sequence[Sequence[Cell]]) -> bytes:
     """The delegate list as an XLSX workbook, its sheet named "Đại biểu"."""
     return spreadsheets.to_xlsx(headers, rows, title="Đại biểu")

@@ -13,7 +13,7 @@ from typing import Any
 
 from conference import imports, live
 from conference.actors import Actor
-from conference.errors import N_
+from conference.errors import N_, InvalidInput
 from conference.imports import Column, ImportPlan, ImportResult, RowCheck, TableRow, read_table
 from conference.program.awards import services as awards
 from conference.tables import AwardRecipient, Delegate, RecipientKind
@@ -116,6 +116,19 @@ async def _known(event_id: int, default_form_id: int | None) -> _Known:
             (r["award_form"], r["kind"], _key(r["name"])): r
             for r in await awards.recipients(event_id)
         },
+    )
+
+
+async def form_by_label(event_id: int, label: str) -> int:
+    """The id of the event's award form titled or numbered ``label`` (ignoring case and
+    marks), as a row's "Hình thức khen thưởng" names one. Raises InvalidInput when none is."""
+    for form in await awards.award_forms(event_id) if fold(label) else []:
+        if fold(label) in (fold(form["title"]), fold(form["decision_number"] or "")):
+            return int(form["id"])
+    raise InvalidInput(
+        N_("There is no award form “%(award)s” in this event."),
+        refusal="award_form_unknown",
+        award=nfc(label),
     )
 
 
