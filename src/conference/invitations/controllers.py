@@ -17,7 +17,7 @@ from conference.errors import DomainError, InvalidInput
 from conference.forms import Form, StaffRequest, Upload, form_errors
 from conference.i18n import gettext, translate_error
 from conference.imports import UploadExpired, imported_message
-from conference.invitations import exporting, importing, services
+from conference.invitations import exporting, importing, services, story
 from conference.invitations.background import run_for, start_sending
 from conference.invitations.printing import invitations_to_print
 from conference.invitations.qr import invitation_url
@@ -52,6 +52,8 @@ def _delegate_form(
     *,
     delegate_id: int | None,
     error: DomainError | None,
+    found: story.DelegateStory | None = None,
+    url: str = "",
 ) -> Template:
     return Template(
         "invitations/delegate_form.html",
@@ -59,6 +61,8 @@ def _delegate_form(
             "event": event,
             "form": form,
             "delegate_id": delegate_id,
+            "story": found,
+            "url": url,
             **form_errors(error),
         },
         status_code=400 if error else 200,
@@ -111,10 +115,31 @@ class DelegateController(Controller):
 
     @get("/{delegate_id:int}", name="delegate_edit")
     async def edit_delegate(
+        self,
+        event: NamedDependency[EventRow],
+        settings: NamedDependency[Settings],
+        delegate_id: FromPath[int],
+    ) -> Template:
+        """The delegate's whole story (answer, invitation, arrival, awards, changes) and form."""
+        found = await story.delegate_story(event["id"], delegate_id)
+        return _delegate_form(
+            event,
+            _as_form(found.delegate),
+            delegate_id=delegate_id,
+            error=None,
+            found=found,
+            url=invitation_url(settings.base_url, found.delegate["token"]),
+        )
+
+    @get("/{delegate_id:int}/revoke", name="delegate_revoke_confirm")
+    async def confirm_revoke(
         self, event: NamedDependency[EventRow], delegate_id: FromPath[int]
     ) -> Template:
+        """Ask before withdrawing an invitation: its QR code stops working at once."""
         delegate = await services.get_delegate(event["id"], delegate_id)
-        return _delegate_form(event, _as_form(delegate), delegate_id=delegate_id, error=None)
+        return Template(
+            "invitations/revoke_confirm.html", context={"event": event, "delegate": delegate}
+        )
 
     @post("/{delegate_id:int}")
     async def update_delegate(

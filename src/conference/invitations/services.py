@@ -150,12 +150,21 @@ async def update_delegate(
     event_id: int, delegate_id: int, data: DelegateInput, *, by: Actor | None = None
 ) -> None:
     """Change a delegate; raise NotFound, or Conflict when the e-mail or code is taken."""
-    await get_delegate(event_id, delegate_id)
+    before = await get_delegate(event_id, delegate_id)
     await _check_unique(event_id, data, except_id=delegate_id)
-    values = {getattr(Delegate, name): value for name, value in delegate_fields(data).items()}
+    fields = delegate_fields(data)
+    values = {getattr(Delegate, name): value for name, value in fields.items()}
     values[Delegate.updated_at] = datetime.now(UTC)
     await Delegate.update(values).where(Delegate.id == delegate_id)
-    await audit.record("delegate.update", by=by, event_id=event_id, target=str(delegate_id))
+    # The delegate's page tells which details changed (not their values: the log outlives them).
+    changed = [
+        name
+        for name, value in fields.items()
+        if not name.endswith("_key") and before[name] != value
+    ]
+    await audit.record(
+        "delegate.update", by=by, event_id=event_id, target=str(delegate_id), fields=changed
+    )
 
 
 async def delete_delegate(event_id: int, delegate_id: int, *, by: Actor | None = None) -> None:
