@@ -263,3 +263,35 @@ async def test_the_export_holds_every_matching_delegate_not_only_the_pages_first
     assert len(rows) - 1 == LIST_LIMIT + 1
     rows = csv_rows((await organizer.get(LIST + "export.csv")).content)
     assert len(rows) - 1 == LIST_LIMIT + 1 + 12
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"arrival": "arrived"}, {"group": "Lãnh đạo", "order": "name"}, {"rsvp": "maybe"}],
+    ids=lambda v: str(v),
+)
+async def test_the_a4_print_is_the_list_on_screen_under_the_official_heading(
+    organizer, event_id, params
+):
+    shown = await listed(organizer, params)
+    page = await organizer.get(LIST + "print", params=params)
+    assert page.status_code == 200
+    printed = [int(i) for i in re.findall(r'<tr data-delegate="(\d+)">', page.text)]
+    assert printed == [d["id"] for d in shown]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page.text
+    assert "Độc lập - Tự do - Hạnh phúc" in page.text
+    title = "DANH SÁCH ĐẠI BIỂU ĐÃ ĐẾN DỰ" if params.get("arrival") else "DANH SÁCH ĐẠI BIỂU"
+    assert f'<h1 class="doc-title">{title}</h1>' in page.text
+    assert "<th>Ký tên</th>" not in page.text
+
+
+async def test_the_print_adds_a_signature_column_when_asked(organizer, event_id):
+    page = await organizer.get(LIST)
+    found = re.findall(r'href="([^"]+)" target="_blank" data-export="(\w+)"', page.text)
+    links = {kind: html.unescape(href) for href, kind in found}
+    assert links["print"] == f"{LIST}print" and links["sign"] == f"{LIST}print?sign=1"
+    filtered = await organizer.get(LIST, params={"arrival": "arrived"})
+    assert f'href="{LIST}print?arrival=arrived&amp;sign=1"' in filtered.text
+    sheet = await organizer.get(LIST + "print", params={"arrival": "arrived", "sign": "1"})
+    assert "<th>Ký tên</th>" in sheet.text
+    assert sheet.text.count('<td class="sign"></td>') == 2  # Lệ and Đức have arrived

@@ -94,6 +94,27 @@ class DelegateController(Controller):
             context={"event": event, "listing": listing, "wanted": wanted},
         )
 
+    @get("/print", name="delegates_print", dependencies=LIST_FILTER)
+    async def print_list(
+        self,
+        event: NamedDependency[EventRow],
+        wanted: NamedDependency[services.DelegateFilter],
+        sign: FromQuery[bool] = False,
+    ) -> Template:
+        """The list as filtered on screen, every row, on A4 under the official heading;
+        ``sign`` adds a column for signatures (an attendance sheet)."""
+        listing = await services.list_delegates(event["id"], wanted, limit=None)
+        return Template(
+            "invitations/list_print.html",
+            context={
+                "event": event,
+                "listing": listing,
+                "wanted": wanted,
+                "shown": wanted.as_query(),
+                "sign": sign,
+            },
+        )
+
     @get("/new", name="delegate_new")
     async def new_delegate(self, event: NamedDependency[EventRow]) -> Template:
         return _delegate_form(event, {}, delegate_id=None, error=None)
