@@ -119,6 +119,23 @@ async def _known(event_id: int, default_form_id: int | None) -> _Known:
     )
 
 
+async def template_rows(event_id: int) -> tuple[list[str], list[list[str]]]:
+    """The import's template for the event: the Vietnamese headers and one example row,
+    which names the event's first award form (so the template imports as it is)."""
+    forms = await awards.award_forms(event_id)
+    example = {
+        "award": forms[0]["title"] if forms else "Giấy khen của Giám đốc Sở",
+        "kind": "Cá nhân",
+        "honorific": "Bà",
+        "name": "Khổng Thị Mai",
+        "title": "Kỹ sư",
+        "organization": "Xí nghiệp Thoát nước số 5",
+        "citation": "Có sáng kiến cải tiến kỹ thuật",
+        "order": "",
+    }
+    return [c.header for c in COLUMNS], [[example.get(c.field, "") for c in COLUMNS]]
+
+
 async def form_by_label(event_id: int, label: str) -> int:
     """The id of the event's award form titled or numbered ``label`` (ignoring case and
     marks), as a row's "Hình thức khen thưởng" names one. Raises InvalidInput when none is."""
