@@ -15,6 +15,29 @@
     }, 1000);
   }
 
+  // The by-group table is drawn again by the server, which counts walk-ins, undos and
+  // scans missed while the stream was away; the figures above it are set from the same
+  // counts, so the table and the counters always agree.
+  let groupsTimer = null;
+  function redrawGroups(delay = 250) {
+    clearTimeout(groupsTimer);
+    groupsTimer = setTimeout(async () => {
+      const response = await fetch(`/events/${slug}/arrivals/groups`);
+      if (!response.ok) return;
+      const template = document.createElement("template");
+      template.innerHTML = await response.text();
+      const fresh = template.content.querySelector("#by-group");
+      const current = document.getElementById("by-group");
+      if (!fresh || !current) return;
+      current.replaceWith(fresh);
+      const expected = Number(fresh.dataset.expected);
+      const arrived = Number(fresh.dataset.checkedIn);
+      stat("expected").textContent = expected;
+      stat("checked_in").textContent = arrived;
+      stat("missing").textContent = Math.max(expected - arrived, 0);
+    }, delay);
+  }
+
   function item(text, id) {
     const li = document.createElement("li");
     li.dataset.delegate = id;
@@ -23,8 +46,16 @@
   }
 
   const source = new EventSource(`/api/events/${slug}/live`);
-  source.addEventListener("open", () => { root.dataset.liveState = "open"; });
-  source.addEventListener("error", () => { root.dataset.liveState = "reconnecting"; });
+  let reconnecting = false;
+  source.addEventListener("open", () => {
+    root.dataset.liveState = "open";
+    if (reconnecting) redrawGroups(0); // arrivals while the stream was away
+    reconnecting = false;
+  });
+  source.addEventListener("error", () => {
+    root.dataset.liveState = "reconnecting";
+    reconnecting = true;
+  });
   source.addEventListener("checkin", (message) => {
     const a = JSON.parse(message.data);
     add("checked_in", 1);
@@ -39,6 +70,7 @@
       setTimeout(() => { banner.hidden = true; }, 15000);
     }
     redrawChart();
+    redrawGroups();
   });
   source.addEventListener("checkin_undone", (message) => {
     const { delegate_id: id } = JSON.parse(message.data);
@@ -46,5 +78,6 @@
     add("missing", 1);
     document.querySelector(`#recent [data-delegate="${id}"]`)?.remove();
     redrawChart();
+    redrawGroups();
   });
 })();

@@ -336,6 +336,55 @@ def delegates_import(slug: str, file: str, dry_run: bool) -> None:
     run(work)
 
 
+@main.group()
+def awards() -> None:
+    """Manage an event's award list."""
+
+
+@awards.command("import")
+@click.argument("slug")
+@click.argument("file", type=click.Path())
+@click.option(
+    "--dry-run", is_flag=True, help="Check the file and show what would change; write nothing."
+)
+@click.option(
+    "--award-form",
+    default="",
+    help="The award form (its title or decision number) of the rows that name none.",
+)
+def awards_import(slug: str, file: str, dry_run: bool, award_form: str) -> None:
+    """Import the award recipients of the event SLUG from FILE: CSV (UTF-8) or XLSX.
+
+    The web import's rules: each row names its award form ("Hình thức khen thưởng",
+    else --award-form), a recipient already listed for that form is updated, and a
+    file with any bad row imports nothing: the bad rows are listed, with their numbers.
+    """
+    from pathlib import Path
+
+    from conference.imports import BAD_ROWS, imported_message, plan_report
+    from conference.program.awards import apply_import, form_by_label, plan_import
+    from conference.spreadsheets import read_file
+
+    async def work(settings: Settings) -> None:
+        await database.migrate()
+        event = await event_or_fail(slug)
+        form_id = await form_by_label(event["id"], award_form) if award_form else None
+        path = Path(file)
+        plan = await plan_import(event["id"], path.name, read_file(path), default_form_id=form_id)
+        # The report goes to stdout: stderr keeps its one line for the failure.
+        for line in plan_report(plan):
+            click.echo(line)
+        if not plan.ok:
+            fail(gettext(BAD_ROWS, count=len(plan.bad_rows)))
+        if dry_run:
+            click.echo(gettext(N_("Dry run: nothing was written.")))
+            return
+        result = await apply_import(event["id"], plan)
+        click.echo(imported_message(result))
+
+    run(work)
+
+
 # The send command's lines, marked for the catalog.
 NO_EMAIL = N_("%(count)s delegates have no e-mail: print their invitations or send their links.")
 STOPPED = N_("the mail server stopped the run (%(reason)s); run the command again to continue")

@@ -43,6 +43,7 @@ MESSAGE_KEYWORDS = (
     "InvitationUnavailable",
     "SendFailed",
     "ImportFileError",
+    "HeaderNotFound",
     "UploadExpired",
     "StaleMove",
     "RunSheetEnd",

@@ -20,7 +20,14 @@ from conference import audit
 from conference.actors import Actor
 from conference.errors import N_, InvalidInput
 from conference.i18n import gettext
-from conference.spreadsheets import ImportFileError, Sheet, SheetRow, read_rows
+from conference.spreadsheets import (
+    HeaderNotFound,
+    HeaderSearch,
+    ImportFileError,
+    Sheet,
+    SheetRow,
+    read_rows,
+)
 from conference.text import fold, nfc
 from conference.uploads import PreviewedUploads
 
@@ -104,6 +111,44 @@ def map_columns(sheet: Sheet, columns: Sequence[Column], *, ignored: Sequence[st
         else:
             positions[name] = index
     return Layout(positions=positions, headers=sheet.headers, unknown=unknown)
+
+
+def _names(column: Column) -> tuple[str, ...]:
+    return (column.header, column.field, *column.aliases)
+
+
+def header_search(columns: Sequence[Column], required: str) -> HeaderSearch:
+    """How to find the header row of a file of ``columns``: the row naming ``required``."""
+    column = next(c for c in columns if c.field == required)
+    required_keys = {header_key(name) for name in _names(column)}
+    known_keys = {header_key(name) for c in columns for name in _names(c)}
+    return HeaderSearch(
+        required=lambda cell: header_key(cell) in required_keys,
+        known=lambda cell: header_key(cell) in known_keys,
+    )
+
+
+def read_sheet(filename: str, data: bytes, columns: Sequence[Column], *, required: str) -> Sheet:
+    """Read a file (``spreadsheets.read_rows``) whose header row names ``required``.
+
+    Raise ImportFileError for a file that cannot be read, and one naming the columns it
+    looked for when none of the first rows names the required column.
+    """
+    try:
+        return read_rows(filename, data, header_search(columns, required))
+    except HeaderNotFound as error:
+        column = next(c for c in columns if c.field == required)
+        raise ImportFileError(
+            N_(
+                "No header row was found in the first %(rows)s rows: the header row must "
+                'name the column "%(column)s" (or %(aliases)s); the columns read are %(columns)s.'
+            ),
+            refusal="import_header_not_found",
+            rows=error.rows,
+            column=column.header,
+            aliases=", ".join(f'"{name}"' for name in (column.field, *column.aliases)),
+            columns=", ".join(c.header for c in columns),
+        ) from error
 
 
 def require_column(sheet: Sheet, found: Layout, columns: Sequence[Column], name: str) -> None:
@@ -212,12 +257,13 @@ def read_table(
 ) -> Table:
     """Read a CSV or XLSX file (see ``spreadsheets.read_rows``) against ``columns``.
 
-    Headers match ignoring case, marks, spaces and underscores; empty rows are left
-    out; every formula without a value and every over-long text is a problem of its
+    The header row is the first of the first rows that names the ``required`` column
+    (``read_sheet``). Headers match ignoring case, marks, spaces and underscores; empty
+    rows are left out; every formula without a value and every over-long text is a problem of its
     row. Raise ImportFileError for a file that cannot be read or has no column for the
     ``required`` field.
     """
-    sheet = read_rows(filename, data)
+    sheet = read_sheet(filename, data, columns, required=required)
     found = map_columns(sheet, columns)
     require_column(sheet, found, columns, required)
     return table_of(sheet, found, columns)
@@ -237,6 +283,37 @@ def table_of(sheet: Sheet, found: Layout, columns: Sequence[Column]) -> Table:
 
 # --------------------------------------------------------------------------- the plan
 
+
+@dataclass(frozen=True)
+class PlanWarning:
+    """Something in the file worth a second look that does not stop the import.
+
+    ``message`` is an English message id with ``params``; ``rows`` the rows it is about
+    (as the spreadsheet shows them), in order.
+    """
+
+    message: str
+    rows: tuple[int, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rows_text(self) -> str:
+        """The rows, runs written as ranges and a long list cut: "2–31, 40, 45, …"."""
+        return row_ranges(self.rows)
+
+
+def row_ranges(rows: Sequence[int], *, limit: int = 12) -> str:
+    """Row numbers as a person reads them: "2–5, 9, 12–14", at most ``limit`` parts, then "…"."""
+    runs: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    parts = [str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs]
+    return ", ".join(parts[:limit]) + (", …" if len(parts) > limit else "")
+
+
 New = TypeVar("New")
 Update = TypeVar("Update")
 
@@ -246,8 +323,9 @@ class ImportPlan(Generic[New, Update]):
     """What importing a file would do: nothing is written until the plan is applied.
 
     ``problems`` are the bad rows' reasons, in row order; while there is one, the
-    plan cannot be applied. ``unknown_columns`` is the plan's warning: headers that
-    name nothing the import knows, so their cells are ignored.
+    plan cannot be applied. ``warnings`` never stop it: things in the file worth a
+    second look. ``unknown_columns`` are headers that name nothing the import knows,
+    so their cells are ignored; ``header_row`` the row taken as the header.
     """
 
     to_add: list[New] = field(default_factory=list)
@@ -258,6 +336,8 @@ class ImportPlan(Generic[New, Update]):
     rows_read: int = 0
     filename: str = ""
     columns: list[str] = field(default_factory=list)  # fields the file has, in file order
+    header_row: int = 1  # the row taken as the header, as the spreadsheet numbers it
+    warnings: list[PlanWarning] = field(default_factory=list)  # never stop the import
 
     @property
     def ok(self) -> bool:
@@ -275,6 +355,7 @@ def new_plan(filename: str, table: Table) -> ImportPlan[Any, Any]:
         filename=filename,
         unknown_columns=list(found.unknown),
         columns=sorted(found.positions, key=found.positions.__getitem__),
+        header_row=table.header_row,
     )
 
 
@@ -292,6 +373,32 @@ class ImportResult:
 def imported_message(result: ImportResult) -> str:
     """What an applied import did, in the current language, for a page or the command line."""
     return gettext(IMPORTED, added=result.added, updated=result.updated, unchanged=result.unchanged)
+
+
+def plan_report(plan: ImportPlan[Any, Any]) -> list[str]:
+    """What a plan would do, line by line in the current language, for the command line:
+    counts, the header row when title rows were skipped, ignored columns, warnings, and
+    every bad row's reason."""
+    lines = [
+        gettext(N_("File: %(file)s; rows read: %(rows)s"), file=plan.filename, rows=plan.rows_read),
+        gettext(N_("To add: %(count)s"), count=len(plan.to_add)),
+        gettext(N_("To update: %(count)s"), count=len(plan.to_update)),
+        gettext(N_("Unchanged: %(count)s"), count=plan.unchanged),
+    ]
+    if plan.header_row > 1:
+        lines.append(gettext(N_("Header row: row %(row)s."), row=plan.header_row))
+    if plan.unknown_columns:
+        columns = ", ".join(plan.unknown_columns)
+        lines.append(gettext(N_("Unknown columns, ignored: %(columns)s"), columns=columns))
+    for warning in plan.warnings:
+        text = gettext(warning.message, **warning.params)
+        if warning.rows:
+            text += " (" + gettext(N_("rows %(rows)s"), rows=warning.rows_text) + ")"
+        lines.append(gettext(N_("warning: %(text)s"), text=text))
+    for problem in plan.problems:
+        reason = gettext(problem.message, **problem.params)
+        lines.append(gettext(N_("row %(row)s: %(reason)s"), row=problem.row, reason=reason))
+    return lines
 
 
 def result_of(plan: ImportPlan[Any, Any]) -> ImportResult:

@@ -26,8 +26,9 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 # A number cell sorts as a number in a spreadsheet; longer digit strings (phones,
 # codes) stay text so no leading zero or digit is lost.
 _MAX_NUMBER_DIGITS = 6
+_DATE_FORMAT = "d/m/yyyy"
+_DATETIME_FORMAT = "d/m/yyyy hh:mm"
 _QUOTED = re.compile(r'"[^"]*"')
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -80,23 +83,37 @@ def unprotect(text: str) -> str:
 # --------------------------------------------------------------------------- writing
 
 
+def date_text(value: date | datetime) -> str:
+    """A date or a (naive, local) time as a Vietnamese list writes it: "12/9/2022 07:47"."""
+    day = f"{value.day}/{value.month}/{value.year}"
+    if not isinstance(value, datetime):
+        return day
+    seconds = f":{value.second:02d}" if value.second else ""
+    return f"{day} {value.hour:02d}:{value.minute:02d}{seconds}"
+
+
 def to_csv(headers: Sequence[object], rows: Iterable[Sequence[object]]) -> bytes:
     """A CSV file in UTF-8 with a BOM (so Excel shows Vietnamese right), lines ending CRLF.
 
-    Cells are ``str()`` of their values (``None`` is empty), formula-like ones protected.
+    Cells are ``str()`` of their values (``None`` is empty), a date or a datetime as
+    ``date_text`` writes it, formula-like ones protected.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in (headers, *rows):
-        writer.writerow([protect(cell) for cell in row])
+        writer.writerow(
+            [date_text(cell) if isinstance(cell, date) else protect(cell) for cell in row]
+        )
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence[str]], *, title: str = "") -> bytes:
+def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence[object]], *, title: str = "") -> bytes:
     """An XLSX workbook of one sheet (named ``title``): header row bold and frozen.
 
-    Every cell is a value, never a formula; a short whole number is a number cell.
-    Characters XML cannot hold are left out.
+    Every cell is a value, never a formula; a short whole number is a number cell; a
+    date or a datetime (naive: spreadsheets keep no zone) is a date cell, shown
+    "12/9/2022 07:47", which sorts and computes as a date. Characters XML cannot hold
+    are left out.
     """
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -108,7 +125,14 @@ def to_xlsx(headers: Sequence[str], rows: Iterable[Sequence[str]], *, title: str
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for number, row in enumerate(rows, start=2):
-        for column, text in enumerate(row, start=1):
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, date):
+                cell = sheet.cell(row=number, column=column, value=value)
+                cell.number_format = (
+                    _DATETIME_FORMAT if isinstance(value, datetime) else _DATE_FORMAT
+                )
+                continue
+            text = "" if value is None else str(value)
             cell = sheet.cell(row=number, column=column, value=_xlsx_value(text))
             # openpyxl takes any text starting with "=" for a formula.
             if cell.data_type == "f":
@@ -149,6 +173,29 @@ class Sheet:
     rows: list[SheetRow]
 
 
+@dataclass(frozen=True)
+class HeaderSearch:
+    """How an import tells its header row among a file's first rows.
+
+    ``required`` says whether a cell's text names the column every file of the import
+    has (the full name); ``known`` whether it names any column the import reads.
+    """
+
+    required: Callable[[str], bool]
+    known: Callable[[str], bool]
+    rows: int = 20  # the non-empty rows looked at: title blocks are a few lines
+
+
+class HeaderNotFound(ImportFileError):
+    """None of the first rows names the required column; ``rows`` says how many were read."""
+
+    code = "import_header_not_found"
+
+    def __init__(self, *, rows: int) -> None:
+        super().__init__(N_("No header row was found in the first %(rows)s rows."), rows=rows)
+        self.rows = rows
+
+
 def check_size(size: int) -> None:
     """Raise ImportFileError when a file of ``size`` bytes is too large to import."""
     if size > MAX_FILE_BYTES:
@@ -174,18 +221,22 @@ def read_file(path: Path) -> bytes:
         ) from error
 
 
-def read_rows(filename: str, data: bytes) -> Sheet:
+def read_rows(filename: str, data: bytes, header: HeaderSearch | None = None) -> Sheet:
     """Read a CSV (UTF-8, with or without BOM; ``,`` ``;`` or tab) or an XLSX file.
 
-    ``filename`` only helps tell the format; the content decides first. Entirely
+    ``filename`` only helps tell the format; the content decides first. The header
+    is the first non-empty row, or with ``header`` the first of the first rows that
+    names its required column (title rows above it are skipped; see ``_find_header``).
+    A row right below the header that only numbers the columns is skipped. Entirely
     empty rows are left out; row numbers stay those the spreadsheet shows. XLSX
     formulas give their cached values; the quote ``protect`` adds is taken off.
     Raises ImportFileError for a file that is too large, neither CSV nor XLSX,
-    damaged, not UTF-8, or empty.
+    damaged, not UTF-8, or empty, and HeaderNotFound when ``header`` finds none.
     """
     check_size(len(data))
     if data.startswith(b"PK\x03\x04"):
-        return _sheet(*_read_xlsx(data))
+        rows, formulas = _read_xlsx(data)
+        return _sheet(rows, formulas, header)
     if data.startswith(_XLS_MAGIC):
         raise ImportFileError(
             N_("Old Excel files (.xls) cannot be read; save the file as .xlsx or as CSV UTF-8.")
@@ -195,7 +246,7 @@ def read_rows(filename: str, data: bytes) -> Sheet:
         raise _damaged_xlsx()
     if suffix not in ("", ".csv", ".txt", ".tsv"):
         raise _unsupported()
-    return _sheet(_read_csv(data), {})
+    return _sheet(_read_csv(data), {}, header)
 
 
 def _unsupported() -> ImportFileError:
@@ -287,20 +338,33 @@ def _xlsx_cells(data: bytes, *, data_only: bool) -> list[list[tuple[Any, str]]]:
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        # A date cell, as an export writes it: the text the CSV of the same list holds.
+        return date_text(value.date() if value.time() == time() else value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a number typed into a cell: 3, not 3.0
     return str(value)
 
 
-def _sheet(rows: list[list[str]], formulas_without_value: dict[int, frozenset[int]]) -> Sheet:
+def _sheet(
+    rows: list[list[str]],
+    formulas_without_value: dict[int, frozenset[int]],
+    search: HeaderSearch | None,
+) -> Sheet:
     def empty(index: int) -> bool:
         return index not in formulas_without_value and not any(cell.strip() for cell in rows[index])
 
-    header_index = next((i for i in range(len(rows)) if not empty(i)), None)
-    if header_index is None:
+    filled = [i for i in range(len(rows)) if not empty(i)]
+    if not filled:
         raise ImportFileError(N_("The file is empty."))
+    header_index, headers = filled[0], [cell.strip() for cell in rows[filled[0]]]
+    below = filled[1:]
+    if search is not None:
+        header_index, headers, below = _find_header(rows, filled, search)
+    if below and _is_column_numbering(rows[below[0]]):
+        below = below[1:]
     return Sheet(
-        headers=[cell.strip() for cell in rows[header_index]],
+        headers=headers,
         header_row=header_index + 1,
         rows=[
             SheetRow(
@@ -308,7 +372,49 @@ def _sheet(rows: list[list[str]], formulas_without_value: dict[int, frozenset[in
                 cells=[unprotect(cell) for cell in rows[index]],
                 formulas_without_value=formulas_without_value.get(index, frozenset()),
             )
-            for index in range(header_index + 1, len(rows))
-            if not empty(index)
+            for index in below
         ],
     )
+
+
+def _find_header(
+    rows: list[list[str]], filled: list[int], search: HeaderSearch
+) -> tuple[int, list[str], list[int]]:
+    """The header row's index and cells, and the indexes of the non-empty rows below it.
+
+    The header is the first of the first ``search.rows`` non-empty rows that names the
+    required column: the title rows above it ("DANH SÁCH ĐẠI BIỂU …", the agency, a
+    merged cell's text, which the first cell of the merge holds) are left out. A row
+    right below it whose every cell names a known column is the second level of a
+    two-level header (a merged "Liên hệ" above "Email" and "Điện thoại"): its names
+    stand where it has them.
+    """
+    for position, index in enumerate(filled[: search.rows]):
+        cells = [cell.strip() for cell in rows[index]]
+        if not any(search.required(cell) for cell in cells):
+            continue
+        below = filled[position + 1 :]
+        if below:
+            sub = [cell.strip() for cell in rows[below[0]]]
+            named = [cell for cell in sub if cell]
+            if named and all(search.known(cell) for cell in named):
+                width = max(len(cells), len(sub))
+                cells += [""] * (width - len(cells))
+                sub += [""] * (width - len(sub))
+                cells = [low or high for high, low in zip(cells, sub, strict=True)]
+                below = below[1:]
+        return index, cells, below
+    raise HeaderNotFound(rows=min(search.rows, len(filled)))
+
+
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,3})\)?$")
+
+
+def _is_column_numbering(cells: list[str]) -> bool:
+    """Whether a row only numbers the columns ("1 2 3 …" or "(1) (2) (3) …"), as official
+    tables often do right below their header: it is no data."""
+    numbers = [_COLUMN_NUMBER.match(cell.strip()) for cell in cells if cell.strip()]
+    if len(numbers) < 3 or not all(numbers):
+        return False
+    values = [int(match.group(1)) for match in numbers if match]
+    return values == list(range(values[0], values[0] + len(values)))

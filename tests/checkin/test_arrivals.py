@@ -81,3 +81,50 @@ async def test_the_dashboard_updates_without_reload_when_a_desk_checks_in(
     assert "Ông Hoàng Cao Thắng" in await page.inner_text("#recent")
     await page.wait_for_selector("#chart svg rect")
     await page.close()
+
+
+async def test_the_by_group_table_follows_the_counters_live(
+    db, live_server, chromium_browser, sample_password
+):
+    await make_event()
+    await auth.create_user("btc", sample_password, Role.organizer)
+    organizer = {"authorization": f"Bearer {await auth.create_token('btc')}"}
+    tokens = {
+        row["full_name"]: (row["id"], row["token"])
+        for row in await Delegate.select(Delegate.id, Delegate.full_name, Delegate.token)
+    }
+    page = await chromium_browser.new_page()
+    await page.goto(f"{live_server.url}/login?next=/events/hn-2022/arrivals/")
+    await page.fill("input[name=username]", "btc")
+    await page.fill("input[name=password]", sample_password)
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("#arrivals[data-live-state=open]")
+
+    async def arrived_in(group: str) -> str:
+        return await page.inner_text(f'#by-group tr[data-group="{group}"] [data-arrived]')
+
+    assert await arrived_in("Lãnh đạo") == "0"
+    api = f"{live_server.url}/api/events/hn-2022"
+    async with httpx.AsyncClient(headers=organizer) as http:
+        for name in ("Nguyễn Thị Thủy Lệ", "Hoàng Cao Thắng", "Lê Văn Hùng"):
+            answer = await http.post(f"{api}/checkins", json={"code": tokens[name][1]})
+            assert answer.json()["result"] == "ok"
+        await page.wait_for_function(
+            "document.querySelector('#by-group tr[data-group=\"Lãnh đạo\"] [data-arrived]')"
+            ".textContent === '2'"
+        )
+        assert await arrived_in("Đại biểu") == "1"
+        assert await arrived_in("Khen thưởng") == "0"
+        assert await page.inner_text("[data-stat=checked_in]") == "3"
+        undone = await http.delete(f"{api}/checkins/{tokens['Hoàng Cao Thắng'][0]}")
+        assert undone.status_code in (200, 204)
+    await page.wait_for_function(
+        "document.querySelector('#by-group tr[data-group=\"Lãnh đạo\"] [data-arrived]')"
+        ".textContent === '1'"
+    )
+    assert await page.inner_text("[data-stat=checked_in]") == "2"
+    cells = await page.eval_on_selector_all(
+        "#by-group [data-arrived]", "cells => cells.map(c => Number(c.textContent))"
+    )
+    assert sum(cells) == 2
+    await page.close()

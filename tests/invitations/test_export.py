@@ -13,7 +13,7 @@ from conference.i18n import gettext
 from conference.invitations.exporting import export_rows, to_csv, to_xlsx
 from conference.invitations.importing import COLUMNS, STATE_HEADERS, apply_import, plan_import
 from conference.invitations.services import DelegateInput, add_delegates
-from conference.spreadsheets import read_rows
+from conference.spreadsheets import date_text, read_rows
 from conference.tables import Delegate, DelegateSource, Rsvp
 from tests.invitations.test_import import csv_file, import_file, make_event
 
@@ -81,11 +81,13 @@ async def test_the_export_has_the_import_headers_then_read_only_state(event_id):
     first = by_code["LD001"]
     assert first["Họ và tên"] == "Nguyễn Thị Thủy Lệ" and first["Thứ tự"] == "1"
     assert first["Email"] == "" and first["Ghế"] == "A1"
-    assert first["Giờ đến (chỉ đọc)"] == "12/9/2022 07:47"  # Asia/Ho_Chi_Minh
+    assert first["Giờ đến (chỉ đọc)"] == datetime(2022, 9, 12, 7, 47)  # Asia/Ho_Chi_Minh
     assert by_code["LD002"]["Phản hồi (chỉ đọc)"] == gettext("Accepted") == "Nhận lời"
     assert by_code["LD003"]["Phản hồi (chỉ đọc)"] == "Từ chối"
-    assert by_code["LD002"]["Giấy mời (chỉ đọc)"] == gettext("Invitation valid")
-    assert by_code["KM001"]["Giấy mời (chỉ đọc)"] == gettext("Invitation revoked")
+    # The invitation's state as the list shows it.
+    assert by_code["LD002"]["Giấy mời (chỉ đọc)"] == gettext("Not sent") == "Chưa gửi"
+    assert by_code["LD001"]["Giấy mời (chỉ đọc)"] == "Không có email"
+    assert by_code["KM001"]["Giấy mời (chỉ đọc)"] == gettext("Withdrawn") == "Đã thu hồi"
     assert by_code["LD002"]["Giờ đến (chỉ đọc)"] == ""
 
 
@@ -114,7 +116,10 @@ async def test_an_export_of_an_xlsx_import_gives_back_its_values(event_id):
     headers, rows = await export_rows(event_id)
     sheet = read_rows("ds.xlsx", to_xlsx(headers, rows))
     assert sheet.headers == headers
-    assert [row.cells for row in sheet.rows] == rows
+    # A date cell reads back as the text the CSV holds: "12/9/2022 07:47".
+    as_text = [[date_text(c) if isinstance(c, datetime) else c for c in row] for row in rows]
+    assert [row.cells for row in sheet.rows] == as_text
+    assert "12/9/2022 07:47" in [cell for row in as_text for cell in row]
 
 
 def test_the_csv_starts_with_a_bom_for_excel():

@@ -18,7 +18,7 @@ from litestar.status_codes import HTTP_200_OK
 from conference import auth, live
 from conference.actors import EventRow
 from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser, allow
-from conference.checkin import batch, conflicts, services, snapshot, walk_ins
+from conference.checkin import batch, conflicts, exporting, services, snapshot, walk_ins
 from conference.checkin.schemas import (
     BatchIn,
     BatchOut,
@@ -168,6 +168,14 @@ class DeskController(Controller):
         )
 
 
+def _download(content: bytes, filename: str, media_type: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 class ArrivalsController(Controller):
     path = "/events/{slug:str}/arrivals"
     opt = ORGANIZER
@@ -197,6 +205,31 @@ class ArrivalsController(Controller):
         await conflicts.mark_reviewed(event["id"], conflict_id, by=request.user)
         flash(request, gettext("Conflict marked as reviewed."), category="success")
         return Redirect(f"/events/{event['slug']}/arrivals/#conflicts")
+
+    @get("/groups", name="arrivals_groups", dependencies=CACHED_EVENT)
+    async def by_group(self, event: NamedDependency[EventRow]) -> Template:
+        """The by-group table's rows (and the figures), for the page to redraw live."""
+        return Template("checkin/_by_group.html", context={"stats": await attendance(event["id"])})
+
+    @get("/export.csv", name="arrivals_export_csv", dependencies=CACHED_EVENT)
+    async def export_csv(self, event: NamedDependency[EventRow]) -> Response[bytes]:
+        """Who arrived, when and at which desk, as CSV."""
+        headers, rows = await exporting.arrival_rows(event)
+        return _download(
+            exporting.to_csv(headers, rows),
+            f"dai-bieu-da-den-{event['slug']}.csv",
+            "text/csv; charset=utf-8",
+        )
+
+    @get("/export.xlsx", name="arrivals_export_xlsx", dependencies=CACHED_EVENT)
+    async def export_xlsx(self, event: NamedDependency[EventRow]) -> Response[bytes]:
+        """Who arrived, when and at which desk, as an Excel workbook (times as date cells)."""
+        headers, rows = await exporting.arrival_rows(event)
+        return _download(
+            exporting.to_xlsx(headers, rows),
+            f"dai-bieu-da-den-{event['slug']}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
 
     @get("/chart", name="arrivals_chart", dependencies=CACHED_EVENT)
     async def chart(self, event: NamedDependency[EventRow]) -> Template:

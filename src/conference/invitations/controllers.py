@@ -6,7 +6,7 @@ from typing import Any
 
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -17,7 +17,7 @@ from conference.errors import DomainError, InvalidInput
 from conference.forms import Form, StaffRequest, Upload, form_errors
 from conference.i18n import gettext, translate_error
 from conference.imports import UploadExpired, imported_message
-from conference.invitations import exporting, importing, services
+from conference.invitations import exporting, importing, services, story
 from conference.invitations.background import run_for, start_sending
 from conference.invitations.printing import invitations_to_print
 from conference.invitations.qr import invitation_url
@@ -29,12 +29,31 @@ from conference.settings import Settings
 from conference.uploads import previewed_uploads
 
 
+def list_filter(
+    q: FromQuery[str] = "",
+    group: FromQuery[str] = "",
+    rsvp: FromQuery[str] = "",
+    invitation: FromQuery[str] = "",
+    arrival: FromQuery[str] = "",
+    order: FromQuery[str] = "rank",
+) -> services.DelegateFilter:
+    """The list page's filters from its query string; the exports read the same ones."""
+    return services.DelegateFilter(
+        query=q, group=group, rsvp=rsvp, invitation=invitation, arrival=arrival, order=order
+    )
+
+
+LIST_FILTER = {"wanted": Provide(list_filter, sync_to_thread=False)}
+
+
 def _delegate_form(
     event: EventRow,
     form: dict[str, Any],
     *,
     delegate_id: int | None,
     error: DomainError | None,
+    found: story.DelegateStory | None = None,
+    url: str = "",
 ) -> Template:
     return Template(
         "invitations/delegate_form.html",
@@ -42,6 +61,8 @@ def _delegate_form(
             "event": event,
             "form": form,
             "delegate_id": delegate_id,
+            "story": found,
+            "url": url,
             **form_errors(error),
         },
         status_code=400 if error else 200,
@@ -58,27 +79,40 @@ class DelegateController(Controller):
     path = "/events/{slug:str}/delegates"
     opt = ORGANIZER
 
-    @get("/", name="delegates")
+    @get("/", name="delegates", dependencies=LIST_FILTER)
     async def list_delegates(
         self,
         event: NamedDependency[EventRow],
         settings: NamedDependency[Settings],
-        q: FromQuery[str] = "",
-        group: FromQuery[str] = "",
-        rsvp: FromQuery[str] = "",
-        invitation: FromQuery[str] = "",
-        arrival: FromQuery[str] = "",
-        order: FromQuery[str] = "rank",
+        wanted: NamedDependency[services.DelegateFilter],
     ) -> Template:
-        wanted = services.DelegateFilter(
-            query=q, group=group, rsvp=rsvp, invitation=invitation, arrival=arrival, order=order
-        )
         listing = await services.list_delegates(event["id"], wanted)
         for row in listing.rows:
             row["url"] = invitation_url(settings.base_url, row["token"])
         return Template(
             "invitations/delegates.html",
             context={"event": event, "listing": listing, "wanted": wanted},
+        )
+
+    @get("/print", name="delegates_print", dependencies=LIST_FILTER)
+    async def print_list(
+        self,
+        event: NamedDependency[EventRow],
+        wanted: NamedDependency[services.DelegateFilter],
+        sign: FromQuery[bool] = False,
+    ) -> Template:
+        """The list as filtered on screen, every row, on A4 under the official heading;
+        ``sign`` adds a column for signatures (an attendance sheet)."""
+        listing = await services.list_delegates(event["id"], wanted, limit=None)
+        return Template(
+            "invitations/list_print.html",
+            context={
+                "event": event,
+                "listing": listing,
+                "wanted": wanted,
+                "shown": wanted.as_query(),
+                "sign": sign,
+            },
         )
 
     @get("/new", name="delegate_new")
@@ -102,10 +136,31 @@ class DelegateController(Controller):
 
     @get("/{delegate_id:int}", name="delegate_edit")
     async def edit_delegate(
+        self,
+        event: NamedDependency[EventRow],
+        settings: NamedDependency[Settings],
+        delegate_id: FromPath[int],
+    ) -> Template:
+        """The delegate's whole story (answer, invitation, arrival, awards, changes) and form."""
+        found = await story.delegate_story(event["id"], delegate_id)
+        return _delegate_form(
+            event,
+            _as_form(found.delegate),
+            delegate_id=delegate_id,
+            error=None,
+            found=found,
+            url=invitation_url(settings.base_url, found.delegate["token"]),
+        )
+
+    @get("/{delegate_id:int}/revoke", name="delegate_revoke_confirm")
+    async def confirm_revoke(
         self, event: NamedDependency[EventRow], delegate_id: FromPath[int]
     ) -> Template:
+        """Ask before withdrawing an invitation: its QR code stops working at once."""
         delegate = await services.get_delegate(event["id"], delegate_id)
-        return _delegate_form(event, _as_form(delegate), delegate_id=delegate_id, error=None)
+        return Template(
+            "invitations/revoke_confirm.html", context={"event": event, "delegate": delegate}
+        )
 
     @post("/{delegate_id:int}")
     async def update_delegate(
@@ -175,6 +230,24 @@ class DelegateController(Controller):
     async def import_page(self, event: NamedDependency[EventRow]) -> Template:
         return Template("invitations/import.html", context={"event": event})
 
+    @get("/import/template.csv", name="delegates_import_template_csv")
+    async def template_csv(self) -> Response[bytes]:
+        """The import's headers and one example row, as CSV (UTF-8 with a BOM)."""
+        headers, rows = importing.template_rows()
+        return _download(
+            exporting.to_csv(headers, rows), "mau-danh-sach-dai-bieu.csv", "text/csv; charset=utf-8"
+        )
+
+    @get("/import/template.xlsx", name="delegates_import_template_xlsx")
+    async def template_xlsx(self) -> Response[bytes]:
+        """The import's headers and one example row, as an Excel workbook."""
+        headers, rows = importing.template_rows()
+        return _download(
+            exporting.to_xlsx(headers, rows),
+            "mau-danh-sach-dai-bieu.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
     @post("/import", request_max_body_size=12 * 1024 * 1024)
     async def preview_import(
         self, request: StaffRequest, event: NamedDependency[EventRow], data: Upload
@@ -223,20 +296,28 @@ class DelegateController(Controller):
         flash(request, imported_message(confirmed.result), category="success")
         return Redirect(f"/events/{slug}/delegates/")
 
-    @get("/export.csv", name="delegates_export_csv")
+    @get("/export.csv", name="delegates_export_csv", dependencies=LIST_FILTER)
     async def export_csv(
-        self, slug: FromPath[str], event: NamedDependency[EventRow]
+        self,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        wanted: NamedDependency[services.DelegateFilter],
     ) -> Response[bytes]:
-        headers, rows = await exporting.export_rows(event["id"])
+        """The list as filtered on the list page (its query string), every row, as CSV."""
+        headers, rows = await exporting.export_rows(event["id"], wanted)
         return _download(
             exporting.to_csv(headers, rows), f"dai-bieu-{slug}.csv", "text/csv; charset=utf-8"
         )
 
-    @get("/export.xlsx", name="delegates_export_xlsx")
+    @get("/export.xlsx", name="delegates_export_xlsx", dependencies=LIST_FILTER)
     async def export_xlsx(
-        self, slug: FromPath[str], event: NamedDependency[EventRow]
+        self,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        wanted: NamedDependency[services.DelegateFilter],
     ) -> Response[bytes]:
-        headers, rows = await exporting.export_rows(event["id"])
+        """The list as filtered on the list page, as an Excel workbook."""
+        headers, rows = await exporting.export_rows(event["id"], wanted)
         return _download(
             exporting.to_xlsx(headers, rows),
             f"dai-bieu-{slug}.xlsx",

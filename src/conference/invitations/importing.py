@@ -26,9 +26,10 @@ from conference.imports import (
     map_columns,
     table_of,
 )
+from conference.invitations import checks
 from conference.invitations.services import DelegateInput, add_delegates, delegate_fields
-from conference.spreadsheets import ImportFileError, Sheet, read_rows
-from conference.tables import Delegate, DelegateSource
+from conference.spreadsheets import ImportFileError, Sheet
+from conference.tables import Delegate, DelegateSource, Event
 from conference.text import nfc
 from conference.uploads import PreviewedUploads
 from conference.validation import is_email
@@ -53,6 +54,21 @@ COLUMNS: tuple[Column, ...] = (
 STATE_HEADERS = ("Phản hồi (chỉ đọc)", "Giấy mời (chỉ đọc)", "Giờ đến (chỉ đọc)")
 _STATE_ALIASES = ("rsvp", "invitation", "checked_in_at")
 
+# The template's example row: one delegate as an office writes them.
+TEMPLATE_EXAMPLE = {
+    "code": "DB001",
+    "honorific": "Ông",
+    "full_name": "Nguyễn Văn An",
+    "position": "Phó Giám đốc",
+    "organization": "Sở Xây dựng Hà Nội",
+    "email": "an.nv@soxaydung.hanoi.gov.vn",
+    "phone": "0913 245 768",
+    "group": "Đại biểu",
+    "protocol_rank": "10",
+    "seat": "B5",
+    "notes": "Đi cùng 01 thư ký",
+}
+
 FIELD_COLUMNS = {column.field: column for column in COLUMNS}
 # DelegateInput field → stored column, where the names differ.
 _STORED = {"group": "group_name"}
@@ -60,6 +76,11 @@ _STORED = {"group": "group_name"}
 # The delegate id, its data after the import, the fields the file has columns for.
 DelegateUpdate = tuple[int, DelegateInput, set[str]]
 DelegatePlan = ImportPlan[DelegateInput, DelegateUpdate]
+
+
+def template_rows() -> tuple[list[str], list[list[str]]]:
+    """The import's template: the Vietnamese headers and one example row, which imports."""
+    return [c.header for c in COLUMNS], [[TEMPLATE_EXAMPLE[c.field] for c in COLUMNS]]
 
 
 def layout(sheet: Sheet) -> Layout:
@@ -101,16 +122,25 @@ async def plan_import(event_id: int, filename: str, data: bytes) -> DelegatePlan
     name a delegate who has neither code nor e-mail, so a list of bare names
     re-imports unchanged. Otherwise the row is new. A matched delegate changes
     only in the columns the file has. Every bad row is in ``problems``, with the
-    row number the spreadsheet shows.
+    row number the spreadsheet shows; ``warnings`` (``checks.warnings``) never stop it.
+    The header row is found among the first rows, below any title rows.
 
     Reads the database, writes nothing. Raises ImportFileError for a file that
     cannot be imported at all (see ``spreadsheets.read_rows``; no full-name column).
     """
-    sheet = read_rows(filename, data)
+    sheet = imports.read_sheet(filename, data, COLUMNS, required="full_name")
     table = table_of(sheet, layout(sheet), COLUMNS)
     stored = await Delegate.select(*_STORED_COLUMNS).where(Delegate.event == event_id)
+    event = await Event.select(Event.vip_rank_threshold).where(Event.id == event_id).first()
     plan: DelegatePlan = imports.new_plan(filename, table)
-    _Planner(stored, table.layout, plan).plan(table.rows)
+    planner = _Planner(stored, table.layout, plan)
+    planner.plan(table.rows)
+    plan.warnings = checks.warnings(
+        planner.checked,
+        stored,
+        vip_rank_threshold=event["vip_rank_threshold"] if event else 0,
+        has_honorific_column="honorific" in table.layout.positions,
+    )
     return plan
 
 
@@ -131,6 +161,7 @@ class _Planner:
         self.codes: dict[str, int] = {}  # code → first row number
         self.emails: dict[str, int] = {}
         self.result = plan
+        self.checked: list[checks.CheckedRow] = []  # the good rows, for the warnings
 
     def plan(self, rows: Iterable[TableRow]) -> None:
         for row in rows:
@@ -161,10 +192,23 @@ class _Planner:
             )
         if not check.ok:
             self.result.problems.extend(check.problems)
-        elif match is None:
-            self.result.to_add.append(dataclasses.replace(DelegateInput(full_name=""), **values))
+            return
+        if match is None:
+            data = dataclasses.replace(DelegateInput(full_name=""), **values)
+            self.result.to_add.append(data)
         else:
-            self._update(match, values)
+            data = self._update(match, values)
+        self.checked.append(
+            checks.CheckedRow(
+                row=row.number,
+                delegate_id=match["id"] if match is not None else None,
+                full_name=nfc(data.full_name),
+                honorific=nfc(data.honorific),
+                position=nfc(data.position),
+                phone=nfc(data.phone),
+                protocol_rank=data.protocol_rank,
+            )
+        )
 
     def _check_repeated(self, check: RowCheck, code: str, email: str) -> None:
         """A code or an e-mail on an earlier row of the file is a problem of this one."""
@@ -224,7 +268,8 @@ class _Planner:
                 return candidate
         return None
 
-    def _update(self, stored: dict[str, Any], values: dict[str, Any]) -> None:
+    def _update(self, stored: dict[str, Any], values: dict[str, Any]) -> DelegateInput:
+        """Plan the change of a matched delegate (or count it unchanged); its data after."""
         data = dataclasses.replace(_stored_input(stored), **values)
         fields = delegate_fields(data)
         present = set(values)
@@ -234,6 +279,7 @@ class _Planner:
             self.result.unchanged += 1
         else:
             self.result.to_update.append((stored["id"], data, present))
+        return data
 
 
 def _name_key(name: str) -> str:

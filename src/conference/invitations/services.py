@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from conference import audit, protocol
 from conference.actors import Actor, EventRow
@@ -149,12 +150,21 @@ async def update_delegate(
     event_id: int, delegate_id: int, data: DelegateInput, *, by: Actor | None = None
 ) -> None:
     """Change a delegate; raise NotFound, or Conflict when the e-mail or code is taken."""
-    await get_delegate(event_id, delegate_id)
+    before = await get_delegate(event_id, delegate_id)
     await _check_unique(event_id, data, except_id=delegate_id)
-    values = {getattr(Delegate, name): value for name, value in delegate_fields(data).items()}
+    fields = delegate_fields(data)
+    values = {getattr(Delegate, name): value for name, value in fields.items()}
     values[Delegate.updated_at] = datetime.now(UTC)
     await Delegate.update(values).where(Delegate.id == delegate_id)
-    await audit.record("delegate.update", by=by, event_id=event_id, target=str(delegate_id))
+    # The delegate's page tells which details changed (not their values: the log outlives them).
+    changed = [
+        name
+        for name, value in fields.items()
+        if not name.endswith("_key") and before[name] != value
+    ]
+    await audit.record(
+        "delegate.update", by=by, event_id=event_id, target=str(delegate_id), fields=changed
+    )
 
 
 async def delete_delegate(event_id: int, delegate_id: int, *, by: Actor | None = None) -> None:
@@ -282,6 +292,19 @@ class DelegateFilter:
     arrival: str = ""  # arrived | not_arrived
     order: str = "rank"  # rank | name
 
+    def as_query(self) -> str:
+        """The list page's query string for this filter ("" for everyone in protocol order),
+        so a link (an export, a print) carries what the organizer sees."""
+        values = {
+            "q": self.query,
+            "group": self.group,
+            "rsvp": self.rsvp,
+            "invitation": self.invitation,
+            "arrival": self.arrival,
+            "order": "" if self.order == "rank" else self.order,
+        }
+        return urlencode({name: value for name, value in values.items() if value})
+
 
 @dataclass
 class DelegateList:
@@ -343,12 +366,15 @@ async def list_delegates(
         query = query.where(condition)
     if wanted.group:
         query = query.where(Delegate.group_name == wanted.group)
-    if wanted.rsvp in {r.value for r in Rsvp}:
+    if wanted.rsvp:
+        # An answer no delegate can give (a hand-edited address) matches nobody.
         query = query.where(Delegate.rsvp == wanted.rsvp)
     if wanted.arrival == "arrived":
         query = query.where(Delegate.checked_in_at.is_not_null())
     elif wanted.arrival == "not_arrived":
         query = query.where(Delegate.checked_in_at.is_null())
+    elif wanted.arrival:
+        return await _nobody(event_id)
     if wanted.order == "name":
         query = query.order_by(Delegate.name_sort_key, Delegate.full_name)
     else:
@@ -366,10 +392,24 @@ async def list_delegates(
         row["invitation_state"] = invitation_state(row, deliveries.get((row["id"], row["token"])))
     if wanted.invitation:
         rows = [row for row in rows if row["invitation_state"] == wanted.invitation]
-    groups = await Delegate.select(Delegate.group_name).where(Delegate.event == event_id).distinct()
     return DelegateList(
         rows=rows[:limit] if limit is not None else rows,
         total=await Delegate.count().where(Delegate.event == event_id),
         matched=len(rows),
-        groups=sorted({g["group_name"] for g in groups if g["group_name"]}, key=fold),
+        groups=await _groups(event_id),
+    )
+
+
+async def _groups(event_id: int) -> list[str]:
+    groups = await Delegate.select(Delegate.group_name).where(Delegate.event == event_id).distinct()
+    return sorted({g["group_name"] for g in groups if g["group_name"]}, key=fold)
+
+
+async def _nobody(event_id: int) -> DelegateList:
+    """The list of a filter that matches nobody whatever the delegates."""
+    return DelegateList(
+        rows=[],
+        total=await Delegate.count().where(Delegate.event == event_id),
+        matched=0,
+        groups=await _groups(event_id),
     )

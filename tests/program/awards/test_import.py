@@ -141,3 +141,30 @@ async def test_the_import_pages_preview_then_confirm(client, event, sample_passw
     # The new recipients wait outside the run sheet's batches until placed.
     stage = await client.get(f"/events/{SLUG}/runsheet/", headers={"accept": "text/html"})
     assert "Khổng Thị Mai" in stage.text and "chưa thuộc đợt nào" in stage.text
+
+
+async def test_the_import_page_links_a_template_that_imports_as_it_is(
+    client, event, sample_password
+):
+    import csv
+
+    from tests.conftest import log_in
+
+    await auth.create_user("btc", sample_password, Role.organizer)
+    await log_in(client, "btc", sample_password)
+    page = await client.get(f"/events/{SLUG}/awards/import")
+    assert f'href="/events/{SLUG}/awards/import/template.xlsx"' in page.text
+    assert f'href="/events/{SLUG}/awards/import/template.csv"' in page.text
+    response = await client.get(f"/events/{SLUG}/awards/import/template.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
+    assert rows[0] == [column.header for column in award_import.COLUMNS] and len(rows) == 2
+    assert rows[0][:4] == ["Hình thức khen thưởng", "Loại", "Danh xưng", "Tên"]
+    first_form = (await awards.award_forms(event["id"]))[0]["title"]
+    assert rows[1][0] == first_form and rows[1][3] == "Khổng Thị Mai"
+    workbook = await client.get(f"/events/{SLUG}/awards/import/template.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
+    assert [c.value for c in sheet[1]] == rows[0] and sheet["D2"].value == "Khổng Thị Mai"
+    for name, data in (("mau.csv", response.content), ("mau.xlsx", workbook.content)):
+        plan = await award_import.plan_import(event["id"], name, data)
+        assert plan.ok and len(plan.to_add) == 1, plan.problems

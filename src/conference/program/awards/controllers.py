@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from conference import spreadsheets
 from conference.actors import EventRow
 from conference.auth import ORGANIZER
 from conference.errors import N_, DomainError, FormErrors
@@ -57,6 +58,14 @@ def parse_recipient_input(data: dict[str, str]) -> awards.RecipientInput:
         delegate_id=form_int(data.get("delegate_id")),
         citation=data.get("citation", ""),
         pronunciation_note=data.get("pronunciation_note", ""),
+    )
+
+
+def _download(content: bytes, filename: str, media_type: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
@@ -292,6 +301,26 @@ class AwardsController(Controller):
                 "error": error,
             },
             status_code=400 if error else 200,
+        )
+
+    @get("/import/template.csv", name="awards_import_template_csv")
+    async def template_csv(self, event: NamedDependency[EventRow]) -> Response[bytes]:
+        """The recipients import's headers and one example row, as CSV."""
+        headers, rows = await award_import.template_rows(event["id"])
+        return _download(
+            spreadsheets.to_csv(headers, rows),
+            "mau-danh-sach-khen-thuong.csv",
+            "text/csv; charset=utf-8",
+        )
+
+    @get("/import/template.xlsx", name="awards_import_template_xlsx")
+    async def template_xlsx(self, event: NamedDependency[EventRow]) -> Response[bytes]:
+        """The recipients import's headers and one example row, as an Excel workbook."""
+        headers, rows = await award_import.template_rows(event["id"])
+        return _download(
+            spreadsheets.to_xlsx(headers, rows, title="Khen thưởng"),
+            "mau-danh-sach-khen-thuong.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
 
     @get("/import", name="awards_import")

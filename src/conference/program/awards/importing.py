@@ -13,7 +13,7 @@ from typing import Any
 
 from conference import imports, live
 from conference.actors import Actor
-from conference.errors import N_
+from conference.errors import N_, InvalidInput
 from conference.imports import Column, ImportPlan, ImportResult, RowCheck, TableRow, read_table
 from conference.program.awards import services as awards
 from conference.tables import AwardRecipient, Delegate, RecipientKind
@@ -116,6 +116,36 @@ async def _known(event_id: int, default_form_id: int | None) -> _Known:
             (r["award_form"], r["kind"], _key(r["name"])): r
             for r in await awards.recipients(event_id)
         },
+    )
+
+
+async def template_rows(event_id: int) -> tuple[list[str], list[list[str]]]:
+    """The import's template for the event: the Vietnamese headers and one example row,
+    which names the event's first award form (so the template imports as it is)."""
+    forms = await awards.award_forms(event_id)
+    example = {
+        "award": forms[0]["title"] if forms else "Giấy khen của Giám đốc Sở",
+        "kind": "Cá nhân",
+        "honorific": "Bà",
+        "name": "Khổng Thị Mai",
+        "title": "Kỹ sư",
+        "organization": "Xí nghiệp Thoát nước số 5",
+        "citation": "Có sáng kiến cải tiến kỹ thuật",
+        "order": "",
+    }
+    return [c.header for c in COLUMNS], [[example.get(c.field, "") for c in COLUMNS]]
+
+
+async def form_by_label(event_id: int, label: str) -> int:
+    """The id of the event's award form titled or numbered ``label`` (ignoring case and
+    marks), as a row's "Hình thức khen thưởng" names one. Raises InvalidInput when none is."""
+    for form in await awards.award_forms(event_id) if fold(label) else []:
+        if fold(label) in (fold(form["title"]), fold(form["decision_number"] or "")):
+            return int(form["id"])
+    raise InvalidInput(
+        N_("There is no award form “%(award)s” in this event."),
+        refusal="award_form_unknown",
+        award=nfc(label),
     )
 
 
