@@ -110,7 +110,7 @@ async def test_the_by_group_table_follows_the_counters_live(
             answer = await http.post(f"{api}/checkins", json={"code": tokens[name][1]})
             assert answer.json()["result"] == "ok"
         await page.wait_for_function(
-            "document.querySelector('#by-group tr[data-group=\"Lãnh đạo\"] [data-arrived]')"
+            "() => document.querySelector('#by-group tr[data-group=\"Lãnh đạo\"] [data-arrived]')"
             ".textContent === '2'"
         )
         assert await arrived_in("Đại biểu") == "1"
@@ -119,7 +119,7 @@ async def test_the_by_group_table_follows_the_counters_live(
         undone = await http.delete(f"{api}/checkins/{tokens['Hoàng Cao Thắng'][0]}")
         assert undone.status_code in (200, 204)
     await page.wait_for_function(
-        "document.querySelector('#by-group tr[data-group=\"Lãnh đạo\"] [data-arrived]')"
+        "() => document.querySelector('#by-group tr[data-group=\"Lãnh đạo\"] [data-arrived]')"
         ".textContent === '1'"
     )
     assert await page.inner_text("[data-stat=checked_in]") == "2"

@@ -39,23 +39,27 @@ async def test_next_on_the_stage_page_moves_the_mc_page_and_arrivals_show_live(
 
     await stage.click("#btn-next")
     await mc.wait_for_function(
-        "document.querySelector('#mc-current').dataset.cueId !== ''", timeout=5000
+        "() => document.querySelector('#mc-current').dataset.cueId !== ''", timeout=5000
     )
     first = await mc.get_attribute("#mc-current", "data-cue-id")
     assert "Xin trân trọng công bố Quyết định số 1069/QĐ-BXD" in await mc.inner_text(
         "#mc-current .script"
     )
     # The keyboard drives it too: Space is Next, ← is Back.
-    await stage.wait_for_function(f"document.querySelector('.panel').dataset.current === '{first}'")
+    await stage.wait_for_function(
+        f"() => document.querySelector('.panel').dataset.current === '{first}'"
+    )
     await stage.keyboard.press("Space")
     await mc.wait_for_function(
-        f"document.querySelector('#mc-current').dataset.cueId !== '{first}'", timeout=5000
+        f"() => document.querySelector('#mc-current').dataset.cueId !== '{first}'", timeout=5000
     )
     assert "Kính mời Bà Nguyễn Thị Thủy Lệ" in await mc.inner_text("#mc-current .script")
-    await stage.wait_for_function(f"document.querySelector('.panel').dataset.current !== '{first}'")
+    await stage.wait_for_function(
+        f"() => document.querySelector('.panel').dataset.current !== '{first}'"
+    )
     await stage.keyboard.press("ArrowLeft")
     await mc.wait_for_function(
-        f"document.querySelector('#mc-current').dataset.cueId === '{first}'", timeout=5000
+        f"() => document.querySelector('#mc-current').dataset.cueId === '{first}'", timeout=5000
     )
 
     # A recipient of the next batch checks in at the desk: "arrived" on the MC page.

@@ -40,7 +40,7 @@ async def test_a_check_in_at_the_desk_adds_the_leader_to_the_open_mc_view(
 
     await _check_in(live_server, desk, "Hoàng Cao Thắng")
     await mc.wait_for_function(
-        f"document.querySelector('{script}').textContent.includes('Hoàng Cao Thắng')",
+        f"() => document.querySelector('{script}').textContent.includes('Hoàng Cao Thắng')",
         timeout=5000,
     )
     assert "Về phía Sở Xây dựng Hà Nội, đơn vị tổ chức, có đồng chí Hoàng Cao Thắng" in (
