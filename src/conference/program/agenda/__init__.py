@@ -13,11 +13,14 @@ from conference.program.agenda.services import (
     opening_started_at,
     programme_outline,
 )
+from conference.program.agenda.timer import TimerState, load_timer
 
 __all__ = [
     "ItemOutline",
     "Programme",
+    "TimerState",
     "load_programme",
+    "load_timer",
     "mark_item_ended",
     "mark_item_started",
     "opening_started_at",

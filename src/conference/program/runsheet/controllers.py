@@ -19,7 +19,7 @@ from conference.errors import N_, Conflict, DomainError, InvalidInput
 from conference.events import CACHED_EVENT
 from conference.forms import Form, StaffRequest, form_int
 from conference.i18n import gettext, translate_error
-from conference.program import awards, runsheet
+from conference.program import agenda, awards, runsheet
 from conference.program.runsheet.schemas import (
     IntroductionOut,
     MoveIn,
@@ -207,8 +207,8 @@ def _sheet_context(event: EventRow, sheet: runsheet.RunSheet, **extra: Any) -> d
     return {"event": event, "sheet": sheet, "names": labels(), **extra}
 
 
-def _mc_context(event: EventRow, mc: runsheet.MCView) -> dict[str, Any]:
-    return _sheet_context(event, mc.sheet, intro=mc.introduction)
+def _mc_context(event: EventRow, mc: runsheet.MCView, **extra: Any) -> dict[str, Any]:
+    return _sheet_context(event, mc.sheet, intro=mc.introduction, **extra)
 
 
 class RunSheetController(Controller):
@@ -222,7 +222,10 @@ class RunSheetController(Controller):
         return Template(
             "program/runsheet/editor.html",
             context=_sheet_context(
-                event, sheet, delegates=await awards.award_delegate_choices(event["id"])
+                event,
+                sheet,
+                delegates=await awards.award_delegate_choices(event["id"]),
+                state=await agenda.load_timer(event),
             ),
         )
 
@@ -230,7 +233,10 @@ class RunSheetController(Controller):
     async def mc_view(self, event: NamedDependency[EventRow]) -> Template:
         """The MC's view: the live script in large type, the next cue, times and presence."""
         mc = await runsheet.load_mc(event)
-        return Template("program/runsheet/mc.html", context=_mc_context(event, mc))
+        return Template(
+            "program/runsheet/mc.html",
+            context=_mc_context(event, mc, state=await agenda.load_timer(event)),
+        )
 
     @get("/panel", name="runsheet_panel", dependencies=CACHED_EVENT)
     async def panel(
