@@ -20,7 +20,7 @@ from conference.errors import DomainError, InvalidInput, NotFound
 from conference.events import CACHED_EVENT
 from conference.forms import Form, StaffRequest, form_errors
 from conference.i18n import gettext, ngettext, translate_error
-from conference.program.agenda import exports, services, timer
+from conference.program.agenda import exports, records, services, timer
 from conference.program.agenda.items import KIND_NAMES, SPEAKER_ROLES, Day, speaker_slot_s
 from conference.program.agenda.schemas import (
     ConflictOut,
@@ -39,7 +39,7 @@ from conference.program.agenda.schemas import (
     parse_shift,
     parse_speaker_form,
 )
-from conference.program.agenda.timing import delay_text, now_and_next
+from conference.program.agenda.timing import delay_text, not_started, now_and_next
 from conference.settings import Settings
 from conference.tables import Role
 
@@ -489,10 +489,15 @@ class ScreenController(Controller):
     async def _context(self, event: EventRow) -> dict[str, Any]:
         now = datetime.now(UTC)
         programme = await services.load_programme(event, now=now)
+        view = now_and_next(programme.timed_items, now)
         return {
             "event": event,
             "programme": programme,
-            "view": now_and_next(programme.timed_items, now),
+            "view": view,
+            # Nothing under way yet (nor by the plan): the day's programme, not "ended".
+            "before_start": not view.current
+            and not_started(programme.timed_items, programme.day, now),
+            "rehearsal": await records.rehearsal_under_way(event["id"]),
             "delay_text": delay_text,
         }
 

@@ -23,6 +23,7 @@ from conference.program import agenda, awards, runsheet
 from conference.program.runsheet.schemas import (
     IntroductionOut,
     MoveIn,
+    RehearsalOut,
     RunSheetConflictOut,
     RunSheetOut,
     conflict_out,
@@ -170,7 +171,7 @@ class RunSheetApiController(Controller):
         expected = _move_input(await request.body())
         try:
             sheet = await MOVES[move](event, expected=expected, by=request.user)
-        except (runsheet.StaleMove, runsheet.RunSheetEnd) as error:
+        except (runsheet.StaleMove, runsheet.RunSheetEnd, runsheet.RehearsalRefused) as error:
             current = await runsheet.load(event)
             return Response(
                 conflict_out(current, error.answer_code, translate_error(error)),
@@ -198,6 +199,26 @@ class RunSheetApiController(Controller):
     ) -> RunSheetOut | Response[RunSheetConflictOut]:
         """Pass over the live cue and make the next one live; conditional like Next."""
         return await self._move(request, event, "skip")
+
+
+class RehearsalApiController(Controller):
+    """Rehearsals that leave no trace: started and ended by an organizer or the MC."""
+
+    path = "/api/events/{slug:str}/rehearsal"
+    opt = STAGE
+    tags = ["run sheet"]  # noqa: RUF012 - Litestar reads it as a class attribute
+
+    @post("/start", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
+    async def start(self, request: StaffRequest, event: NamedDependency[EventRow]) -> RehearsalOut:
+        """Start a rehearsal: what it records is discarded at its end (check-ins stay)."""
+        started = await runsheet.start_rehearsal(event, by=request.user)
+        return RehearsalOut(rehearsal=True, started_at=started)
+
+    @post("/end", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
+    async def end(self, request: StaffRequest, event: NamedDependency[EventRow]) -> RehearsalOut:
+        """End the rehearsal: every recorded time, state and mark back as it was at its start."""
+        await runsheet.end_rehearsal(event, by=request.user)
+        return RehearsalOut(rehearsal=False, started_at=None)
 
 
 # --------------------------------------------------------------------------- pages
@@ -257,7 +278,7 @@ class RunSheetController(Controller):
     async def _move(self, request: StaffRequest, event: EventRow, move: str, data: Form) -> Any:
         try:
             await MOVES[move](event, expected=_form_from(data), by=request.user)
-        except (runsheet.StaleMove, runsheet.RunSheetEnd) as error:
+        except (runsheet.StaleMove, runsheet.RunSheetEnd, runsheet.RehearsalRefused) as error:
             return _back(request, event["slug"], error=error)
         return _back(request, event["slug"])
 
@@ -281,6 +302,18 @@ class RunSheetController(Controller):
     ) -> Any:
         """Skip from the page's button."""
         return await self._move(request, event, "skip", data)
+
+    @post("/rehearsal/start", dependencies=CACHED_EVENT)
+    async def start_rehearsal(self, request: StaffRequest, event: NamedDependency[EventRow]) -> Any:
+        """Start a rehearsal from the stage or the MC's view."""
+        change = runsheet.start_rehearsal(event, by=request.user)
+        return await self._change(request, event["slug"], change)
+
+    @post("/rehearsal/end", dependencies=CACHED_EVENT)
+    async def end_rehearsal(self, request: StaffRequest, event: NamedDependency[EventRow]) -> Any:
+        """End the rehearsal: everything it recorded is discarded."""
+        change = runsheet.end_rehearsal(event, by=request.user)
+        return await self._change(request, event["slug"], change)
 
     @post("/generate")
     async def generate(
@@ -629,6 +662,7 @@ async def _introduction_changed(
 # Every route handler of the run sheet, registered by create_app().
 RUNSHEET_ROUTES: list[Any] = [
     RunSheetApiController,
+    RehearsalApiController,
     RunSheetController,
     IntroductionApiController,
     IntroductionController,
