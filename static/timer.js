@@ -104,6 +104,18 @@
     roots.forEach((root) => {
       root.querySelector("[data-timer-item]").textContent = state.item_title || "";
       root.querySelector("[data-timer-speaker]").textContent = state.speaker || "";
+      const select = root.querySelector("[data-timer-items]");
+      if (select && document.activeElement !== select) {
+        select.replaceChildren(
+          ...(state.items || []).map((item) => {
+            const option = document.createElement("option");
+            option.value = item.id;
+            option.textContent = item.title; // text, never markup
+            option.selected = item.id === state.item_id;
+            return option;
+          }),
+        );
+      }
       const list = root.querySelector("[data-timer-speakers]");
       if (!list) return;
       list.replaceChildren(
@@ -147,6 +159,10 @@
     const action = button.dataset.timerAction;
     const body = {};
     if (button.dataset.speakerId) body.speaker_id = Number(button.dataset.speakerId);
+    if (button.hasAttribute("data-timer-item-start")) {
+      const select = button.closest("[data-timer]").querySelector("[data-timer-items]");
+      if (select && select.value) body.item_id = Number(select.value);
+    }
     if (action === "add") body.seconds = Number(button.dataset.seconds || 60);
     try {
       await call(`/${action}`, body);

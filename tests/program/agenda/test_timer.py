@@ -156,3 +156,13 @@ async def test_the_timer_api_is_public_to_read_and_staff_only_to_drive(
     lectern = await client.get(f"/events/{SLUG}/timer")
     assert lectern.status_code == 200 and "data-timer" in lectern.text
     assert "<script>" not in lectern.text  # its script is a static file (CSP)
+
+
+async def test_on_another_day_a_start_without_an_item_times_the_first_item_with_speakers(event):
+    # The demo's day is long past: nothing is under way, the reception has no speakers.
+    idle = await timer.load_timer(event)
+    performance = await _item("performance")
+    assert idle.item_id == performance["id"] and idle.speaker
+    assert idle.items[0][1] == performance["title"]
+    started = await timer.start_timer(event)
+    assert started.item_id == performance["id"] and started.phase == "running"

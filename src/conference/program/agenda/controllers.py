@@ -30,6 +30,7 @@ from conference.program.agenda.schemas import (
     ProgrammeOut,
     SpeakerOut,
     TimerAddIn,
+    TimerItemOut,
     TimerOut,
     TimerSpeakerOut,
     TimerStartIn,
@@ -63,6 +64,7 @@ SCREEN_STREAM = {
         "server_time",
         "warning_s",
         "speakers",
+        "items",
     ),
     "rehearsal": ("active",),
 }
@@ -694,6 +696,7 @@ def timer_out(state: timer.TimerState) -> TimerOut:
         item_title=state.item_title,
         warning_s=state.warning_s,
         speakers=[TimerSpeakerOut(s.id, s.name, s.planned_s, s.spoke_s) for s in state.speakers],
+        items=[TimerItemOut(i, title) for i, title in state.items],
     )
 
 

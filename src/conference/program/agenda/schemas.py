@@ -271,6 +271,11 @@ class TimerSpeakerOut(msgspec.Struct):
     spoke_s: int | None
 
 
+class TimerItemOut(msgspec.Struct):
+    id: int
+    title: str
+
+
 class TimerOut(msgspec.Struct):
     """``GET /api/events/{slug}/timer`` (DESIGN.md): what remained at ``server_time``."""
 
@@ -284,3 +289,4 @@ class TimerOut(msgspec.Struct):
     item_title: str
     warning_s: int
     speakers: list[TimerSpeakerOut]
+    items: list[TimerItemOut]  # the programme's items with speakers, to time another

@@ -64,6 +64,7 @@ class TimerState:
     warning_s: int
     running: bool
     speakers: list[SpeakerSlot] = field(default_factory=list)  # of the item shown
+    items: list[tuple[int, str]] = field(default_factory=list)  # with speakers: id, title
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -80,6 +81,7 @@ class TimerState:
                 {"id": s.id, "name": s.name, "planned_s": s.planned_s, "spoke_s": s.spoke_s}
                 for s in self.speakers
             ],
+            "items": [{"id": i, "title": t} for i, t in self.items],
         }
 
 
@@ -165,9 +167,26 @@ async def _event_item(event_id: int, item_id: int) -> dict[str, Any]:
     return item
 
 
-def _current_item(event: EventRow, items: list[dict[str, Any]], now: datetime) -> int | None:
+async def _with_speakers(event_id: int) -> list[dict[str, Any]]:
+    """The event's items that have speakers, in programme order: those a timer can time."""
+    items = {i["id"]: i for i in await _items(event_id)}
+    having = {
+        row["item"]
+        for row in await Speaker.select(Speaker.item).where(Speaker.item.event == event_id)
+    }
+    ordered = sorted(
+        (items[i] for i in having if i in items),
+        key=lambda i: (i["starts_at"], i["position"], i["id"]),
+    )
+    return ordered
+
+
+def _current_item(
+    event: EventRow, items: list[dict[str, Any]], now: datetime, timed: list[dict[str, Any]]
+) -> int | None:
     """The item a timer started without naming one times: the one under way (recorded
-    started, not ended), else the one under way or next by the plan, else the first."""
+    started, not ended), else the one under way or next by the plan, else the first item
+    with speakers (another day: a rehearsal, a test)."""
     running = [i for i in items if i["actual_start"] is not None and i["actual_end"] is None]
     if running:
         return int(max(running, key=lambda i: i["actual_start"])["id"])
@@ -192,7 +211,7 @@ def _current_item(event: EventRow, items: list[dict[str, Any]], now: datetime) -
         return view.current[0].id
     if view.next is not None:
         return view.next.id
-    return ordered[0].id if ordered else None
+    return int(timed[0]["id"]) if timed else None
 
 
 async def load_timer(event: EventRow, *, now: datetime | None = None) -> TimerState:
@@ -200,8 +219,9 @@ async def load_timer(event: EventRow, *, now: datetime | None = None) -> TimerSt
     now = now or datetime.now(UTC)
     row = await _row(event["id"])
     item_id = row["item"]
+    timed = await _with_speakers(event["id"])
     if item_id is None:
-        item_id = _current_item(event, await _items(event["id"]), now)
+        item_id = _current_item(event, await _items(event["id"]), now, timed)
     item = None
     if item_id is not None:
         item = next((i for i in await _items(event["id"]) if i["id"] == item_id), None)
@@ -222,6 +242,7 @@ async def load_timer(event: EventRow, *, now: datetime | None = None) -> TimerSt
             warning_s=row["warning_s"],
             running=False,
             speakers=slots,
+            items=[(i["id"], i["title"]) for i in timed],
         )
     remaining = round(row["planned_s"] - elapsed_ms(row, now) / 1000, 3)
     running = row["running_since"] is not None
@@ -239,6 +260,7 @@ async def load_timer(event: EventRow, *, now: datetime | None = None) -> TimerSt
         warning_s=row["warning_s"],
         running=running,
         speakers=slots,
+        items=[(i["id"], i["title"]) for i in timed],
     )
 
 
@@ -290,7 +312,9 @@ async def _choose(event: EventRow, item_id: int | None, speaker_id: int | None) 
             raise NotFound(N_("This speaker is no longer on the programme."))
         item_id = row["item"]
     if item_id is None:
-        item_id = _current_item(event, await _items(event_id), datetime.now(UTC))
+        item_id = _current_item(
+            event, await _items(event_id), datetime.now(UTC), await _with_speakers(event_id)
+        )
         if item_id is None:
             raise InvalidInput(
                 N_("The programme has no items: there is nobody to time."), code="timer_no_items"
