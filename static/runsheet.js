@@ -148,5 +148,5 @@
     root.dataset.liveState = "reconnecting";
     say(root.dataset.msgOffline, "error");
   });
-  ["cue", "checkin", "checkin_undone", "programme", "introduction"].forEach((kind) => source.addEventListener(kind, soon));
+  ["cue", "checkin", "checkin_undone", "programme", "introduction", "rehearsal"].forEach((kind) => source.addEventListener(kind, soon));
 })();

@@ -35,6 +35,7 @@
     source.addEventListener("error", () => { root.dataset.liveState = "reconnecting"; });
     source.addEventListener("programme", soon);
     source.addEventListener("cue", soon);
+    source.addEventListener("rehearsal", soon);
   }
 
   const full = document.getElementById("fullscreen");

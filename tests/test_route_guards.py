@@ -39,6 +39,9 @@ PUBLIC_ROUTES = {
     ("GET", "/events/{slug:str}/screen"),
     ("GET", "/events/{slug:str}/screen/panel"),
     ("GET", "/events/{slug:str}/screen/live"),
+    # The speaker timer's lectern screen and its state (speakers' names, as on the programme).
+    ("GET", "/events/{slug:str}/timer"),
+    ("GET", "/api/events/{slug:str}/timer"),
     ("GET", "/api/events/{slug:str}/program.json"),
     ("GET", "/api/events/{slug:str}/program.ics"),
     ("GET", "/api/events/{slug:str}/program/{name:str}"),

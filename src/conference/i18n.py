@@ -37,6 +37,7 @@ MESSAGE_KEYWORDS = (
     "Conflict",
     "ConfigurationError",
     "FormErrors",
+    "RehearsalRefused",
     "TooManyAttempts",
     "LoginFailed",
     "WordingError",

@@ -372,6 +372,28 @@ class Speaker(Table):
     name = Text(default="")
     title = Text(default="")
     role = Varchar(length=100, default="")  # báo cáo, phát biểu chỉ đạo, chủ trì
+    slot_min = Integer(null=True, default=None)  # planned slot; None: the item's share
+    spoke_s = Integer(null=True, default=None)  # the speech's length, as the timer measured it
+
+
+class SpeechTimer(Table):
+    """The speaker timer of an event (đồng hồ bấm giờ): one row an event.
+
+    The time spoken is ``elapsed_ms`` plus, while it runs, the time since
+    ``running_since``; every change is one conditional UPDATE on ``version``, so two
+    presses at once are applied one after the other, never one over the other.
+    """
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, unique=True)
+    item = ForeignKey(ProgrammeItem, on_delete=OnDelete.set_null, null=True)
+    speaker = ForeignKey(Speaker, on_delete=OnDelete.set_null, null=True)  # None: idle
+    planned_s = Integer(default=0)  # the slot, with every extension
+    elapsed_ms = Integer(default=0)
+    running_since = Timestamptz(null=True, default=None)
+    warning_s = Integer(default=120)  # amber this long before the end
+    version = Integer(default=0)
 
 
 # --------------------------------------------------------------------------- awards
@@ -502,6 +524,21 @@ class Introduction(Table):
     read_at = Timestamptz(null=True, default=None)
 
 
+class Rehearsal(Table):
+    """A rehearsal under way (tổng duyệt): the live records as they were at its start.
+
+    One row an event (unique), so a rehearsal cannot start twice; its end puts every
+    record back from ``snapshot`` and deletes the row, in one transaction.
+    """
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, unique=True)
+    started_at = Timestamptz(default=TimestamptzNow())
+    started_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+    snapshot = JSON(default="{}")
+
+
 # --------------------------------------------------------------------------- seating
 
 
@@ -576,6 +613,8 @@ ALL_TABLES: tuple[type[Table], ...] = (
     CuePresenter,
     AwardRecipient,
     Introduction,
+    SpeechTimer,
+    Rehearsal,
     SeatingHall,
     HallSeat,
 )

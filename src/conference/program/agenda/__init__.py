@@ -4,6 +4,12 @@ Other features use the outline (the invitation letter), the loaded programme (th
 dashboard) and the two live marks that the run sheet sets when the ceremony starts and ends.
 """
 
+from conference.program.agenda.records import (
+    live_records,
+    rehearsal_under_way,
+    restore_live_records,
+    restored,
+)
 from conference.program.agenda.services import (
     ItemOutline,
     Programme,
@@ -13,13 +19,22 @@ from conference.program.agenda.services import (
     opening_started_at,
     programme_outline,
 )
+from conference.program.agenda.timer import TimerState, load_timer
+from conference.program.agenda.timing import under_way
 
 __all__ = [
     "ItemOutline",
     "Programme",
+    "TimerState",
+    "live_records",
     "load_programme",
+    "load_timer",
     "mark_item_ended",
     "mark_item_started",
     "opening_started_at",
     "programme_outline",
+    "rehearsal_under_way",
+    "restore_live_records",
+    "restored",
+    "under_way",
 ]

@@ -13,15 +13,15 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.status_codes import HTTP_200_OK
 
-from conference import live
+from conference import errors, live
 from conference.actors import EventRow
 from conference.auth import ANY_ROLE, ORGANIZER, PUBLIC, allow
 from conference.errors import DomainError, InvalidInput, NotFound
 from conference.events import CACHED_EVENT
 from conference.forms import Form, StaffRequest, form_errors
 from conference.i18n import gettext, ngettext, translate_error
-from conference.program.agenda import exports, services
-from conference.program.agenda.items import KIND_NAMES, SPEAKER_ROLES, Day
+from conference.program.agenda import exports, records, services, timer
+from conference.program.agenda.items import KIND_NAMES, SPEAKER_ROLES, Day, speaker_slot_s
 from conference.program.agenda.schemas import (
     ConflictOut,
     ItemOut,
@@ -29,13 +29,18 @@ from conference.program.agenda.schemas import (
     MomentIn,
     ProgrammeOut,
     SpeakerOut,
+    TimerAddIn,
+    TimerItemOut,
+    TimerOut,
+    TimerSpeakerOut,
+    TimerStartIn,
     item_form_values,
     parse_item_form,
     parse_moment,
     parse_shift,
     parse_speaker_form,
 )
-from conference.program.agenda.timing import delay_text, now_and_next
+from conference.program.agenda.timing import delay_text, not_started, now_and_next
 from conference.settings import Settings
 from conference.tables import Role
 
@@ -43,7 +48,26 @@ from conference.tables import Role
 VIEWERS = allow(Role.organizer, Role.mc)
 # What the public hall screen may see of the live stream: that the programme or the
 # run sheet moved, never a check-in (names, seats).
-SCREEN_STREAM = {"programme": ("item_id", "change", "at"), "cue": ()}
+SCREEN_STREAM = {
+    "programme": ("item_id", "change", "at"),
+    "cue": (),
+    # The speaker timer is for the lectern: names of speakers, as on the programme.
+    "timer": (
+        "change",
+        "item_id",
+        "item_title",
+        "speaker_id",
+        "speaker",
+        "planned_s",
+        "remaining_s",
+        "phase",
+        "server_time",
+        "warning_s",
+        "speakers",
+        "items",
+    ),
+    "rehearsal": ("active",),
+}
 # The programme is public information (it is on every invitation and the hall screen);
 # caches may keep the exports a little, never long: the day runs late.
 EXPORT_HEADERS = {"Cache-Control": "public, max-age=30"}
@@ -75,6 +99,8 @@ async def _programme_page(
             **form_errors(error),
             "kinds": _kinds(),
             "delay_text": delay_text,
+            "slot_s": speaker_slot_s,
+            "warning_s": await timer.warning_s(event["id"]),
         },
         status_code=400 if error else 200,
     )
@@ -109,6 +135,7 @@ async def _item_page(
             "choices": await services.speaker_choices(event["id"], q) if q else [],
             "can_edit": not programme.is_final,
             "delay_text": delay_text,
+            "slot_s": speaker_slot_s,
         },
         status_code=400 if error else 200,
     )
@@ -464,10 +491,15 @@ class ScreenController(Controller):
     async def _context(self, event: EventRow) -> dict[str, Any]:
         now = datetime.now(UTC)
         programme = await services.load_programme(event, now=now)
+        view = now_and_next(programme.timed_items, now)
         return {
             "event": event,
             "programme": programme,
-            "view": now_and_next(programme.timed_items, now),
+            "view": view,
+            # Nothing under way yet (nor by the plan): the day's programme, not "ended".
+            "before_start": not view.current
+            and not_started(programme.timed_items, programme.day, now),
+            "rehearsal": await records.rehearsal_under_way(event["id"]),
             "delay_text": delay_text,
         }
 
@@ -652,5 +684,146 @@ def _marked(marked: services.Marked) -> MarkedOut:
     )
 
 
+def timer_out(state: timer.TimerState) -> TimerOut:
+    return TimerOut(
+        item_id=state.item_id,
+        speaker=state.speaker,
+        planned_s=state.planned_s,
+        remaining_s=state.remaining_s,
+        phase=state.phase,
+        server_time=state.server_time,
+        speaker_id=state.speaker_id,
+        item_title=state.item_title,
+        warning_s=state.warning_s,
+        speakers=[TimerSpeakerOut(s.id, s.name, s.planned_s, s.spoke_s) for s in state.speakers],
+        items=[TimerItemOut(i, title) for i, title in state.items],
+    )
+
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class TimerApiController(Controller):
+    """The speaker timer: read by every page (the lectern's too), driven by the stage and MC."""
+
+    path = "/api/events/{slug:str}/timer"
+    opt = VIEWERS
+    tags = ["timer"]  # noqa: RUF012 - Litestar reads it as a class attribute
+
+    @get("/", opt=PUBLIC, dependencies=CACHED_EVENT)
+    async def get_timer(self, event: NamedDependency[EventRow]) -> Response[TimerOut]:
+        """What remained at ``server_time``, and the phase; the lectern screen reads it too."""
+        return Response(timer_out(await timer.load_timer(event)), headers=NO_STORE)
+
+    @post("/start", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
+    async def start(
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        data: JSONBody[TimerStartIn | None] = None,
+    ) -> TimerOut:
+        """Start or resume; ``{"speaker_id"}`` or ``{"item_id"}`` times someone else."""
+        item_id, speaker_id = (data.item_id, data.speaker_id) if data else (None, None)
+        return timer_out(
+            await timer.start_timer(event, item_id=item_id, speaker_id=speaker_id, by=request.user)
+        )
+
+    @post("/pause", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
+    async def pause(self, request: StaffRequest, event: NamedDependency[EventRow]) -> TimerOut:
+        """Pause the running timer."""
+        return timer_out(await timer.pause_timer(event, by=request.user))
+
+    @post("/add", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
+    async def add(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: JSONBody[TimerAddIn]
+    ) -> TimerOut:
+        """``{"seconds": 60}``: a minute more for the speaker."""
+        return timer_out(await timer.add_time(event, data.seconds, by=request.user))
+
+    @post("/stop", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
+    async def stop(self, request: StaffRequest, event: NamedDependency[EventRow]) -> TimerOut:
+        """End the speech being timed; the timer is idle again."""
+        return timer_out(await timer.stop_timer(event, by=request.user))
+
+
+class LecternController(Controller):
+    """The lectern screen: the speaker's time left in large digits (no login, like the hall's)."""
+
+    path = "/events/{slug:str}/timer"
+    opt = PUBLIC
+
+    @get("/", name="lectern_timer")
+    async def lectern(self, event: NamedDependency[EventRow]) -> Template:
+        return Template(
+            "program/agenda/timer.html",
+            context={"event": event, "state": await timer.load_timer(event)},
+            headers=NO_STORE,
+        )
+
+
+class TimerSettingsController(Controller):
+    """The organizer's settings of the timer: the warning, each speaker's slot."""
+
+    path = "/events/{slug:str}/programme"
+    opt = ORGANIZER
+
+    @post("/timer/warning")
+    async def warning(
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        data: Form,
+    ) -> Redirect:
+        """Turn the timer amber this many minutes before the end of a slot."""
+        try:
+            await timer.set_warning(event, _minutes(data.get("minutes")), by=request.user)
+        except DomainError as error:
+            flash(request, translate_error(error), category="error")
+        else:
+            flash(request, gettext("Changes saved."), category="success")
+        return _back(slug)
+
+    @post("/speakers/{speaker_id:int}/slot")
+    async def slot(
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        speaker_id: FromPath[int],
+        data: Form,
+    ) -> Redirect:
+        """A speaker's slot in minutes (empty: an equal share of the item)."""
+        text = (data.get("minutes") or "").strip()
+        try:
+            item_id = await timer.set_slot(
+                event["id"], speaker_id, int(_minutes(text)) if text else None, by=request.user
+            )
+        except DomainError as error:
+            if isinstance(error, NotFound):
+                raise
+            flash(request, translate_error(error), category="error")
+            item_id = await services.speaker_item(event["id"], speaker_id)
+        else:
+            flash(request, gettext("Changes saved."), category="success")
+        return Redirect(f"/events/{slug}/programme/items/{item_id}#speakers")
+
+
+def _minutes(text: str | None) -> float:
+    try:
+        return float((text or "").strip().replace(",", "."))
+    except ValueError as error:
+        raise InvalidInput(
+            errors.N_("Write the minutes as a number, e.g. 2."), code="not_a_number"
+        ) from error
+
+
 # Every route handler of the programme, registered by create_app().
-PROGRAMME_ROUTES: list[Any] = [ProgrammeController, ScreenController, ProgrammeApiController]
+PROGRAMME_ROUTES: list[Any] = [
+    ProgrammeController,
+    ScreenController,
+    ProgrammeApiController,
+    TimerApiController,
+    LecternController,
+    TimerSettingsController,
+]

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, vText
 
 from conference import __version__, spreadsheets
-from conference.program.agenda.items import Item
+from conference.program.agenda.items import Item, speaker_slot_s
 from conference.program.agenda.services import Programme
 from conference.program.agenda.timing import delay_text
 from conference.text import fold, slugify
@@ -221,7 +221,23 @@ CSV_HEADERS = (
     "Chậm (phút)",
     "Thực tế bắt đầu",
     "Thực tế kết thúc",
+    "Thời gian phát biểu (thực tế / dự kiến)",
 )
+
+
+def _mmss(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def speech_lengths(item: Item) -> str:
+    """ "Ông A 6:12/5:00; Bà B 4:50/5:00": each timed speech against its slot."""
+    parts = []
+    for speaker in item.speakers:
+        if speaker.spoke_s is None:
+            continue
+        planned = speaker_slot_s(item, speaker)
+        parts.append(f"{speaker.display_name} {_mmss(speaker.spoke_s)}/{_mmss(planned)}")
+    return "; ".join(parts)
 
 
 def to_csv(programme: Programme) -> bytes:
@@ -251,6 +267,7 @@ def to_csv(programme: Programme) -> bytes:
                 timing.delay_min if timing and timing.state != "passed" else "",
                 day.local(item.actual_start).strftime("%H:%M") if item.actual_start else "",
                 day.local(item.actual_end).strftime("%H:%M") if item.actual_end else "",
+                speech_lengths(item),
             )
         )
     return spreadsheets.to_csv(CSV_HEADERS, rows)

@@ -67,6 +67,8 @@ class SpeakerEntry:
     role: str = ""
     protocol_rank: int | None = None
     arrived_at: datetime | None = None
+    slot_min: int | None = None  # planned slot; None: an equal share of the item
+    spoke_s: int | None = None  # how long they spoke, as the timer measured it
 
     @property
     def display_name(self) -> str:
@@ -158,3 +160,18 @@ def _as_time(value: Any) -> time:
     if isinstance(value, time):
         return value
     return time.fromisoformat(str(value))
+
+
+DEFAULT_SLOT_MIN = 5  # a speaker of an item without a duration to share
+
+
+def slot_seconds(slot_min: int | None, duration_min: int, speakers: int) -> int:
+    """A speaker's planned slot: their own minutes, else an equal share of the item."""
+    if slot_min:
+        return slot_min * 60
+    minutes = duration_min or DEFAULT_SLOT_MIN * max(speakers, 1)
+    return max(60, minutes * 60 // max(speakers, 1))
+
+
+def speaker_slot_s(item: Item, speaker: SpeakerEntry) -> int:
+    return slot_seconds(speaker.slot_min, item.duration_min, len(item.speakers))

@@ -248,3 +248,45 @@ class MarkedOut(msgspec.Struct):
     recorded: bool
     actual_start: datetime | None
     actual_end: datetime | None
+
+
+class TimerStartIn(msgspec.Struct, forbid_unknown_fields=True):
+    """``POST …/timer/start``: a speaker, or an item (its first speaker not yet heard), or
+    neither (resume, or the current item)."""
+
+    item_id: int | None = None
+    speaker_id: int | None = None
+
+
+class TimerAddIn(msgspec.Struct, forbid_unknown_fields=True):
+    """``POST …/timer/add``: seconds more for the speaker (negative: take an extension back)."""
+
+    seconds: int
+
+
+class TimerSpeakerOut(msgspec.Struct):
+    id: int
+    name: str
+    planned_s: int
+    spoke_s: int | None
+
+
+class TimerItemOut(msgspec.Struct):
+    id: int
+    title: str
+
+
+class TimerOut(msgspec.Struct):
+    """``GET /api/events/{slug}/timer`` (DESIGN.md): what remained at ``server_time``."""
+
+    item_id: int | None
+    speaker: str
+    planned_s: int
+    remaining_s: float
+    phase: str  # idle | running | paused | warning | overtime
+    server_time: datetime
+    speaker_id: int | None
+    item_title: str
+    warning_s: int
+    speakers: list[TimerSpeakerOut]
+    items: list[TimerItemOut]  # the programme's items with speakers, to time another

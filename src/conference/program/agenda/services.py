@@ -170,6 +170,8 @@ async def _speakers(event_id: int, item_id: int | None = None) -> list[dict[str,
         Speaker.name,
         Speaker.title,
         Speaker.role,
+        Speaker.slot_min,
+        Speaker.spoke_s,
         Speaker.delegate.full_name.as_alias("d_name"),
         Speaker.delegate.honorific.as_alias("d_honorific"),
         Speaker.delegate.position.as_alias("d_position"),
@@ -196,6 +198,8 @@ def _speaker(row: dict[str, Any], arrived: dict[int, datetime]) -> SpeakerEntry:
         role=row["role"],
         protocol_rank=row["d_rank"] if linked else None,
         arrived_at=arrived.get(row["delegate"]) if linked else None,
+        slot_min=row.get("slot_min"),
+        spoke_s=row.get("spoke_s"),
     )
 
 

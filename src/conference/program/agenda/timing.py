@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from conference.actors import EventRow
 from conference.errors import N_
 from conference.formatting import hour
 from conference.i18n import gettext
@@ -61,6 +62,24 @@ def on_the_day(moment: datetime, day: Day) -> bool:
     runs past midnight, up to the end of the date it ends on)."""
     local = day.local(moment).date()
     return day.date <= local <= day.local(day.ends_at).date()
+
+
+# From this long before the event's planned start, what is done on the stage is for real.
+REAL_RUN_BEFORE = timedelta(minutes=30)
+
+
+def under_way(event: EventRow, moment: datetime) -> bool:
+    """Whether ``moment`` is in the event's own hours (from half an hour before its start)."""
+    day = Day.of(event)
+    return day.starts_at - REAL_RUN_BEFORE <= moment <= day.ends_at
+
+
+def not_started(items: Sequence[Item], day: Day, moment: datetime) -> bool:
+    """Nothing recorded on the day, and the day's hours not begun (or another day):
+    the hall screen shows the day's programme, not "ended"."""
+    if any(item.actual_start or item.actual_end for item in items):
+        return False
+    return moment < day.starts_at or not on_the_day(moment, day)
 
 
 def far_from_the_day(moment: datetime, day: Day) -> bool:

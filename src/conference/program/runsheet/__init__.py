@@ -11,6 +11,7 @@ The MC's view opens with the introduction of delegates, built from who has check
 in: see ``introduction``.
 
 How the live cue moves, and why two Nexts at once move it one step: see ``live``.
+Rehearsals that leave no trace: see ``rehearsal``.
 """
 
 from conference.program.runsheet._shared import UNSET, RunSheetEnd, StaleMove
@@ -48,6 +49,12 @@ from conference.program.runsheet.reconcile import (
     reconciliation,
     reconciliation_table,
 )
+from conference.program.runsheet.rehearsal import (
+    RehearsalRefused,
+    end_rehearsal,
+    rehearsal_started_at,
+    start_rehearsal,
+)
 from conference.program.runsheet.view import CueView, RecipientView, RunSheet, load
 
 __all__ = [
@@ -62,6 +69,7 @@ __all__ = [
     "IntroductionView",
     "MCView",
     "RecipientView",
+    "RehearsalRefused",
     "RunSheet",
     "RunSheetEnd",
     "StaleMove",
@@ -69,6 +77,7 @@ __all__ = [
     "batch_sizes",
     "delete_cue",
     "edit_introduction",
+    "end_rehearsal",
     "generate",
     "load",
     "load_introduction",
@@ -83,11 +92,13 @@ __all__ = [
     "previous_cue",
     "reconciliation",
     "reconciliation_table",
+    "rehearsal_started_at",
     "set_address_form",
     "set_presence",
     "set_presenters",
     "set_skipped",
     "skip_cue",
     "split_batch",
+    "start_rehearsal",
     "update_cue",
 ]

@@ -19,10 +19,11 @@ from conference.errors import N_, Conflict, DomainError, InvalidInput
 from conference.events import CACHED_EVENT
 from conference.forms import Form, StaffRequest, form_int
 from conference.i18n import gettext, translate_error
-from conference.program import awards, runsheet
+from conference.program import agenda, awards, runsheet
 from conference.program.runsheet.schemas import (
     IntroductionOut,
     MoveIn,
+    RehearsalOut,
     RunSheetConflictOut,
     RunSheetOut,
     conflict_out,
@@ -170,7 +171,7 @@ class RunSheetApiController(Controller):
         expected = _move_input(await request.body())
         try:
             sheet = await MOVES[move](event, expected=expected, by=request.user)
-        except (runsheet.StaleMove, runsheet.RunSheetEnd) as error:
+        except (runsheet.StaleMove, runsheet.RunSheetEnd, runsheet.RehearsalRefused) as error:
             current = await runsheet.load(event)
             return Response(
                 conflict_out(current, error.answer_code, translate_error(error)),
@@ -200,6 +201,26 @@ class RunSheetApiController(Controller):
         return await self._move(request, event, "skip")
 
 
+class RehearsalApiController(Controller):
+    """Rehearsals that leave no trace: started and ended by an organizer or the MC."""
+
+    path = "/api/events/{slug:str}/rehearsal"
+    opt = STAGE
+    tags = ["run sheet"]  # noqa: RUF012 - Litestar reads it as a class attribute
+
+    @post("/start", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
+    async def start(self, request: StaffRequest, event: NamedDependency[EventRow]) -> RehearsalOut:
+        """Start a rehearsal: what it records is discarded at its end (check-ins stay)."""
+        started = await runsheet.start_rehearsal(event, by=request.user)
+        return RehearsalOut(rehearsal=True, started_at=started)
+
+    @post("/end", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
+    async def end(self, request: StaffRequest, event: NamedDependency[EventRow]) -> RehearsalOut:
+        """End the rehearsal: every recorded time, state and mark back as it was at its start."""
+        await runsheet.end_rehearsal(event, by=request.user)
+        return RehearsalOut(rehearsal=False, started_at=None)
+
+
 # --------------------------------------------------------------------------- pages
 
 
@@ -207,8 +228,8 @@ def _sheet_context(event: EventRow, sheet: runsheet.RunSheet, **extra: Any) -> d
     return {"event": event, "sheet": sheet, "names": labels(), **extra}
 
 
-def _mc_context(event: EventRow, mc: runsheet.MCView) -> dict[str, Any]:
-    return _sheet_context(event, mc.sheet, intro=mc.introduction)
+def _mc_context(event: EventRow, mc: runsheet.MCView, **extra: Any) -> dict[str, Any]:
+    return _sheet_context(event, mc.sheet, intro=mc.introduction, **extra)
 
 
 class RunSheetController(Controller):
@@ -222,7 +243,10 @@ class RunSheetController(Controller):
         return Template(
             "program/runsheet/editor.html",
             context=_sheet_context(
-                event, sheet, delegates=await awards.award_delegate_choices(event["id"])
+                event,
+                sheet,
+                delegates=await awards.award_delegate_choices(event["id"]),
+                state=await agenda.load_timer(event),
             ),
         )
 
@@ -230,7 +254,10 @@ class RunSheetController(Controller):
     async def mc_view(self, event: NamedDependency[EventRow]) -> Template:
         """The MC's view: the live script in large type, the next cue, times and presence."""
         mc = await runsheet.load_mc(event)
-        return Template("program/runsheet/mc.html", context=_mc_context(event, mc))
+        return Template(
+            "program/runsheet/mc.html",
+            context=_mc_context(event, mc, state=await agenda.load_timer(event)),
+        )
 
     @get("/panel", name="runsheet_panel", dependencies=CACHED_EVENT)
     async def panel(
@@ -251,7 +278,7 @@ class RunSheetController(Controller):
     async def _move(self, request: StaffRequest, event: EventRow, move: str, data: Form) -> Any:
         try:
             await MOVES[move](event, expected=_form_from(data), by=request.user)
-        except (runsheet.StaleMove, runsheet.RunSheetEnd) as error:
+        except (runsheet.StaleMove, runsheet.RunSheetEnd, runsheet.RehearsalRefused) as error:
             return _back(request, event["slug"], error=error)
         return _back(request, event["slug"])
 
@@ -275,6 +302,18 @@ class RunSheetController(Controller):
     ) -> Any:
         """Skip from the page's button."""
         return await self._move(request, event, "skip", data)
+
+    @post("/rehearsal/start", dependencies=CACHED_EVENT)
+    async def start_rehearsal(self, request: StaffRequest, event: NamedDependency[EventRow]) -> Any:
+        """Start a rehearsal from the stage or the MC's view."""
+        change = runsheet.start_rehearsal(event, by=request.user)
+        return await self._change(request, event["slug"], change)
+
+    @post("/rehearsal/end", dependencies=CACHED_EVENT)
+    async def end_rehearsal(self, request: StaffRequest, event: NamedDependency[EventRow]) -> Any:
+        """End the rehearsal: everything it recorded is discarded."""
+        change = runsheet.end_rehearsal(event, by=request.user)
+        return await self._change(request, event["slug"], change)
 
     @post("/generate")
     async def generate(
@@ -623,6 +662,7 @@ async def _introduction_changed(
 # Every route handler of the run sheet, registered by create_app().
 RUNSHEET_ROUTES: list[Any] = [
     RunSheetApiController,
+    RehearsalApiController,
     RunSheetController,
     IntroductionApiController,
     IntroductionController,

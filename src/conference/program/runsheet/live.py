@@ -24,6 +24,7 @@ from conference.program.runsheet._shared import (
     _publish,
     _transaction,
 )
+from conference.program.runsheet.rehearsal import refuse_a_real_next
 from conference.program.runsheet.view import RunSheet, load
 from conference.tables import Cue, CueState
 
@@ -81,6 +82,7 @@ async def next_cue(
     """
     event_id = event["id"]
     now = datetime.now(UTC)
+    await refuse_a_real_next(event, now)
     started_item: int | None = None
     ended_item: int | None = None
     try:

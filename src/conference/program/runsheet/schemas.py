@@ -58,6 +58,7 @@ class RunSheetOut(msgspec.Struct):
     cues: list[CueOut]
     status: str  # not_started | running | finished
     next: int | None  # the cue Next makes live
+    rehearsal: bool = False  # a rehearsal runs: what it records is discarded at its end
 
 
 class RunSheetConflictOut(RunSheetOut):
@@ -116,6 +117,7 @@ def runsheet_out(sheet: RunSheet) -> RunSheetOut:
         cues=[cue_out(cue) for cue in sheet.cues],
         status=sheet.status,
         next=following.id if following else None,
+        rehearsal=sheet.rehearsal,
     )
 
 
@@ -126,6 +128,7 @@ def conflict_out(sheet: RunSheet, code: str, detail: str) -> RunSheetConflictOut
         cues=state.cues,
         status=state.status,
         next=state.next,
+        rehearsal=state.rehearsal,
         code=code,
         detail=detail,
     )
@@ -161,3 +164,10 @@ def introduction_out(view: IntroductionView) -> IntroductionOut:
         late=[LateOut(late.delegate_id, late.full_name, late.line) for late in view.late],
         edited=view.edited,
     )
+
+
+class RehearsalOut(msgspec.Struct):
+    """``POST …/rehearsal/start`` and ``/end``: whether a rehearsal now runs, since when."""
+
+    rehearsal: bool
+    started_at: datetime | None

@@ -9,7 +9,7 @@ from typing import Any
 from conference.actors import EventRow
 from conference.checkin import arrival_times
 from conference.errors import N_, NotFound
-from conference.program import awards
+from conference.program import agenda, awards
 from conference.program.runsheet import script
 from conference.program.runsheet.script import Called, Person
 from conference.tables import (
@@ -106,6 +106,7 @@ class RunSheet:
     unassigned: list[RecipientView]  # on the award list, in no batch
     forms: dict[int, dict[str, Any]]
     programme_item: dict[str, Any] | None
+    rehearsal: bool = False  # a rehearsal runs: what is recorded is discarded at its end
 
     @property
     def current(self) -> CueView | None:
@@ -348,6 +349,7 @@ async def load(event: EventRow) -> RunSheet:
         unassigned=unassigned,
         forms=forms,
         programme_item=await awards_item(event_id),
+        rehearsal=await agenda.rehearsal_under_way(event_id),
     )
 
 
