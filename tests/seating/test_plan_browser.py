@@ -1,0 +1,47 @@
+"""The live plan in Chromium: a seat turns "arrived" when a desk checks its delegate in."""
+
+from __future__ import annotations
+
+import httpx
+
+from conference import auth, demo, demo_data
+from conference.tables import Delegate, HallSeat, Role
+
+
+async def test_the_plan_turns_a_seat_arrived_when_the_desk_checks_that_person_in(
+    db, live_server, chromium_browser, sample_password
+):
+    await demo.load()
+    await auth.create_user("letan2", sample_password, Role.desk)
+    desk = {"authorization": f"Bearer {await auth.create_token('letan2')}"}
+    leader = (
+        await Delegate.select(Delegate.id, Delegate.token, Delegate.seat)
+        .where(Delegate.protocol_rank == 2)
+        .first()
+    )
+    seat = await HallSeat.select(HallSeat.label).where(HallSeat.delegate == leader["id"]).first()
+    assert seat["label"] == leader["seat"] == "CT-5"
+    page = await chromium_browser.new_page()
+    await page.goto(f"{live_server.url}/login?next=/events/{demo_data.SLUG}/seating/")
+    await page.fill("input[name=username]", "bantochuc")
+    await page.fill("input[name=password]", "hoinghi2022")
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("#seating[data-live-state=open]")
+    selector = f'.hall-plan .seat[data-label="{seat["label"]}"]'
+    assert "waiting" in (await page.get_attribute(selector, "class") or "")
+    arrived_before = int(await page.inner_text("[data-stat=arrived]"))
+    assert "Hoàng Cao Thắng" in await page.inner_text("#front-waiting")
+    async with httpx.AsyncClient(headers=desk) as http:
+        answer = await http.post(
+            f"{live_server.url}/api/events/{demo_data.SLUG}/checkins",
+            json={"code": leader["token"]},
+        )
+    assert answer.json()["result"] == "ok" and answer.json()["delegate"]["seat"] == "CT-5"
+    await page.wait_for_selector(f"{selector}.arrived")
+    assert int(await page.inner_text("[data-stat=arrived]")) == arrived_before + 1
+    assert "Hoàng Cao Thắng" not in await page.inner_text("#front-waiting")
+    # Clicking a seat chooses it: the panel names who sits there.
+    await page.click(selector)
+    await page.wait_for_selector("#chosen")
+    assert "Hoàng Cao Thắng" in await page.inner_text("#chosen")
+    await page.close()
