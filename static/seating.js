@@ -18,6 +18,10 @@
     }
     document.querySelector(`#front-waiting [data-delegate="${a.delegate_id}"]`)?.remove();
   });
+  // Another organizer moved people or placed again: this plan is out of date.
+  source.addEventListener("seating", () => {
+    document.getElementById("seating-changed").hidden = false;
+  });
   source.addEventListener("checkin_undone", (message) => {
     const a = JSON.parse(message.data);
     const seat = seatOf(a.delegate_id);

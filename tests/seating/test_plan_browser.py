@@ -40,6 +40,15 @@ async def test_the_plan_turns_a_seat_arrived_when_the_desk_checks_that_person_in
     await page.wait_for_selector(f"{selector}.arrived")
     assert int(await page.inner_text("[data-stat=arrived]")) == arrived_before + 1
     assert "Hoàng Cao Thắng" not in await page.inner_text("#front-waiting")
+    # Another organizer moves someone: the plan says it is out of date.
+    assert await page.is_hidden("#seating-changed")
+    organizer = {"authorization": f"Bearer {await auth.create_token('bantochuc')}"}
+    async with httpx.AsyncClient(headers=organizer) as http:
+        cleared = await http.post(
+            f"{live_server.url}/api/events/{demo_data.SLUG}/seating/clear", json={"seat": "CT-7"}
+        )
+    assert cleared.status_code == 200
+    await page.wait_for_selector("#seating-changed", state="visible")
     # Clicking a seat chooses it: the panel names who sits there.
     await page.click(selector)
     await page.wait_for_selector("#chosen")
