@@ -86,3 +86,16 @@ async def test_a_hall_is_copied_from_another_event_without_its_people(client):
     seats = await HallSeat.select().where(HallSeat.event != demo_event)
     assert len(seats) == await HallSeat.count().where(HallSeat.event == demo_event)
     assert all(s["delegate"] is None for s in seats)
+
+
+async def test_table_cards_name_each_block_and_the_groups_kept_there(client):
+    await demo.load()
+    await log_in(client, "bantochuc", "hoinghi2022")
+    page = await client.get(PAGE + "cards?blocks=1")
+    assert page.status_code == 200
+    assert page.text.count('class="card"') == 3
+    assert "Khu B" in page.text and "Lãnh đạo, Khách mời" in page.text
+    front = await client.get(PAGE + "cards")
+    assert front.text.count('class="card"') == await HallSeat.count().where(
+        (HallSeat.depth < 2) & HallSeat.delegate.is_not_null()
+    )
