@@ -54,3 +54,32 @@ async def test_the_plan_turns_a_seat_arrived_when_the_desk_checks_that_person_in
     await page.wait_for_selector("#chosen")
     assert "Hoàng Cao Thắng" in await page.inner_text("#chosen")
     await page.close()
+
+
+async def test_the_desk_asks_for_the_new_seats_as_soon_as_the_plan_changes(
+    db, live_server, chromium_browser
+):
+    await demo.load()
+    context = await chromium_browser.new_context()
+    page = await context.new_page()
+    await page.goto(f"{live_server.url}/login?next=/events/{demo_data.SLUG}/desk/")
+    await page.fill("input[name=username]", "letan")
+    await page.fill("input[name=password]", "hoinghi2022")
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("#desk[data-ready=yes]")
+    await page.wait_for_timeout(1500)  # the live stream open, the first snapshot taken
+    organizer = {"authorization": f"Bearer {await auth.create_token('bantochuc')}"}
+    async with page.expect_request(
+        lambda r: "/desk/snapshot?since=" in r.url, timeout=10_000
+    ) as asked:
+        async with httpx.AsyncClient(headers=organizer) as http:
+            answer = await http.post(
+                f"{live_server.url}/api/events/{demo_data.SLUG}/seating/clear",
+                json={"seat": "CT-7"},
+            )
+        assert answer.status_code == 200
+    response = await (await asked.value).response()
+    assert response is not None and response.ok
+    changed = (await response.json())["delegates"]
+    assert any(d["seat"] == "" and d.get("protocol_rank") == 6 for d in changed)
+    await context.close()
