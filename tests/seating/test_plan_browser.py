@@ -83,3 +83,28 @@ async def test_the_desk_asks_for_the_new_seats_as_soon_as_the_plan_changes(
     changed = (await response.json())["delegates"]
     assert any(d["seat"] == "" and d.get("protocol_rank") == 6 for d in changed)
     await context.close()
+
+
+async def test_dragging_a_person_onto_a_free_seat_moves_them_and_onto_a_blocked_one_is_refused(
+    db, live_server, chromium_browser
+):
+    await demo.load()
+    page = await chromium_browser.new_page(viewport={"width": 1400, "height": 1000})
+    await page.goto(f"{live_server.url}/login?next=/events/{demo_data.SLUG}/seating/")
+    await page.fill("input[name=username]", "bantochuc")
+    await page.fill("input[name=password]", "hoinghi2022")
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("#seating[data-live-state=open]")
+    leader = await Delegate.select(Delegate.id).where(Delegate.protocol_rank == 1).first()
+    await page.drag_and_drop('.seat[data-label="CT-4"]', '.seat[data-label="B-H7"]')
+    await page.wait_for_url("**?seat=B-H7")
+    seat = await HallSeat.select().where(HallSeat.label == "B-H7").first()
+    assert seat["delegate"] == leader["id"] and seat["pinned"]
+    assert "Nguyễn Thị Thủy Lệ" in await page.inner_text("#chosen")
+    await page.drag_and_drop('.seat[data-label="B-H7"]', '.seat[data-label="A-H1"]')
+    await page.wait_for_selector("#seating-changed", state="visible")
+    assert "khóa" in await page.inner_text("#seating-changed")
+    assert (await HallSeat.select().where(HallSeat.label == "B-H7").first())["delegate"] == (
+        leader["id"]
+    )
+    await page.close()
