@@ -488,6 +488,11 @@
         arrived(data.delegate_id, data.checked_in_at, data.desk);
       });
       source.addEventListener("checkin_undone", (message) => arrived(JSON.parse(message.data).delegate_id, null));
+      // Seats moved on the plan: ask what changed now, within 2 s (jitter: not every desk at once).
+      source.addEventListener("seating", () => {
+        clearTimeout(timer);
+        timer = setTimeout(tick, Math.random() * 2000);
+      });
     }
     // A stream the browser gave up on (closed, not reconnecting) is opened again.
     window.addEventListener("online", () => { if (source && source.readyState === EventSource.CLOSED) listen(); });

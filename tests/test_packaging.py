@@ -34,5 +34,6 @@ def test_the_wheel_contains_templates_static_files_catalogs_and_migrations(tmp_p
         assert f"conference/templates/{template.relative_to(ROOT / 'templates')}" in names
     assert "conference/static/vendor/pico/pico.min.css" in names
     assert "conference/locale/vi/LC_MESSAGES/messages.po" in names
+    assert "conference/seating/hall.schema.json" in names  # halls are checked against it
     assert any(name.startswith("conference/piccolo_migrations/conference_") for name in names)
     assert any(name.endswith("entry_points.txt") for name in names)

@@ -11,7 +11,7 @@ from conference import auth, demo_data
 from conference.events import get_event
 from conference.invitations import DelegateInput, add_delegates
 from conference.program import runsheet
-from conference.seating import assign, save_hall
+from conference.seating import assign, get_hall, save_hall
 from conference.tables import (
     AwardForm,
     AwardRecipient,
@@ -77,7 +77,10 @@ async def load(*, reset: bool = False) -> DemoSummary:
         # The run sheet as generated from the award list, ready for `make run`.
         event = await get_event(demo_data.SLUG)
         await runsheet.generate(event)
-        # The hall and its placement by rank, so the plan shows at once.
+    # The hall and its placement by rank, so the plan shows at once; a demo loaded before
+    # halls existed gets them too (nothing else of it changes).
+    event = await get_event(demo_data.SLUG)
+    if await get_hall(event["id"]) is None:
         await save_hall(event["id"], dict(demo_data.HALL))
         await assign(event["id"])
     return await _summary(created)

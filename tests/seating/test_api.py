@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -230,3 +231,28 @@ async def test_twenty_organizers_moving_at_once_keep_one_person_a_seat(
     labels = await Delegate.select(Delegate.seat).where(Delegate.id == ids[25])
     seat = await HallSeat.select(HallSeat.label).where(HallSeat.delegate == ids[25]).first()
     assert labels[0]["seat"] == seat["label"]
+
+
+async def test_a_placement_reaches_the_desks_incremental_snapshot(
+    client, organizer_headers, desk_headers
+):
+    await make_event()
+    snapshot = "/api/events/hn-2022/desk/snapshot"
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    await Delegate.update({Delegate.updated_at: yesterday}).where(Delegate.id > 0)
+    full = (await client.get(snapshot, headers=desk_headers)).json()
+    await client.put(f"{SEATING}/hall", json={"hall": HALL}, headers=organizer_headers)
+    await client.post(f"{SEATING}/assign", headers=organizer_headers)
+    since = await client.get(snapshot, params={"since": full["cursor"]}, headers=desk_headers)
+    seats = {d["full_name"]: d["seat"] for d in since.json()["delegates"]}
+    assert seats["Nguyễn Thị Thủy Lệ"] == "CT-2" and seats["Hoàng Cao Thắng"] == "CT-3"
+
+
+async def test_a_deleted_delegate_leaves_their_seat_free(client, organizer_headers):
+    _, ids = await make_event()
+    await client.put(f"{SEATING}/hall", json={"hall": HALL}, headers=organizer_headers)
+    await client.post(f"{SEATING}/assign", headers=organizer_headers)
+    assert await HallSeat.count().where(HallSeat.delegate == ids[0]) == 1
+    await Delegate.delete().where(Delegate.id == ids[0])
+    seat = await HallSeat.select().where(HallSeat.label == "CT-2").first()
+    assert seat["delegate"] is None

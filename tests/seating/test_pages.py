@@ -68,3 +68,34 @@ async def test_the_desk_may_read_the_plan_api_but_not_the_page(client, sample_pa
     await log_in(client, "letan2", sample_password)
     assert (await client.get(f"/api/events/{demo_data.SLUG}/seating")).status_code == 200
     assert (await client.get(PAGE)).status_code == 403
+
+
+async def test_a_hall_is_copied_from_another_event_without_its_people(client):
+    await demo.load()
+    from tests.invitations.helpers import make_event
+
+    await make_event()
+    await log_in(client, "bantochuc", "hoinghi2022")
+    page = "/events/hn-2022/seating/"
+    demo_event = (await HallSeat.select(HallSeat.event).first())["event"]
+    before = await client.get(page)
+    assert f'<option value="{demo_event}">' in before.text  # the demo's hall offered
+    token = await csrf_token(client, page)
+    copied = await client.post(page + "copy", data={"from_event": demo_event, "_csrf_token": token})
+    assert copied.status_code == 302
+    seats = await HallSeat.select().where(HallSeat.event != demo_event)
+    assert len(seats) == await HallSeat.count().where(HallSeat.event == demo_event)
+    assert all(s["delegate"] is None for s in seats)
+
+
+async def test_table_cards_name_each_block_and_the_groups_kept_there(client):
+    await demo.load()
+    await log_in(client, "bantochuc", "hoinghi2022")
+    page = await client.get(PAGE + "cards?blocks=1")
+    assert page.status_code == 200
+    assert page.text.count('class="card"') == 3
+    assert "Khu B" in page.text and "Lãnh đạo, Khách mời" in page.text
+    front = await client.get(PAGE + "cards")
+    assert front.text.count('class="card"') == await HallSeat.count().where(
+        (HallSeat.depth < 2) & HallSeat.delegate.is_not_null()
+    )

@@ -156,3 +156,16 @@ async def test_more_delegates_than_seats_lists_the_rest_and_drops_nobody(db):
     assert len(result.seats) == 23
     assert len(result.unplaced) == len(coming) - 23
     assert set(result.seats.values()) | set(result.unplaced) == {d["id"] for d in coming}
+
+
+async def test_a_demo_loaded_before_halls_existed_gets_its_hall_when_loaded_again(db):
+    event_id = await _demo()
+    await HallSeat.delete().where(HallSeat.event == event_id)
+    from conference.tables import SeatingHall
+
+    await SeatingHall.delete().where(SeatingHall.event == event_id)
+    tokens = sorted(r["token"] for r in await Delegate.select(Delegate.token))
+    again = await demo.load()
+    assert not again.created
+    assert (await _placed(event_id))["CT-4"]["delegate.protocol_rank"] == 1
+    assert sorted(r["token"] for r in await Delegate.select(Delegate.token)) == tokens

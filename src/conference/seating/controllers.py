@@ -316,16 +316,23 @@ class SeatingController(Controller):
         )
 
     @get("/cards")
-    async def cards(self, event: NamedDependency[EventRow], all: FromQuery[str] = "") -> Template:
-        """Name cards (biển tên) for the presidium and the front rows; ``?all=1``: everyone."""
+    async def cards(
+        self,
+        event: NamedDependency[EventRow],
+        all: FromQuery[str] = "",
+        blocks: FromQuery[str] = "",
+    ) -> Template:
+        """Name cards (biển tên) for the presidium and the front rows; ``?all=1``: everyone;
+        ``?blocks=1``: a table card a block."""
         everyone = all == "1"
+        cards = (
+            await prints.block_cards(event["id"])
+            if blocks == "1"
+            else await prints.name_cards(event["id"], everyone=everyone)
+        )
         return Template(
             "seating/cards.html",
-            context={
-                "event": event,
-                "cards": await prints.name_cards(event["id"], everyone=everyone),
-                "everyone": everyone,
-            },
+            context={"event": event, "cards": cards, "everyone": everyone},
         )
 
     @get("/chart")

@@ -42,14 +42,14 @@ def render(seats: Sequence[dict[str, Any]], *, link: str = "?seat=", chosen: str
 
     def top(seat: dict[str, Any]) -> int:
         if seat["presidium"]:
-            return MARGIN + (STAGE - SEAT) // 2
+            return MARGIN + (STAGE - 22 - SEAT) // 2
         return MARGIN + STAGE + int(seat["depth"]) * ROW
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="hall-plan" viewBox="0 0 {width} {height}"'
         f' role="img" aria-label="Sơ đồ hội trường">',
         f'<rect class="stage" x="{MARGIN}" y="{MARGIN}" width="{width - 2 * MARGIN}"'
-        f' height="{STAGE - 8}" rx="6"/>',
+        f' height="{STAGE - 22}" rx="6"/>',
     ]
     labelled: set[tuple[str, str]] = set()
     first_depth: dict[str, int] = {}

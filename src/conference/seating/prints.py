@@ -101,3 +101,18 @@ async def badges(
             }
         )
     return result
+
+
+async def block_cards(event_id: int) -> list[dict[str, Any]]:
+    """A table card a block (Khu A), naming the groups kept there, for the block's front."""
+    blocks: dict[str, list[str]] = {}
+    for r in await services.seats(event_id):
+        if r["presidium"]:
+            continue
+        groups = blocks.setdefault(r["block"], [])
+        if r["reserved_for"] and r["reserved_for"] not in groups:
+            groups.append(r["reserved_for"])
+    return [
+        {"label": block, "full_name": f"Khu {block}", "position": ", ".join(groups)}
+        for block, groups in blocks.items()
+    ]

@@ -20,7 +20,7 @@ from typing import Any
 import asyncpg
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
-from conference import audit
+from conference import audit, live
 from conference.actors import Actor
 from conference.database import insert_rows
 from conference.errors import Conflict, InvalidInput, NotFound
@@ -81,6 +81,11 @@ def _is_unique_violation(error: Exception) -> bool:
     if isinstance(error, asyncpg.UniqueViolationError):
         return True
     return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
+
+
+def _changed(event_id: int, change: str) -> None:
+    """Tell the event's open pages (other plans, the desks) that the seating changed."""
+    live.publish(event_id, "seating", {"change": change})
 
 
 async def _sync_labels(event_id: int) -> None:
@@ -180,6 +185,7 @@ async def save_hall(
         if not updated:
             await SeatingHall(event=event_id, layout=layout, honour_side=side, coming=whom).save()
         await _sync_labels(event_id)
+    _changed(event_id, "hall")
     await audit.record("seating.hall", by=by, event_id=event_id, target=str(len(specs)), lost=lost)
     return lost
 
@@ -329,6 +335,7 @@ async def assign(event_id: int, *, keep_pinned: bool = True, by: Actor | None = 
                 code="seating_changed",
             ) from error
         raise
+    _changed(event_id, "assign")
     await audit.record(
         "seating.assign",
         by=by,
@@ -402,6 +409,7 @@ async def move(event_id: int, delegate_id: int, label: str, *, by: Actor | None 
                 "Someone else moved this delegate at the same moment.", code="seating_changed"
             ) from error
         raise
+    _changed(event_id, "move")
     await audit.record(
         "seating.move", by=by, event_id=event_id, target=target["label"], delegate=delegate_id
     )
@@ -453,6 +461,7 @@ async def swap(event_id: int, first: str, second: str, *, by: Actor | None = Non
                 "Someone else changed these seats at the same moment.", code="seating_changed"
             ) from error
         raise
+    _changed(event_id, "swap")
     await audit.record(
         "seating.swap", by=by, event_id=event_id, target=f"{a['label']} {b['label']}"
     )
@@ -466,6 +475,7 @@ async def clear(event_id: int, label: str, *, by: Actor | None = None) -> None:
             HallSeat.id == seat["id"]
         )
         await _sync_labels(event_id)
+    _changed(event_id, "clear")
     await audit.record("seating.clear", by=by, event_id=event_id, target=seat["label"])
 
 
@@ -480,6 +490,7 @@ async def set_pin(event_id: int, label: str, pinned: bool, *, by: Actor | None =
             label=seat["label"],
         )
     await HallSeat.update({HallSeat.pinned: pinned}).where(HallSeat.id == seat["id"])
+    _changed(event_id, "pin")
     await audit.record("seating.pin", by=by, event_id=event_id, target=seat["label"], pinned=pinned)
 
 
