@@ -20,6 +20,7 @@ check_in_attempt_once    check_in_attempt (event, COALESCE(delegate, 0),
                          logged once
 delegate_changed         delegate (event, updated_at), not unique: the
                          desks' incremental snapshot
+membership_once          membership (user, event)
 =======================  =============================================
 """
 
@@ -54,7 +55,15 @@ class Role(StrEnum):
 
 
 class User(Table, tablename="app_user"):
-    """A person who logs in: an organizer, a front-desk user or an MC."""
+    """A person who logs in: an organizer, a front-desk user or an MC.
+
+    An account reaches the events it is a member of (``Membership``, a role in each),
+    or every event when ``every_event`` (a department-wide desk or MC account, with
+    ``role``). A department administrator (``administrator``, an organizer of every
+    event) creates events and manages every account. ``session_generation`` is
+    written into each session at login: raising it (a password reset, a disable, a
+    membership change) ends every session of the account for good.
+    """
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
 
@@ -65,6 +74,9 @@ class User(Table, tablename="app_user"):
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
+    administrator = Boolean(default=False)
+    every_event = Boolean(default=False)
+    session_generation = Integer(default=0)
 
 
 class ApiToken(Table):
@@ -78,6 +90,7 @@ class ApiToken(Table):
     created_at = Timestamptz(default=TimestamptzNow())
     last_used_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+    expires_at = Timestamptz(null=True, default=None)  # None: until revoked
 
 
 class StoreEntry(Table):
@@ -157,6 +170,17 @@ class DeskDevice(Table):
     revoked_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     created_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+
+
+class Membership(Table):
+    """An account's role in one event (unique index ``membership_once``)."""
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
+    role = Varchar(length=16, choices=Role)
+    created_at = Timestamptz(default=TimestamptzNow())
 
 
 # --------------------------------------------------------------------------- delegates
@@ -504,6 +528,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     StoreEntry,
     Event,
     DeskDevice,
+    Membership,
     AuditEntry,
     Delegate,
     RevokedToken,
