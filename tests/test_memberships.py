@@ -275,3 +275,18 @@ async def test_memberships_are_unique_per_account_and_event(db, two_events, samp
     await services.add_membership(boss, desk.id, two_events["hn-2022"], Role.mc)
     rows = await Membership.select(Membership.role).where(Membership.user == desk.id)
     assert rows == [{"role": "mc"}]
+
+
+async def test_ones_own_new_password_keeps_this_session_under_a_new_id_and_ends_the_others(
+    app, client, sample_password
+):
+    me = await auth.create_user("boss", sample_password, Role.organizer)
+    async with _browser(app) as elsewhere:
+        await log_in(elsewhere, "boss", sample_password)
+        await log_in(client, "boss", sample_password)
+        before = client.cookies.get("conference_session", domain="127.0.0.1")
+        changed = await _post(client, f"/accounts/{me.id}/password", {"password": "mật khẩu mới 9"})
+        assert changed.status_code in (302, 303)
+        assert client.cookies.get("conference_session", domain="127.0.0.1") != before
+        assert await _signed_in(client)
+        assert not await _signed_in(elsewhere)

@@ -199,6 +199,14 @@ class AccountsController(Controller):
             await services.reset_password(request.user, user_id, data.get("password", ""))
         except DomainError as error:
             return _back(request, error)
+        if user_id == request.user.id:
+            # One's own new password ends one's other sessions; this one goes on, under
+            # a new id and the new generation.
+            me = await auth.get_active_user(user_id)
+            request.clear_session()
+            if me is not None:
+                sessions.renew_id(request)
+                request.set_session(auth.user_session(me))
         flash(request, gettext("Password changed."), category="success")
         return Redirect("/accounts/")
 
