@@ -152,7 +152,7 @@ def user() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice([role.value for role in Role]),
+    metavar="|".join(role.value for role in Role),
     help="What they may do.",
 )
 @click.option(
@@ -171,6 +171,14 @@ def user_add(
     """Create the account NAME."""
     from conference import auth
 
+    if role not in {r.value for r in Role}:
+        fail(
+            gettext(
+                N_("Unknown role %(role)s: choose %(roles)s."),
+                role=role,
+                roles=", ".join(r.value for r in Role),
+            )
+        )
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     elif sys.stdin.isatty():
