@@ -30,6 +30,7 @@ from piccolo.engine.base import Engine
 from conference import database
 from conference.app import create_app
 from conference.auth import forget_remembered_users
+from conference.events.services import forget_events
 from conference.settings import DatabaseURL, Settings
 from conference.tables import ALL_TABLES
 
@@ -122,6 +123,7 @@ async def db(
     database.use_engine(backend.engine)
     await empty_tables(backend)
     forget_remembered_users()  # ids start again at 1: yesterday's answers are wrong
+    forget_events()
     yield backend
 
 

@@ -117,7 +117,7 @@ async def test_api_token_authenticates_and_only_its_hash_is_stored(client, sampl
     assert bad.status_code == 401
 
 
-async def test_a_disabled_user_is_refused_at_once(client, sample_password):
+async def test_a_disabled_users_token_is_refused_at_once_and_for_good(client, sample_password):
     boss = await auth.create_user("boss", sample_password, Role.organizer)
     created = await auth.create_user("scanner", sample_password, Role.desk)
     token = await auth.create_token("scanner")
@@ -125,8 +125,11 @@ async def test_a_disabled_user_is_refused_at_once(client, sample_password):
     assert (await client.get("/", headers=headers)).status_code == 200  # now remembered
     await auth.set_active(created.id, False, by=boss)
     assert (await client.get("/", headers=headers)).status_code == 401
+    # Enabled again, the account needs a new token: the old one was revoked with it.
     await auth.set_active(created.id, True, by=boss)
-    assert (await client.get("/", headers=headers)).status_code == 200
+    assert (await client.get("/", headers=headers)).status_code == 401
+    fresh = {"authorization": f"Bearer {await auth.create_token('scanner')}"}
+    assert (await client.get("/", headers=fresh)).status_code == 200
 
 
 async def test_a_token_revoked_elsewhere_is_refused_once_the_remembered_answer_expires(

@@ -5,11 +5,22 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from conference.tables import ApiToken, User
+from conference.tables import (
+    ApiToken,
+    AwardForm,
+    Delegate,
+    Event,
+    Membership,
+    ProgrammeItem,
+    Role,
+    User,
+)
 
 
 def conference(*args: str, env: dict[str, str], stdin: str | None = None, cwd: Path | None = None):
@@ -160,3 +171,147 @@ def test_an_unreachable_database_is_one_line(tmp_path):
     )
     assert_one_line_error(result)
     assert "database" in result.stderr
+
+
+async def test_user_add_with_events_makes_a_member_and_without_says_department_wide(env):
+    from tests.invitations.helpers import make_event
+
+    await make_event("hn-2022")
+    await make_event("hcm-2022")
+    member = conference(
+        "user",
+        "add",
+        "letan4",
+        "--role",
+        "desk",
+        "--event",
+        "hn-2022",
+        "--event",
+        "hcm-2022",
+        "--password-stdin",
+        env=env,
+        stdin="mật khẩu bàn 4\n",
+    )
+    assert member.returncode == 0, member.stderr
+    row = await User.select(User.id, User.every_event).where(User.username == "letan4").first()
+    assert not row["every_event"]
+    assert await Membership.count().where(Membership.user == row["id"]) == 2
+    wide = conference(
+        "user", "add", "letan", "--role", "desk", "--password-stdin", env=env, stdin="hoinghi2022\n"
+    )
+    assert wide.returncode == 0, wide.stderr
+    assert "--event" in wide.stdout  # says it reaches every event, and how to restrict it
+    boss = conference(
+        "user",
+        "add",
+        "boss",
+        "--role",
+        "organizer",
+        "--password-stdin",
+        env=env,
+        stdin="hoinghi2022\n",
+    )
+    assert boss.returncode == 0, boss.stderr
+    assert (await User.select(User.administrator).where(User.username == "boss").first())[
+        "administrator"
+    ]
+
+
+async def test_user_add_refuses_an_unknown_event_or_role_in_one_line(env):
+    unknown = conference(
+        "user",
+        "add",
+        "x3",
+        "--role",
+        "desk",
+        "--event",
+        "khong-co",
+        "--password-stdin",
+        env=env,
+        stdin="password123\n",
+    )
+    assert_one_line_error(unknown)
+    assert "khong-co" in unknown.stderr
+    bad_role = conference(
+        "user", "add", "x3", "--role", "boss", "--password-stdin", env=env, stdin="password123\n"
+    )
+    assert_one_line_error(bad_role)
+    assert "boss" in bad_role.stderr
+    assert await User.count().where(User.username == "x3") == 0
+
+
+async def test_event_create_copies_settings_programme_and_award_forms_never_people(env):
+    from tests.invitations.helpers import make_event
+
+    await make_event("hn-2022")
+    await AwardForm.insert(AwardForm(event=1, rank=1, title="Bằng khen của Bộ trưởng"))
+    result = conference(
+        "event",
+        "create",
+        "hn-2023",
+        "--title",
+        "Hội nghị 2023",
+        "--date",
+        "2023-09-12",
+        "--copy-from",
+        "hn-2022",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    new = await Event.select().where(Event.slug == "hn-2023").first()
+    old = await Event.select().where(Event.slug == "hn-2022").first()
+    assert new["title"] == "Hội nghị 2023" and str(new["date"]) == "2023-09-12"
+    assert new["venue"] == old["venue"] and new["signer_name"] == old["signer_name"]
+    items = await ProgrammeItem.select().where(ProgrammeItem.event == new["id"])
+    assert [i["title"] for i in items] == ["Phát biểu chỉ đạo"]
+    assert items[0]["starts_at"].astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date() == date(
+        2023, 9, 12
+    )
+    assert await AwardForm.count().where(AwardForm.event == new["id"]) == 1
+    assert await Delegate.count().where(Delegate.event == new["id"]) == 0
+    plain = conference(
+        "event", "create", "hn-2024", "--title", "Hội nghị 2024", "--date", "2024-09-12", env=env
+    )
+    assert plain.returncode == 0, plain.stderr
+    assert_one_line_error(
+        conference("event", "create", "hn-2024", "--title", "T", "--date", "2024-09-12", env=env)
+    )
+    assert_one_line_error(
+        conference(
+            "event",
+            "create",
+            "hn-2025",
+            "--title",
+            "T",
+            "--date",
+            "2025-01-01",
+            "--copy-from",
+            "khong-co",
+            env=env,
+        )
+    )
+
+
+async def test_tokens_are_named_listed_revoked_and_may_expire(env, client):
+    from conference import auth
+
+    await auth.create_user("scanner", "password123", Role.desk)
+    made = conference(
+        "token", "create", "scanner", "--label", "Bàn 2", "--expires-days", "30", env=env
+    )
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    headers = {"authorization": f"Bearer {token}"}
+    assert (await client.get("/", headers=headers)).status_code == 200
+    listed = conference("token", "list", "scanner", env=env)
+    assert listed.returncode == 0, listed.stderr
+    [line] = listed.stdout.strip().splitlines()
+    token_id, username, name, *_, state = line.split("\t")
+    assert (username, name) == ("scanner", "Bàn 2") and state == "đang dùng"
+    revoked = conference("token", "revoke", token_id, env=env)
+    assert revoked.returncode == 0, revoked.stderr
+    auth.forget_remembered_users()  # the revocation came from another process
+    assert (await client.get("/", headers=headers)).status_code == 401
+    assert conference("token", "list", env=env).stdout.strip().endswith("đã thu hồi")
+    assert_one_line_error(conference("token", "revoke", "999", env=env))
+    assert_one_line_error(conference("token", "list", "nobody", env=env))

@@ -58,7 +58,7 @@ async def test_loading_twice_changes_nothing(db):
     tokens = sorted(row["token"] for row in await Delegate.select(Delegate.token))
     again = await demo.load()
     assert not again.created
-    assert await Event.count() == 1 and await User.count() == 3
+    assert await Event.count() == 1 and await User.count() == len(demo.DEMO_ACCOUNTS)
     assert sorted(row["token"] for row in await Delegate.select(Delegate.token)) == tokens
 
 
@@ -77,3 +77,16 @@ async def test_demo_search_keys_find_names_without_diacritics(db):
         Delegate.search_key.like("%hoang cao thang%")
     )
     assert [row["full_name"] for row in found] == ["Hoàng Cao Thắng"]
+
+
+async def test_the_demo_accounts_are_members_of_the_demo_event_and_quantri_administers(db):
+    await demo.load(reset=True)
+    event = await Event.select(Event.id).first()
+    for account in demo.DEMO_ACCOUNTS:
+        user = await auth.authenticate(account.username, account.password)
+        assert user is not None
+        if account.administrator:
+            assert user.administrator and user.events is None
+        else:
+            assert user.events == frozenset({event["id"]})
+            assert user.role_in(event["id"]) is account.role

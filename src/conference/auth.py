@@ -11,13 +11,14 @@ for an event that does not exist.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import os
 import re
 import secrets
 import time
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -34,10 +35,12 @@ from litestar.types import Receive, Scope, Send
 from conference import audit, live
 from conference.actors import Actor
 from conference.errors import Conflict, InvalidInput, NotFound
-from conference.tables import ApiToken, DeskDevice, Role, User
+from conference.tables import ApiToken, DeskDevice, Membership, Role, User
 from conference.text import nfc
 
 SESSION_USER_KEY = "user_id"
+# The account's session generation at login: a session of an older one has ended.
+SESSION_GENERATION_KEY = "generation"
 # A paired desk device's session: [device id, the pairing number it was signed in by].
 SESSION_DEVICE_KEY = "desk_device"
 # The app's state holds, under this name, the function from an event's slug to its id
@@ -56,12 +59,40 @@ _TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 CurrentUser = Actor
 
 
-def _current(row: dict[str, Any]) -> CurrentUser:
+_ACCOUNT_COLUMNS = (
+    User.id,
+    User.username,
+    User.display_name,
+    User.role,
+    User.administrator,
+    User.every_event,
+    User.session_generation,
+)
+
+
+async def _current(row: dict[str, Any]) -> CurrentUser:
+    """The actor of an account row (``_ACCOUNT_COLUMNS``), with its memberships: read
+    here once, so that a remembered actor answers every event's question."""
+    role = Role(row["role"])
+    events: frozenset[int] | None = None
+    event_roles: dict[int, Role] | None = None
+    if not (row["administrator"] or row["every_event"]):
+        memberships = await Membership.select(Membership.event, Membership.role).where(
+            Membership.user == row["id"]
+        )
+        events = frozenset(m["event"] for m in memberships)
+        event_roles = {
+            m["event"]: Role(m["role"]) for m in memberships if Role(m["role"]) is not role
+        }
     return CurrentUser(
         id=row["id"],
         username=row["username"],
         display_name=row["display_name"],
-        role=Role(row["role"]),
+        role=Role.organizer if row["administrator"] else role,
+        events=events,
+        administrator=bool(row["administrator"]),
+        event_roles=event_roles or None,
+        generation=row["session_generation"] or 0,
     )
 
 
@@ -77,6 +108,8 @@ def allow(*roles: Role) -> dict[str, Any]:
 
 ANY_ROLE = allow(Role.organizer, Role.desk, Role.mc)
 ORGANIZER = allow(Role.organizer)
+# For department administrators only (creating events).
+ADMINISTRATOR = {**ORGANIZER, "administrator": True}
 
 
 def declared_roles(handler: BaseRouteHandler) -> frozenset[Role] | None:
@@ -91,36 +124,46 @@ async def role_guard(
 ) -> None:
     """App-wide guard: a route is refused unless it is public or the user's role is declared.
 
+    The one place where membership is enforced: on a route of an event (its ``{slug}``)
+    an actor that is not a member of that event is refused as not found, the very answer
+    an event that does not exist gets, and the role that counts is the actor's role in
+    that event (handed on as ``request.user.role``). Elsewhere any role the actor holds
+    counts. A route whose ``opt`` says ``administrator`` is for department administrators.
+
     Async only so that Litestar calls it in the loop (a plain function goes to a thread).
     """
     roles = declared_roles(handler)
     if roles is None:
         return
-    user = connection.scope.get("user")
+    user: CurrentUser | None = connection.scope.get("user")
     if user is None:
         raise NotAuthorizedException("login required")
-    if not roles or user.role not in roles:
-        raise PermissionDeniedException("this role may not use this page")
-    if user.events is not None:
-        await _within_own_events(connection, user.events)
-
-
-async def _within_own_events(
-    connection: ASGIConnection[Any, Any, Any, Any], events: frozenset[int]
-) -> None:
-    """Refuse, as not found, a route of an event the actor does not belong to.
-
-    An event's routes name it by ``{slug}``; a route without one (the event list, the
-    API schema) is left to the role and to its handler.
-    """
     slug = connection.path_params.get("slug")
-    if slug is None:
-        return
+    if slug is not None and user.events is not None:
+        role = await _role_in_event(connection, user, str(slug))
+        if role is not user.role:
+            user = dataclasses.replace(user, role=role)
+            connection.scope["user"] = user
+        held: frozenset[Role] = frozenset({role})
+    else:
+        held = user.roles_anywhere()
+    if not roles & held:
+        raise PermissionDeniedException("this role may not use this page")
+    if handler.opt.get("administrator") and not user.administrator:
+        raise PermissionDeniedException("only a department administrator may use this page")
+
+
+async def _role_in_event(
+    connection: ASGIConnection[Any, Any, Any, Any], user: CurrentUser, slug: str
+) -> Role:
+    """The actor's role in the event at ``slug``; NotFound (404) when not a member."""
     event_id_of: EventIdOfSlug | None = connection.app.state.get(EVENT_ID_OF_SLUG)
-    event_id = await event_id_of(str(slug)) if event_id_of is not None else None
-    if event_id is None or event_id not in events:
+    event_id = await event_id_of(slug) if event_id_of is not None else None
+    role = user.role_in(event_id) if event_id is not None else None
+    if role is None:
         # The very refusal an unknown event gets: nothing tells that this one exists.
         raise NotFound("There is no event at this address.")
+    return role
 
 
 # ------------------------------------------------------------------ passwords and users
@@ -184,14 +227,7 @@ async def authenticate(username: str, password: str) -> CurrentUser | None:
     answer, so a login form does not tell which usernames exist.
     """
     row = (
-        await User.select(
-            User.id,
-            User.username,
-            User.display_name,
-            User.role,
-            User.password_hash,
-            User.active,
-        )
+        await User.select(*_ACCOUNT_COLUMNS, User.password_hash, User.active)
         .where(User.username == username.strip().lower())
         .first()
         .run()
@@ -205,7 +241,7 @@ async def authenticate(username: str, password: str) -> CurrentUser | None:
     if _hasher.check_needs_rehash(stored):
         updates[User.password_hash] = await hash_password_off_loop(password)
     await User.update(updates).where(User.id == row["id"]).run()
-    return _current(row)
+    return await _current(row)
 
 
 # ------------------------------------------------------------------ who is asking, remembered
@@ -255,12 +291,12 @@ async def get_active_user(user_id: int) -> CurrentUser | None:
     if remembered is not None:
         return remembered
     row = (
-        await User.select(User.id, User.username, User.display_name, User.role)
+        await User.select(*_ACCOUNT_COLUMNS)
         .where((User.id == user_id) & (User.active.eq(True)))
         .first()
         .run()
     )
-    return _remember(("user", user_id), _current(row)) if row else None
+    return _remember(("user", user_id), await _current(row)) if row else None
 
 
 async def create_user(
@@ -270,8 +306,14 @@ async def create_user(
     *,
     display_name: str = "",
     by: CurrentUser | None = None,
+    events: Collection[int] | None = None,
 ) -> CurrentUser:
-    """Create an account; raise InvalidInput for a bad name or password, Conflict if taken."""
+    """Create an account; raise InvalidInput for a bad name or password, Conflict if taken.
+
+    With ``events``, the account is a member of those events, with ``role`` in each.
+    Without, it is department-wide: an organizer is a department administrator, a desk
+    or MC account reaches every event.
+    """
     name = username.strip().lower()
     if not _USERNAME.fullmatch(name):
         raise InvalidInput(
@@ -284,18 +326,59 @@ async def create_user(
         raise Conflict(
             "The username %(name)s is already taken.", name=name, refusal="username_taken"
         )
+    department_wide = events is None
     row = User(
         username=name,
         display_name=nfc(display_name),
         password_hash=await hash_password_off_loop(password),
         role=role,
+        every_event=department_wide,
+        administrator=department_wide and role is Role.organizer,
     )
-    await row.save().run()
-    await audit.record("user.create", by=by, target=name, role=role.value)
-    return CurrentUser(id=row.id, username=name, display_name=row.display_name, role=role)
+    async with User._meta.db.transaction():
+        await row.save().run()
+        for event_id in sorted(set(events or ())):
+            await Membership(user=row.id, event=event_id, role=role).save().run()
+    await audit.record(
+        "user.create",
+        by=by,
+        target=name,
+        role=role.value,
+        events=sorted(set(events)) if events is not None else "all",
+    )
+    return await _current(
+        {
+            "id": row.id,
+            "username": name,
+            "display_name": row.display_name,
+            "role": role,
+            "administrator": row.administrator,
+            "every_event": row.every_event,
+            "session_generation": 0,
+        }
+    )
+
+
+async def end_sessions(user_id: int, *, tokens: bool = True) -> None:
+    """End every session (and, with ``tokens``, every API token) of the account, for
+    good: its session generation goes up, so a session of an older one is refused and
+    re-enabling the account does not bring it back; its tokens are revoked."""
+    await (
+        User.update({User.session_generation: User.session_generation + 1})
+        .where(User.id == user_id)
+        .run()
+    )
+    if tokens:
+        await (
+            ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)})
+            .where((ApiToken.user == user_id) & ApiToken.revoked_at.is_null())
+            .run()
+        )
+    forget_remembered_users()
 
 
 async def set_password(user_id: int, password: str, *, by: CurrentUser | None = None) -> None:
+    """Set a new password; every session and token of the account ends."""
     check_password_strength(password)
     updated = (
         await User.update({User.password_hash: await hash_password_off_loop(password)})
@@ -305,10 +388,12 @@ async def set_password(user_id: int, password: str, *, by: CurrentUser | None = 
     )
     if not updated:
         raise NotFound("No such account.")
+    await end_sessions(user_id)
     await audit.record("user.password", by=by, target=str(user_id))
 
 
 async def set_active(user_id: int, active: bool, *, by: CurrentUser) -> None:
+    """Enable or disable an account; disabling ends its sessions and tokens for good."""
     if user_id == by.id and not active:
         raise InvalidInput("You cannot disable your own account.", refusal="disable_own_account")
     updated = (
@@ -316,6 +401,8 @@ async def set_active(user_id: int, active: bool, *, by: CurrentUser) -> None:
     )
     if not updated:
         raise NotFound("No such account.")
+    if not active:
+        await end_sessions(user_id)
     forget_remembered_users()
     await audit.record("user.enable" if active else "user.disable", by=by, target=str(user_id))
 
@@ -331,6 +418,8 @@ async def list_users() -> list[dict[str, Any]]:
             User.active,
             User.created_at,
             User.last_login_at,
+            User.administrator,
+            User.every_event,
         )
         .where(User.id.not_in(DeskDevice.select(DeskDevice.user)))
         .order_by(User.role)
@@ -346,38 +435,112 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def create_token(username: str, name: str = "") -> str:
-    """Make a new bearer token for ``username``; only its digest is stored."""
+async def create_token(
+    username: str,
+    name: str = "",
+    *,
+    expires_days: int | None = None,
+    by: CurrentUser | None = None,
+) -> str:
+    """Make a new bearer token for ``username``, named ``name`` (the username when
+    empty), valid for ``expires_days`` days (None: until revoked); only its digest is
+    stored."""
     user = await User.select(User.id).where(User.username == username.strip().lower()).first()
     if user is None:
         raise NotFound("No account named %(name)s.", name=username)
+    if expires_days is not None and expires_days < 1:
+        raise InvalidInput("A token lasts at least one day.", refusal="token_expiry_too_short")
+    label = " ".join(nfc(name).split()) or username.strip().lower()
+    if len(label) > TOKEN_NAME_LENGTH:
+        raise InvalidInput(
+            "A token's name has at most %(n)s characters.",
+            n=TOKEN_NAME_LENGTH,
+            refusal="token_name_too_long",
+        )
     token = secrets.token_urlsafe(32)
-    await (
-        ApiToken(user=user["id"], name=name or username, token_hash=_token_digest(token))
-        .save()
-        .run()
+    expires_at = (
+        datetime.now(UTC) + timedelta(days=expires_days) if expires_days is not None else None
     )
+    row = ApiToken(
+        user=user["id"], name=label, token_hash=_token_digest(token), expires_at=expires_at
+    )
+    await row.save().run()
+    await audit.record("token.create", by=by, target=str(row.id), user=user["id"])
     return token
 
 
+TOKEN_NAME_LENGTH = 100  # api_token.name
+
+
+async def list_tokens(user_ids: Collection[int] | None = None) -> list[dict[str, Any]]:
+    """API tokens, the newest first (of the accounts ``user_ids`` only, when given):
+    id, name, account, created, last used, expiry, revocation and whether it works."""
+    query = ApiToken.select(
+        ApiToken.id,
+        ApiToken.name,
+        ApiToken.user.id.as_alias("user_id"),
+        ApiToken.user.username.as_alias("username"),
+        ApiToken.created_at,
+        ApiToken.last_used_at,
+        ApiToken.expires_at,
+        ApiToken.revoked_at,
+    ).order_by(ApiToken.id, ascending=False)
+    if user_ids is not None:
+        query = query.where(ApiToken.user.is_in(list(user_ids) or [0]))
+    rows = await query.run()
+    now = datetime.now(UTC)
+    for row in rows:
+        row["working"] = row["revoked_at"] is None and (
+            row["expires_at"] is None or row["expires_at"] > now
+        )
+    return rows
+
+
+async def token_owner(token_id: int) -> int:
+    """The account a token belongs to; NotFound when there is no such token."""
+    row = await ApiToken.select(ApiToken.user).where(ApiToken.id == token_id).first().run()
+    if row is None:
+        raise NotFound("No such token.")
+    return int(row["user"])
+
+
+async def revoke_token(token_id: int, *, by: CurrentUser | None = None) -> None:
+    """Revoke a token at once (here, and within ``AUTH_CACHE_S`` in other processes);
+    revoking one already revoked changes nothing. NotFound when there is no such token."""
+    await token_owner(token_id)
+    await (
+        ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)})
+        .where((ApiToken.id == token_id) & ApiToken.revoked_at.is_null())
+        .run()
+    )
+    forget_remembered_users()
+    await audit.record("token.revoke", by=by, target=str(token_id))
+
+
 async def user_for_token(token: str) -> CurrentUser | None:
-    """The active account a bearer token belongs to (remembered for ``AUTH_CACHE_S``)."""
+    """The active account a working bearer token belongs to (remembered for
+    ``AUTH_CACHE_S``); None for an unknown, revoked or expired token."""
     digest = _token_digest(token)
     remembered = _recall(("token", digest))
     if remembered is not None:
         return remembered
+    now = datetime.now(UTC)
     row = (
         await ApiToken.select(
-            ApiToken.id,
+            ApiToken.id.as_alias("token_id"),
             ApiToken.last_used_at,
-            ApiToken.user.id.as_alias("user_id"),
+            ApiToken.user.id.as_alias("id"),
             ApiToken.user.username.as_alias("username"),
             ApiToken.user.display_name.as_alias("display_name"),
             ApiToken.user.role.as_alias("role"),
+            ApiToken.user.administrator.as_alias("administrator"),
+            ApiToken.user.every_event.as_alias("every_event"),
+            ApiToken.user.session_generation.as_alias("session_generation"),
         )
         .where(
             (ApiToken.token_hash == digest)
             & ApiToken.revoked_at.is_null()
+            & (ApiToken.expires_at.is_null() | (ApiToken.expires_at > now))
             & ApiToken.user._.active.eq(True)
         )
         .first()
@@ -385,17 +548,14 @@ async def user_for_token(token: str) -> CurrentUser | None:
     )
     if row is None:
         return None
-    now = datetime.now(UTC)
     # Writing on every request would put a write on the scan path; minutes are enough.
     if row["last_used_at"] is None or now - row["last_used_at"] > _TOKEN_TOUCH_INTERVAL:
-        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"]).run()
-    user = CurrentUser(
-        id=row["user_id"],
-        username=row["username"],
-        display_name=row["display_name"],
-        role=Role(row["role"]),
-    )
-    return _remember(("token", digest), user)
+        await (
+            ApiToken.update({ApiToken.last_used_at: now})
+            .where(ApiToken.id == row["token_id"])
+            .run()
+        )
+    return _remember(("token", digest), await _current(row))
 
 
 # ------------------------------------------------------------------ paired desk devices
@@ -483,12 +643,21 @@ async def _who(scope: Scope) -> tuple[CurrentUser | None, str | None]:
     if device is not None:
         user = await get_paired_device(*device)
         return (user, "device") if user is not None else (None, None)
-    user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
+    if not isinstance(session, dict):
+        return None, None
+    user_id = session.get(SESSION_USER_KEY)
     if isinstance(user_id, int):
         user = await get_active_user(user_id)
-        if user is not None:
+        # A session of an older generation was ended (a password reset, a disable, a
+        # membership change): for good, whatever happens to the account later.
+        if user is not None and session.get(SESSION_GENERATION_KEY, 0) == user.generation:
             return user, "session"
     return None, None
+
+
+def user_session(user: CurrentUser) -> dict[str, Any]:
+    """What a session holds for an account signed in with its password."""
+    return {SESSION_USER_KEY: user.id, SESSION_GENERATION_KEY: user.generation}
 
 
 async def still_signed_in(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
@@ -500,7 +669,14 @@ async def still_signed_in(connection: ASGIConnection[Any, Any, Any, Any]) -> boo
         user, _ = await _who(connection.scope)
     except NotAuthorizedException:
         return False
-    return user is not None and user == connection.scope.get("user")
+    current = connection.scope.get("user")
+    # The guard may have handed on the actor with its role in the event: compare who.
+    return (
+        user is not None
+        and current is not None
+        and (user.id, user.device, user.generation)
+        == (current.id, current.device, current.generation)
+    )
 
 
 class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
@@ -510,8 +686,14 @@ class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
         user, how = await _who(connection.scope)
-        if user is None and _device_of_session(connection.scope.get("session")) is not None:
-            # A device revoked, or paired again on another phone: its session ends here.
+        session = connection.scope.get("session")
+        # A device revoked or paired again on another phone, an account disabled or its
+        # sessions ended: the session ends here (deleted from the store).
+        if (
+            user is None
+            and isinstance(session, dict)
+            and (_device_of_session(session) is not None or SESSION_USER_KEY in session)
+        ):
             connection.scope["session"] = {}
         return AuthenticationResult(user=user, auth=how)
 

@@ -242,15 +242,33 @@ def user() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice([role.value for role in Role]),
+    metavar="|".join(role.value for role in Role),
     help="What they may do.",
+)
+@click.option(
+    "--event",
+    "events",
+    multiple=True,
+    metavar="SLUG",
+    help="An event the account is a member of (repeatable). An organizer without one "
+    "is a department administrator; a desk or MC account without one reaches every event.",
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--display-name", default="", help="The person's name, as shown in pages.")
-def user_add(name: str, role: str, password_stdin: bool, display_name: str) -> None:
+def user_add(
+    name: str, role: str, events: tuple[str, ...], password_stdin: bool, display_name: str
+) -> None:
     """Create the account NAME."""
     from conference import auth
 
+    if role not in {r.value for r in Role}:
+        fail(
+            gettext(
+                N_("Unknown role %(role)s: choose %(roles)s."),
+                role=role,
+                roles=", ".join(r.value for r in Role),
+            )
+        )
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     elif sys.stdin.isatty():
@@ -260,8 +278,24 @@ def user_add(name: str, role: str, password_stdin: bool, display_name: str) -> N
 
     async def work(settings: Settings) -> None:
         await database.migrate()
-        created = await auth.create_user(name, password, Role(role), display_name=display_name)
+        event_ids = [(await event_or_fail(slug))["id"] for slug in events] if events else None
+        created = await auth.create_user(
+            name, password, Role(role), display_name=display_name, events=event_ids
+        )
         click.echo(f"Created {created.role.value} account {created.username}.")
+        if event_ids is not None:
+            click.echo(gettext(N_("Member of: %(events)s."), events=", ".join(events)))
+        elif created.administrator:
+            click.echo(gettext(N_("A department administrator: every event, every account.")))
+        else:
+            click.echo(
+                gettext(
+                    N_(
+                        "Department-wide: reaches every event; --event SLUG restricts an "
+                        "account to its events."
+                    )
+                )
+            )
 
     run(work)
 
@@ -274,14 +308,107 @@ def token() -> None:
 @token.command("create")
 @click.argument("name")
 @click.option("--label", default="", help="What the token is for (a desk, a script).")
-def token_create(name: str, label: str) -> None:
+@click.option(
+    "--expires-days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Days the token works (default: until revoked).",
+)
+def token_create(name: str, label: str, expires_days: int | None) -> None:
     """Print a new API token for the account NAME."""
     from conference import auth
 
     async def work(settings: Settings) -> str:
-        return await auth.create_token(name, label)
+        return await auth.create_token(name, label, expires_days=expires_days)
 
     click.echo(run(work))
+
+
+@token.command("list")
+@click.argument("name", required=False)
+def token_list(name: str | None) -> None:
+    """List the API tokens (of the account NAME): id, account, name, created, last used,
+    expiry, state."""
+    from conference import auth
+    from conference.tables import User
+
+    async def work(settings: Settings) -> list[dict[str, object]]:
+        user_ids = None
+        if name is not None:
+            row = await User.select(User.id).where(User.username == name.strip().lower()).first()
+            if row is None:
+                fail(gettext(N_("No account named %(name)s."), name=name))
+            user_ids = [row["id"]]
+        return await auth.list_tokens(user_ids)
+
+    def when(value: object) -> str:
+        return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else "-"
+
+    rows = run(work)
+    for row in rows:
+        if row["working"]:
+            state = gettext(N_("active"))
+        elif row["revoked_at"] is not None:
+            state = gettext(N_("revoked"))
+        else:
+            state = gettext(N_("expired"))
+        click.echo(
+            "\t".join(
+                [
+                    str(row["id"]),
+                    str(row["username"]),
+                    str(row["name"]),
+                    when(row["created_at"]),
+                    when(row["last_used_at"]),
+                    when(row["expires_at"]),
+                    state,
+                ]
+            )
+        )
+
+
+@token.command("revoke")
+@click.argument("token_id", metavar="ID", type=click.IntRange(min=1, max=2**31 - 1))
+def token_revoke(token_id: int) -> None:
+    """Revoke the API token ID (see `conference token list`)."""
+    from conference import auth
+
+    async def work(settings: Settings) -> None:
+        await auth.revoke_token(token_id)
+
+    run(work)
+    click.echo(gettext(N_("Token %(id)s revoked."), id=token_id))
+
+
+@main.group()
+def event() -> None:
+    """Create events."""
+
+
+@event.command("create")
+@click.argument("slug")
+@click.option("--title", required=True, help="The event's title.")
+@click.option(
+    "--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD"
+)
+@click.option(
+    "--copy-from",
+    "copy_from",
+    default=None,
+    metavar="SLUG",
+    help="Copy the settings, programme and award forms of this event (never its people).",
+)
+def event_create(slug: str, title: str, day: object, copy_from: str | None) -> None:
+    """Create the event SLUG (its organizers are added with `user add --event SLUG`)."""
+    from conference.events import create_event_copy
+
+    async def work(settings: Settings) -> None:
+        await database.migrate()
+        source = await event_or_fail(copy_from) if copy_from else None
+        created = await create_event_copy(slug, title, day.date(), source)  # type: ignore[attr-defined]
+        click.echo(gettext(N_("Created event %(slug)s."), slug=created["slug"]))
+
+    run(work)
 
 
 @main.group()

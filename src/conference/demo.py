@@ -19,6 +19,7 @@ from conference.tables import (
     Delegate,
     DelegateSource,
     Event,
+    Membership,
     Presence,
     ProgrammeItem,
     Role,
@@ -33,6 +34,9 @@ class DemoAccount:
     password: str
     role: Role
     display_name: str
+    # A department administrator (every event, every account); the others are members
+    # of the demo event only.
+    administrator: bool = False
 
 
 # Known passwords: the demo is for a laptop, and `conference demo` refuses production.
@@ -40,6 +44,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("bantochuc", "hoinghi2022", Role.organizer, "Ban tổ chức"),
     DemoAccount("letan", "hoinghi2022", Role.desk, "Bàn lễ tân 1"),
     DemoAccount("mc", "hoinghi2022", Role.mc, "Người dẫn chương trình"),
+    DemoAccount("quantri", "hoinghi2022", Role.organizer, "Quản trị Sở", administrator=True),
 )
 
 
@@ -60,13 +65,15 @@ class DemoSummary:
             f"a run sheet of {self.cues} cues.",
             "Demo logins (username / password):",
         ]
-        lines += [f"  {a.role.value:<10} {a.username} / {a.password}" for a in DEMO_ACCOUNTS]
+        lines += [
+            f"  {'admin' if a.administrator else a.role.value:<10} {a.username} / {a.password}"
+            for a in DEMO_ACCOUNTS
+        ]
         return "\n".join(lines)
 
 
 async def load(*, reset: bool = False) -> DemoSummary:
     """Load the demo conference and accounts; with ``reset``, delete and load it again."""
-    await _ensure_accounts(reset_passwords=reset)
     existing = await Event.select(Event.id).where(Event.slug == demo_data.SLUG).first()
     if existing is not None and reset:
         await Event.delete().where(Event.id == existing["id"])
@@ -75,29 +82,42 @@ async def load(*, reset: bool = False) -> DemoSummary:
     if created:
         await _load_event()
         # The run sheet as generated from the award list, ready for `make run`.
-        event = await get_event(demo_data.SLUG)
-        await runsheet.generate(event)
+        await runsheet.generate(await get_event(demo_data.SLUG))
+    event = await get_event(demo_data.SLUG)
+    await _ensure_accounts(event["id"], reset_passwords=reset)
     # The hall and its placement by rank, so the plan shows at once; a demo loaded before
     # halls existed gets them too (nothing else of it changes).
-    event = await get_event(demo_data.SLUG)
     if await get_hall(event["id"]) is None:
         await save_hall(event["id"], dict(demo_data.HALL))
         await assign(event["id"])
     return await _summary(created)
 
 
-async def _ensure_accounts(*, reset_passwords: bool) -> None:
+async def _ensure_accounts(event_id: int, *, reset_passwords: bool) -> None:
+    """The demo's accounts, members of the demo event (``quantri`` an administrator)."""
     for account in DEMO_ACCOUNTS:
         row = await User.select(User.id).where(User.username == account.username).first()
         if row is None:
             await auth.create_user(
-                account.username, account.password, account.role, display_name=account.display_name
+                account.username,
+                account.password,
+                account.role,
+                display_name=account.display_name,
+                events=None if account.administrator else [event_id],
             )
-        elif reset_passwords:
+            continue
+        if reset_passwords:
             await auth.set_password(row["id"], account.password)
             await User.update({User.active: True, User.role: account.role}).where(
                 User.id == row["id"]
             )
+        member = await Membership.exists().where(
+            (Membership.user == row["id"]) & (Membership.event == event_id)
+        )
+        if not account.administrator and not member:
+            # The demo event loaded afresh: its memberships went with the old one.
+            await Membership(user=row["id"], event=event_id, role=account.role).save()
+            await auth.end_sessions(row["id"], tokens=False)
 
 
 async def _load_event() -> None:

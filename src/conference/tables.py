@@ -21,6 +21,7 @@ check_in_attempt_once    check_in_attempt (event, COALESCE(delegate, 0),
 delegate_changed         delegate (event, updated_at), not unique: the
                          desks' incremental snapshot
 hall_seat_label_once     hall_seat (event, label): a label names one seat
+membership_once          membership (user, event)
 =======================  =============================================
 
 ``hall_seat.delegate`` is UNIQUE (a column constraint): one seat per person; a seat
@@ -58,7 +59,15 @@ class Role(StrEnum):
 
 
 class User(Table, tablename="app_user"):
-    """A person who logs in: an organizer, a front-desk user or an MC."""
+    """A person who logs in: an organizer, a front-desk user or an MC.
+
+    An account reaches the events it is a member of (``Membership``, a role in each),
+    or every event when ``every_event`` (a department-wide desk or MC account, with
+    ``role``). A department administrator (``administrator``, an organizer of every
+    event) creates events and manages every account. ``session_generation`` is
+    written into each session at login: raising it (a password reset, a disable, a
+    membership change) ends every session of the account for good.
+    """
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
 
@@ -69,6 +78,9 @@ class User(Table, tablename="app_user"):
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
     last_login_at = Timestamptz(null=True, default=None)
+    administrator = Boolean(default=False)
+    every_event = Boolean(default=False)
+    session_generation = Integer(default=0)
 
 
 class ApiToken(Table):
@@ -82,6 +94,7 @@ class ApiToken(Table):
     created_at = Timestamptz(default=TimestamptzNow())
     last_used_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+    expires_at = Timestamptz(null=True, default=None)  # None: until revoked
 
 
 class StoreEntry(Table):
@@ -161,6 +174,17 @@ class DeskDevice(Table):
     revoked_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     created_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+
+
+class Membership(Table):
+    """An account's role in one event (unique index ``membership_once``)."""
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
+    user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
+    role = Varchar(length=16, choices=Role)
+    created_at = Timestamptz(default=TimestamptzNow())
 
 
 # --------------------------------------------------------------------------- delegates
@@ -599,6 +623,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     StoreEntry,
     Event,
     DeskDevice,
+    Membership,
     AuditEntry,
     Delegate,
     RevokedToken,

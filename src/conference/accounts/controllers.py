@@ -14,8 +14,8 @@ from litestar.stores.registry import StoreRegistry
 from conference import auth, sessions
 from conference.accounts import services
 from conference.accounts.addresses import client_address
-from conference.auth import ORGANIZER, PUBLIC, SESSION_USER_KEY, CurrentUser
-from conference.errors import DomainError
+from conference.auth import ORGANIZER, PUBLIC, CurrentUser
+from conference.errors import DomainError, InvalidInput, NotFound
 from conference.forms import Form
 from conference.i18n import LOCALE_COOKIE, LOCALES, gettext, translate_error
 from conference.settings import Settings
@@ -81,7 +81,7 @@ class SessionController(Controller):
         # one of the planter's own sessions) is worthless after.
         request.clear_session()
         sessions.renew_id(request)
-        request.set_session({SESSION_USER_KEY: user.id})
+        request.set_session(auth.user_session(user))
         return Redirect(target)
 
     @post("/logout", name="logout")
@@ -97,38 +97,88 @@ class SessionController(Controller):
         return response
 
 
+def _back(request: Request[CurrentUser, Any, Any], error: DomainError) -> Redirect:
+    """A refusal shown on the accounts page; NotFound is not shown but answered (404):
+    an account or event that is not the organizer's does not exist for them."""
+    if isinstance(error, NotFound):
+        raise error
+    flash(request, translate_error(error), category="error")
+    return Redirect("/accounts/")
+
+
+def _event_choice(value: str | None) -> int | None:
+    """The form's event: an id, or None for "every event" (an empty choice)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 18:
+        raise NotFound("There is no event at this address.")
+    return int(value)
+
+
+def _account_choice(value: str | None) -> int:
+    value = (value or "").strip()
+    if not value.isdigit() or len(value) > 18:
+        raise NotFound("No such account.")
+    return int(value)
+
+
+def _days(value: str | None) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 5:
+        raise InvalidInput("A token lasts at least one day.", refusal="token_expiry_too_short")
+    return int(value)
+
+
+async def _accounts_page(
+    user: CurrentUser, *, new_token: str | None = None, token_owner: str = ""
+) -> Template:
+    return Template(
+        "accounts/list.html",
+        context={
+            "users": await services.list_accounts(user),
+            "tokens": await services.list_account_tokens(user),
+            "events": await services.events_to_staff(user),
+            "roles": services.STAFF_ROLES,
+            "new_token": new_token,
+            "token_owner": token_owner,
+        },
+    )
+
+
 class AccountsController(Controller):
     path = "/accounts"
     opt = ORGANIZER
 
     @get("/", name="accounts")
-    async def accounts_page(self) -> Template:
-        return Template(
-            "accounts/list.html",
-            context={"users": await auth.list_users(), "roles": services.STAFF_ROLES},
-        )
+    async def accounts_page(self, request: Request[CurrentUser, Any, Any]) -> Template:
+        return await _accounts_page(request.user)
 
     @post("/")
     async def create_account(self, request: Request[CurrentUser, Any, Any], data: Form) -> Redirect:
         try:
             role = Role(data.get("role", ""))
-            created = await auth.create_user(
+        except ValueError:
+            flash(request, gettext("Choose a role."), category="error")
+            return Redirect("/accounts/")
+        try:
+            created = await services.create_account(
+                request.user,
                 data.get("username", ""),
                 data.get("password", ""),
                 role,
                 display_name=data.get("display_name", ""),
-                by=request.user,
+                event_id=_event_choice(data.get("event")),
             )
-        except ValueError:
-            flash(request, gettext("Choose a role."), category="error")
         except DomainError as error:
-            flash(request, translate_error(error), category="error")
-        else:
-            flash(
-                request,
-                gettext("Account %(name)s created.", name=created.username),
-                category="success",
-            )
+            return _back(request, error)
+        flash(
+            request,
+            gettext("Account %(name)s created.", name=created.username),
+            category="success",
+        )
         return Redirect("/accounts/")
 
     @post("/{user_id:int}/active")
@@ -136,9 +186,9 @@ class AccountsController(Controller):
         self, request: Request[CurrentUser, Any, Any], user_id: FromPath[int], data: Form
     ) -> Redirect:
         try:
-            await auth.set_active(user_id, data.get("active") == "1", by=request.user)
+            await services.set_account_active(request.user, user_id, data.get("active") == "1")
         except DomainError as error:
-            flash(request, translate_error(error), category="error")
+            return _back(request, error)
         return Redirect("/accounts/")
 
     @post("/{user_id:int}/password")
@@ -146,9 +196,89 @@ class AccountsController(Controller):
         self, request: Request[CurrentUser, Any, Any], user_id: FromPath[int], data: Form
     ) -> Redirect:
         try:
-            await auth.set_password(user_id, data.get("password", ""), by=request.user)
+            await services.reset_password(request.user, user_id, data.get("password", ""))
         except DomainError as error:
-            flash(request, translate_error(error), category="error")
-        else:
-            flash(request, gettext("Password changed."), category="success")
+            return _back(request, error)
+        if user_id == request.user.id:
+            # One's own new password ends one's other sessions; this one goes on, under
+            # a new id and the new generation.
+            me = await auth.get_active_user(user_id)
+            request.clear_session()
+            if me is not None:
+                sessions.renew_id(request)
+                request.set_session(auth.user_session(me))
+        flash(request, gettext("Password changed."), category="success")
+        return Redirect("/accounts/")
+
+    @post("/{user_id:int}/administrator")
+    async def set_administrator(
+        self, request: Request[CurrentUser, Any, Any], user_id: FromPath[int], data: Form
+    ) -> Redirect:
+        try:
+            await services.set_administrator(
+                request.user, user_id, data.get("administrator") == "1"
+            )
+        except DomainError as error:
+            return _back(request, error)
+        flash(request, gettext("Changes saved."), category="success")
+        return Redirect("/accounts/")
+
+    @post("/{user_id:int}/memberships")
+    async def add_membership(
+        self, request: Request[CurrentUser, Any, Any], user_id: FromPath[int], data: Form
+    ) -> Redirect:
+        await services.managed_account(request.user, user_id)  # another's: 404 first
+        try:
+            role = Role(data.get("role", ""))
+        except ValueError:
+            flash(request, gettext("Choose a role."), category="error")
+            return Redirect("/accounts/")
+        try:
+            event_id = _event_choice(data.get("event"))
+            if event_id is None:
+                raise InvalidInput("Choose the event.", refusal="no_event")
+            await services.add_membership(request.user, user_id, event_id, role)
+        except DomainError as error:
+            return _back(request, error)
+        flash(request, gettext("Changes saved."), category="success")
+        return Redirect("/accounts/")
+
+    @post("/{user_id:int}/memberships/{event_id:int}/remove")
+    async def remove_membership(
+        self,
+        request: Request[CurrentUser, Any, Any],
+        user_id: FromPath[int],
+        event_id: FromPath[int],
+    ) -> Redirect:
+        try:
+            await services.remove_membership(request.user, user_id, event_id)
+        except DomainError as error:
+            return _back(request, error)
+        flash(request, gettext("Changes saved."), category="success")
+        return Redirect("/accounts/")
+
+    @post("/tokens")
+    async def create_token(
+        self, request: Request[CurrentUser, Any, Any], data: Form
+    ) -> Template | Redirect:
+        try:
+            user_id = _account_choice(data.get("account"))
+            account = await services.managed_account(request.user, user_id)
+            token = await services.create_account_token(
+                request.user, user_id, data.get("name", ""), _days(data.get("expires_days"))
+            )
+        except DomainError as error:
+            return _back(request, error)
+        # Shown on this answer only: the token is never stored, nor put in a session.
+        return await _accounts_page(request.user, new_token=token, token_owner=account["username"])
+
+    @post("/tokens/{token_id:int}/revoke")
+    async def revoke_token(
+        self, request: Request[CurrentUser, Any, Any], token_id: FromPath[int]
+    ) -> Redirect:
+        try:
+            await services.revoke_account_token(request.user, token_id)
+        except DomainError as error:
+            return _back(request, error)
+        flash(request, gettext("Token revoked."), category="success")
         return Redirect("/accounts/")

@@ -8,13 +8,14 @@ import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from litestar.stores.base import Store
 
-from conference import auth
+from conference import audit, auth
 from conference.auth import CurrentUser
-from conference.errors import DomainError
-from conference.tables import Role
+from conference.errors import Conflict, DomainError, InvalidInput, NotFound
+from conference.tables import DeskDevice, Event, Membership, Role, User
 
 
 class TooManyAttempts(DomainError):
@@ -163,3 +164,245 @@ async def log_in(
 
 
 STAFF_ROLES = (Role.desk, Role.mc, Role.organizer)
+
+
+# ------------------------------------------------------------------ whose staff is whose
+#
+# A department administrator manages every account. An organizer of events manages the
+# staff of those events: an account that is a member of them only (never an
+# administrator, a department-wide account or a member of another event, whose
+# organizers it also answers to). Any other account is, to them, one that does not exist.
+
+
+def managed_events(by: CurrentUser) -> frozenset[int] | None:
+    """The events whose staff ``by`` manages; None for every event (an administrator)."""
+    if by.administrator:
+        return None
+    return by.events_as(Role.organizer) or frozenset()
+
+
+async def _memberships(user_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    rows = (
+        await Membership.select(
+            Membership.user,
+            Membership.role,
+            Membership.event.id.as_alias("event_id"),
+            Membership.event.slug.as_alias("slug"),
+            Membership.event.title.as_alias("title"),
+        )
+        .where(Membership.user.is_in(user_ids or [0]))
+        .order_by(Membership.event.date, ascending=False)
+        .run()
+    )
+    by_user: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_user.setdefault(row["user"], []).append(row)
+    return by_user
+
+
+def _manages(events: frozenset[int] | None, account: dict[str, Any]) -> bool:
+    if events is None:
+        return True
+    if account["administrator"] or account["every_event"]:
+        return False
+    theirs = {m["event_id"] for m in account["memberships"]}
+    return bool(theirs) and theirs <= events
+
+
+async def list_accounts(by: CurrentUser) -> list[dict[str, Any]]:
+    """The accounts ``by`` manages, each with its events (``memberships``) and when it
+    was last used (its last login or its tokens' last use, whichever is later)."""
+    users = await auth.list_users()
+    memberships = await _memberships([u["id"] for u in users])
+    tokens = await auth.list_tokens([u["id"] for u in users])
+    events = managed_events(by)
+    accounts = []
+    for account in users:
+        account["memberships"] = memberships.get(account["id"], [])
+        if not _manages(events, account):
+            continue
+        used = [t["last_used_at"] for t in tokens if t["user_id"] == account["id"]]
+        used = [u for u in [account["last_login_at"], *used] if u is not None]
+        account["last_used_at"] = max(used) if used else None
+        accounts.append(account)
+    return accounts
+
+
+async def managed_account(by: CurrentUser, user_id: int) -> dict[str, Any]:
+    """The account ``user_id`` if ``by`` manages it; NotFound (as if there were none)."""
+    row = (
+        await User.select(
+            User.id, User.username, User.role, User.active, User.administrator, User.every_event
+        )
+        .where((User.id == user_id) & User.id.not_in(DeskDevice.select(DeskDevice.user)))
+        .first()
+        .run()
+    )
+    if row is None:
+        raise NotFound("No such account.")
+    row["memberships"] = (await _memberships([user_id])).get(user_id, [])
+    if not _manages(managed_events(by), row):
+        raise NotFound("No such account.")
+    return row
+
+
+async def events_to_staff(by: CurrentUser) -> list[dict[str, Any]]:
+    """The events ``by`` may give staff to (id, slug, title), the coming ones first."""
+    events = managed_events(by)
+    query = Event.select(Event.id, Event.slug, Event.title).order_by(Event.date, ascending=False)
+    if events is not None:
+        query = query.where(Event.id.is_in(list(events) or [0]))
+    return await query.run()
+
+
+async def _managed_event(by: CurrentUser, event_id: int) -> None:
+    events = managed_events(by)
+    exists = await Event.exists().where(Event.id == event_id).run()
+    if not exists or (events is not None and event_id not in events):
+        raise NotFound("There is no event at this address.")
+
+
+async def create_account(
+    by: CurrentUser,
+    username: str,
+    password: str,
+    role: Role,
+    *,
+    display_name: str = "",
+    event_id: int | None = None,
+) -> CurrentUser:
+    """An account for the staff of the event ``event_id``; with no event (an
+    administrator only), a department-wide one (an organizer: an administrator)."""
+    if event_id is None:
+        if not by.administrator:
+            raise InvalidInput("Choose the event.", refusal="no_event")
+        return await auth.create_user(username, password, role, display_name=display_name, by=by)
+    await _managed_event(by, event_id)
+    return await auth.create_user(
+        username, password, role, display_name=display_name, by=by, events=[event_id]
+    )
+
+
+async def _keep_an_administrator(user_id: int) -> None:
+    """Refuse taking away the last active administrator: nobody could create an event
+    or manage the department's accounts after."""
+    others = await User.count().where(
+        (User.administrator.eq(True)) & (User.active.eq(True)) & (User.id != user_id)
+    )
+    if not others:
+        raise InvalidInput(
+            "This is the last department administrator: make another one first.",
+            refusal="last_administrator",
+        )
+
+
+async def set_account_active(by: CurrentUser, user_id: int, active: bool) -> None:
+    """Enable or disable a managed account (disabling ends its sessions and tokens)."""
+    account = await managed_account(by, user_id)
+    if not active and account["administrator"] and user_id != by.id:
+        await _keep_an_administrator(user_id)
+    await auth.set_active(user_id, active, by=by)
+
+
+async def reset_password(by: CurrentUser, user_id: int, password: str) -> None:
+    """Give a managed account a new password; its sessions and tokens end."""
+    await managed_account(by, user_id)
+    await auth.set_password(user_id, password, by=by)
+
+
+async def set_administrator(by: CurrentUser, user_id: int, administrator: bool) -> None:
+    """Make an account a department administrator or no longer one (administrators
+    only); either way its sessions end. The last one stays."""
+    if not by.administrator:
+        raise NotFound("No such account.")
+    account = await managed_account(by, user_id)
+    if account["administrator"] == administrator:
+        return
+    if not administrator:
+        await _keep_an_administrator(user_id)
+    values: dict[Any, Any] = {User.administrator: administrator}
+    if administrator:
+        values[User.role] = Role.organizer
+    else:
+        # No longer every event's organizer: the events it is a member of remain.
+        values[User.every_event] = False
+    await User.update(values).where(User.id == user_id).run()
+    await auth.end_sessions(user_id, tokens=False)
+    await audit.record(
+        "user.administrator" if administrator else "user.not_administrator",
+        by=by,
+        target=str(user_id),
+    )
+
+
+async def add_membership(by: CurrentUser, user_id: int, event_id: int, role: Role) -> None:
+    """Make a managed account a member of a managed event with ``role`` (or change its
+    role there); its sessions end, and its next login has the new rights."""
+    account = await managed_account(by, user_id)
+    await _managed_event(by, event_id)
+    if account["administrator"] or account["every_event"]:
+        raise InvalidInput(
+            "This account already reaches every event.", refusal="already_every_event"
+        )
+    existing = (
+        await Membership.select(Membership.id)
+        .where((Membership.user == user_id) & (Membership.event == event_id))
+        .first()
+    )
+    if existing is None:
+        try:
+            await Membership(user=user_id, event=event_id, role=role).save().run()
+        except Exception as error:  # the unique index: someone added it in between
+            if not await Membership.exists().where(
+                (Membership.user == user_id) & (Membership.event == event_id)
+            ):
+                raise
+            raise Conflict("This account is already a member of that event.") from error
+    else:
+        await (
+            Membership.update({Membership.role: role}).where(Membership.id == existing["id"]).run()
+        )
+    await auth.end_sessions(user_id, tokens=False)
+    await audit.record(
+        "membership.add", by=by, event_id=event_id, target=str(user_id), role=role.value
+    )
+
+
+async def remove_membership(by: CurrentUser, user_id: int, event_id: int) -> None:
+    """Take a managed account out of a managed event; its sessions end."""
+    await managed_account(by, user_id)
+    await _managed_event(by, event_id)
+    if user_id == by.id and not by.administrator:
+        raise InvalidInput(
+            "You cannot take yourself out of an event.", refusal="remove_own_membership"
+        )
+    removed = (
+        await Membership.delete()
+        .where((Membership.user == user_id) & (Membership.event == event_id))
+        .returning(Membership.id)
+        .run()
+    )
+    if not removed:
+        raise NotFound("No such account.")
+    await auth.end_sessions(user_id, tokens=False)
+    await audit.record("membership.remove", by=by, event_id=event_id, target=str(user_id))
+
+
+async def list_account_tokens(by: CurrentUser) -> list[dict[str, Any]]:
+    """The API tokens of the accounts ``by`` manages."""
+    accounts = await list_accounts(by)
+    return await auth.list_tokens([a["id"] for a in accounts])
+
+
+async def create_account_token(
+    by: CurrentUser, user_id: int, name: str, expires_days: int | None
+) -> str:
+    """A new API token for a managed account: the token, shown once."""
+    account = await managed_account(by, user_id)
+    return await auth.create_token(account["username"], name, expires_days=expires_days, by=by)
+
+
+async def revoke_account_token(by: CurrentUser, token_id: int) -> None:
+    """Revoke a token of a managed account; NotFound for any other."""
+    await managed_account(by, await auth.token_owner(token_id))
+    await auth.revoke_token(token_id, by=by)

@@ -12,7 +12,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from conference.actors import EventRow
-from conference.auth import ANY_ROLE, ORGANIZER, CurrentUser
+from conference.auth import ADMINISTRATOR, ANY_ROLE, ORGANIZER, CurrentUser
 from conference.errors import DomainError
 from conference.events import services
 from conference.events.schemas import EventInput
@@ -50,11 +50,11 @@ class EventController(Controller):
         events = await services.list_events(request.user.events)
         return Template("events/list.html", context={"events": events})
 
-    @get("/events/new", name="event_new", opt=ORGANIZER)
+    @get("/events/new", name="event_new", opt=ADMINISTRATOR)
     async def new_event(self) -> Template:
         return _form_page(dict(NEW_EVENT_DEFAULTS), event=None)
 
-    @post("/events/new", opt=ORGANIZER)
+    @post("/events/new", opt=ADMINISTRATOR)
     async def create_event(
         self, request: Request[CurrentUser, Any, Any], data: Form
     ) -> Template | Redirect:
