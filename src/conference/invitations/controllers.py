@@ -51,7 +51,12 @@ def _delegate_form(
 def _as_form(delegate: dict[str, Any]) -> dict[str, Any]:
     values = {name: delegate.get(name) or "" for name in FIELDS}
     values["group"] = delegate["group_name"]
+    values["is_signer"] = "on" if delegate.get("is_signer") else ""
     return values
+
+
+def _ticked(form: Any, name: str) -> bool:
+    return (form.get(name) or "") in ("on", "true", "1", "yes")
 
 
 class DelegateController(Controller):
@@ -94,7 +99,12 @@ class DelegateController(Controller):
         data: Form,
     ) -> Template | Redirect:
         try:
-            await services.create_delegate(event["id"], parse_delegate_form(data), by=request.user)
+            delegate_id = await services.create_delegate(
+                event["id"], parse_delegate_form(data), by=request.user
+            )
+            await services.mark_signer(
+                event["id"], delegate_id, _ticked(data, "is_signer"), by=request.user
+            )
         except DomainError as error:
             return _delegate_form(event, data, delegate_id=None, error=error)
         flash(request, gettext("Delegate added."), category="success")
@@ -119,6 +129,9 @@ class DelegateController(Controller):
         try:
             await services.update_delegate(
                 event["id"], delegate_id, parse_delegate_form(data), by=request.user
+            )
+            await services.mark_signer(
+                event["id"], delegate_id, _ticked(data, "is_signer"), by=request.user
             )
         except DomainError as error:
             return _delegate_form(event, data, delegate_id=delegate_id, error=error)
