@@ -241,9 +241,7 @@ class DelegateController(Controller):
         self, slug: FromPath[str], event: NamedDependency[EventRow]
     ) -> Response[bytes]:
         headers, rows = await exporting.export_rows(event["id"])
-        return _download(
-            exporting.to_csv(headers, rows), f"dai-bieu-{slug}.csv", "text/csv; charset=utf-8"
-        )
+        return _download(exporting.to_csv(headers, rows), f"dai-bieu-{slug}.csv", "text/csv")
 
     @get("/export.xlsx", name="delegates_export_xlsx")
     async def export_xlsx(
