@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from conference import demo
+from conference.formatting import decimal
 from tests.conftest import log_in
 from tests.test_accessibility_browser import PASSWORD, _ids, _pages
 
@@ -28,6 +29,21 @@ def visible_text(html: str) -> str:
 def english_words(html: str) -> list[str]:
     text = visible_text(html)
     return [text[max(0, m.start() - 30) : m.end() + 30].strip() for m in _WORD.finditer(text)]
+
+
+def test_numbers_have_a_decimal_comma_in_vietnamese():
+    assert decimal(0.75) == "0,8" and decimal(0.75, locale="en") == "0.8"
+    assert decimal(2.0) == "2" and decimal(12.25, 2) == "12,25"
+
+
+async def test_the_run_sheet_writes_minutes_with_a_decimal_comma(app, db):
+    await demo.load()
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        await log_in(client, "bantochuc", PASSWORD)
+        page = (await client.get("/events/nguoi-tot-viec-tot-2022/runsheet")).text
+    assert not re.search(r"\b\d+\.\d+ phút", page)
+    assert re.search(r"\b\d+,\d+ phút", page)
 
 
 def test_the_check_finds_english_outside_code_only():
