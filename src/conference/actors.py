@@ -79,6 +79,13 @@ class EventRow(TypedDict):
     signer_name: str
     signer_title: str
     document_number: str
+    parent_agency: str
+    place_of_issue: str
+    issued_on: date | None
+    signer_authority: str
+    signer_superior_title: str
+    recipients_note: str
+    invite_signer: bool
     stage_capacity: int
     vip_rank_threshold: int
     invitation_subject: str

@@ -27,6 +27,10 @@ class DemoEvent:
     document_number: str
     stage_capacity: int
     vip_rank_threshold: int
+    parent_agency: str = ""
+    signer_authority: str = ""
+    signer_superior_title: str = ""
+    recipients_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,10 +114,16 @@ EVENT = DemoEvent(
     ends_at=time(11, 30),
     timezone="Asia/Ho_Chi_Minh",
     signer_name=_nfc("Hoàng Cao Thắng"),
-    signer_title=_nfc("Phó Giám đốc Sở Xây dựng Hà Nội"),
+    signer_title=_nfc("Phó Giám đốc"),
     document_number="125/GM-SXD",
     stage_capacity=10,
     vip_rank_threshold=5,
+    # Thể thức văn bản (Nghị định 30/2020/NĐ-CP): the city's people's committee above the
+    # department; a deputy director signs for the director (ký thay).
+    parent_agency=_nfc("UBND Thành phố Hà Nội"),
+    signer_authority="KT.",
+    signer_superior_title=_nfc("Giám đốc"),
+    recipients_note=_nfc("- Như thành phần mời;\n- Lưu: VT, VP."),
 )
 
 # --------------------------------------------------------------------------- organizations

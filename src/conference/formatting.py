@@ -20,6 +20,17 @@ def long_date(value: date, locale: str | None = None) -> str:
     return f"{_WEEKDAYS_EN[value.weekday()]}, {short_date(value)}"
 
 
+def decimal(value: float, digits: int = 1, locale: str | None = None) -> str:
+    """A number with at most ``digits`` decimals, in the language's way: "0,8" in
+    Vietnamese, "0.8" in English; a whole number without decimals ("2")."""
+    text = (
+        f"{round(value, digits):.{digits}f}".rstrip("0").rstrip(".")
+        if digits
+        else str(round(value))
+    )
+    return text.replace(".", ",") if (locale or current_locale()) == "vi" else text
+
+
 def short_date(value: date) -> str:
     """Written "12/9/2022": day and month without leading zeros, as official letters write them."""
     return f"{value.day}/{value.month}/{value.year}"

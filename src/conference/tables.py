@@ -128,6 +128,14 @@ class Event(Table):
     signer_name = Text(default="")  # người ký giấy mời
     signer_title = Text(default="")
     document_number = Varchar(length=100, default="")  # số giấy mời, e.g. 125/GM-SXD
+    # The letter in official form (Nghị định 30/2020/NĐ-CP, thể thức văn bản):
+    parent_agency = Text(default="")  # cơ quan chủ quản, above the organizer: "UBND …"
+    place_of_issue = Text(default="")  # địa danh; empty: the province or city of the address
+    issued_on = Date(null=True, default=None)  # ngày ban hành; set when invitations are queued
+    signer_authority = Varchar(length=8, default="")  # "", KT., TM., Q., TL., TUQ.
+    signer_superior_title = Text(default="")  # "Giám đốc" in "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"
+    recipients_note = Text(default="")  # "Nơi nhận", one line each; empty: not printed
+    invite_signer = Boolean(default=False)  # send the signer an invitation from himself too
     stage_capacity = Integer(default=10)  # people on the stage line for an award batch
     vip_rank_threshold = Integer(default=3)  # arrivals at or above this rank are announced
     invitation_subject = Text(default="")  # organizer's own wording; empty: the default
@@ -244,6 +252,7 @@ class Delegate(Table):
     # or as their rank says (None: at or above the event's vip_rank_threshold).
     introduce_by_name = Boolean(null=True, default=None)
     stands_in_for = Text(default="")  # dự thay: whom they stand in for ("Giám đốc Sở …")
+    is_signer = Boolean(default=False)  # signs the invitations: not invited unless asked
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 

@@ -65,6 +65,7 @@ def make_environment() -> Environment:
     env.filters.update(
         long_date=formatting.long_date,
         short_date=formatting.short_date,
+        decimal=formatting.decimal,
         hour=formatting.hour,
         local_time=formatting.local_time,
         local_hour=formatting.local_hour,

@@ -60,7 +60,7 @@ async def test_a_scan_turns_the_panel_green_then_amber_when_scanned_again(desk_p
     assert await page.evaluate("document.activeElement.id") == "scan"
     await _scan(page, token)
     await page.wait_for_selector("#result[data-result=already_checked_in]")
-    assert "Đã check-in lúc" in await page.inner_text("#result")
+    assert "Đã điểm danh lúc" in await page.inner_text("#result")
     await _scan(page, "not-a-code-at-all")
     await page.wait_for_selector("#result[data-result=unknown]")
 

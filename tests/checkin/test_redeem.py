@@ -52,7 +52,7 @@ async def test_a_second_scan_says_when_and_where(event):
     await redeem(event, token, desk="Bàn 2")
     again = await redeem(event, token, desk="Bàn 3")
     assert again.result == "already_checked_in"
-    assert "tại Bàn 2" in again.message and again.message.startswith("Đã check-in lúc ")
+    assert "tại Bàn 2" in again.message and again.message.startswith("Đã điểm danh lúc ")
     assert again.delegate["full_name"] == "Nguyễn Thị Thủy Lệ"
 
 

@@ -66,6 +66,9 @@ async def make_event(
         signer_name="Hoàng Cao Thắng",
         signer_title="Phó Giám đốc Sở Xây dựng Hà Nội",
         document_number="125/GM-SXD",
+        # The signer is one of PEOPLE: these tests send him his letter too (the rule that
+        # he is not sent one unless asked is test_official_letter's).
+        invite_signer=True,
     )
     await event.save()
     ids = await add_delegates(event.id, people or PEOPLE, source=DelegateSource.manual)

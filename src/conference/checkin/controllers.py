@@ -218,7 +218,7 @@ class ArrivalsController(Controller):
         return _download(
             exporting.to_csv(headers, rows),
             f"dai-bieu-da-den-{event['slug']}.csv",
-            "text/csv; charset=utf-8",
+            "text/csv",
         )
 
     @get("/export.xlsx", name="arrivals_export_xlsx", dependencies=CACHED_EVENT)

@@ -15,7 +15,7 @@ from conference.actors import EventRow
 from conference.auth import ADMINISTRATOR, ANY_ROLE, ORGANIZER, CurrentUser
 from conference.errors import DomainError
 from conference.events import services
-from conference.events.schemas import EventInput
+from conference.events.schemas import SIGNER_AUTHORITIES, EventInput
 from conference.forms import Form, form_errors
 from conference.i18n import gettext
 
@@ -28,6 +28,22 @@ NEW_EVENT_DEFAULTS = {
 }
 
 
+# The Vietnamese legal names of the authorities stay Vietnamese in every language.
+_AUTHORITY_NAMES = {
+    "KT.": "KT. (ký thay)",
+    "TM.": "TM. (thay mặt)",
+    "Q.": "Q. (quyền)",
+    "TL.": "TL. (thừa lệnh)",
+    "TUQ.": "TUQ. (thừa ủy quyền)",
+}
+
+
+def _authorities() -> list[tuple[str, str]]:
+    return [("", gettext("None: the head signs in their own name"))] + [
+        (value, _AUTHORITY_NAMES[value]) for value in SIGNER_AUTHORITIES if value
+    ]
+
+
 def _form_page(
     form: Mapping[str, Any], *, event: EventRow | None, error: DomainError | None = None
 ) -> Template:
@@ -36,6 +52,7 @@ def _form_page(
         context={
             "form": form,
             "event": event,
+            "signer_authorities": _authorities(),
             **form_errors(error),
         },
         status_code=400 if error else 200,

@@ -13,6 +13,7 @@ from conference.i18n import N_
 from conference.text import nfc, slugify
 
 T = TypeVar("T")
+IssueDate = date  # the field ``date`` of EventInput hides the type inside the class
 
 TEXT_FIELDS = (
     "title",
@@ -23,7 +24,14 @@ TEXT_FIELDS = (
     "signer_name",
     "signer_title",
     "document_number",
+    "parent_agency",
+    "place_of_issue",
+    "signer_superior_title",
 )
+
+# Thẩm quyền ký (Nghị định 30/2020/NĐ-CP, Điều 13): ký thay, thay mặt, quyền,
+# thừa lệnh, thừa ủy quyền; "" when the head signs in their own name.
+SIGNER_AUTHORITIES = ("", "KT.", "TM.", "Q.", "TL.", "TUQ.")
 
 
 @dataclass(frozen=True)
@@ -41,8 +49,15 @@ class EventInput:
     signer_name: str
     signer_title: str
     document_number: str
+    parent_agency: str
+    place_of_issue: str
+    signer_superior_title: str
     stage_capacity: int
     vip_rank_threshold: int
+    signer_authority: str = ""
+    issued_on: IssueDate | None = None
+    recipients_note: str = ""
+    invite_signer: bool = False
 
     @classmethod
     def from_form(cls, form: Mapping[str, str]) -> EventInput:
@@ -100,6 +115,31 @@ class EventInput:
         )
         if threshold is not None and threshold < 0:
             errors["vip_rank_threshold"] = N_("Enter a whole number.")
+        authority = (form.get("signer_authority") or "").strip().upper()
+        if authority and not authority.endswith("."):
+            authority += "."
+        if authority not in SIGNER_AUTHORITIES:
+            errors["signer_authority"] = N_("Choose KT., TM., Q., TL., TUQ. or none.")
+        if authority and not text["signer_superior_title"]:
+            errors["signer_superior_title"] = N_(
+                "Enter the title of the one the signer signs for, e.g. Giám đốc."
+            )
+        issued_on = (
+            _parse(
+                errors,
+                "issued_on",
+                form["issued_on"],
+                date.fromisoformat,
+                N_("Enter a date like 2022-09-12."),
+            )
+            if (form.get("issued_on") or "").strip()
+            else None
+        )
+        recipients = "\n".join(
+            line
+            for line in (nfc(line) for line in (form.get("recipients_note") or "").splitlines())
+            if line
+        )
         if errors:
             raise FormErrors(errors)
         assert day and start and end and capacity is not None and threshold is not None
@@ -111,6 +151,10 @@ class EventInput:
             timezone=timezone,
             stage_capacity=capacity,
             vip_rank_threshold=threshold,
+            signer_authority=authority,
+            issued_on=issued_on,
+            recipients_note=recipients,
+            invite_signer=(form.get("invite_signer") or "") in ("on", "true", "1", "yes"),
             **text,
         )
 

@@ -72,7 +72,12 @@ def _delegate_form(
 def _as_form(delegate: dict[str, Any]) -> dict[str, Any]:
     values = {name: delegate.get(name) or "" for name in FIELDS}
     values["group"] = delegate["group_name"]
+    values["is_signer"] = "on" if delegate.get("is_signer") else ""
     return values
+
+
+def _ticked(form: Any, name: str) -> bool:
+    return (form.get(name) or "") in ("on", "true", "1", "yes")
 
 
 class DelegateController(Controller):
@@ -128,7 +133,12 @@ class DelegateController(Controller):
         data: Form,
     ) -> Template | Redirect:
         try:
-            await services.create_delegate(event["id"], parse_delegate_form(data), by=request.user)
+            delegate_id = await services.create_delegate(
+                event["id"], parse_delegate_form(data), by=request.user
+            )
+            await services.mark_signer(
+                event["id"], delegate_id, _ticked(data, "is_signer"), by=request.user
+            )
         except DomainError as error:
             return _delegate_form(event, data, delegate_id=None, error=error)
         flash(request, gettext("Delegate added."), category="success")
@@ -174,6 +184,9 @@ class DelegateController(Controller):
         try:
             await services.update_delegate(
                 event["id"], delegate_id, parse_delegate_form(data), by=request.user
+            )
+            await services.mark_signer(
+                event["id"], delegate_id, _ticked(data, "is_signer"), by=request.user
             )
         except DomainError as error:
             return _delegate_form(event, data, delegate_id=delegate_id, error=error)
@@ -234,9 +247,7 @@ class DelegateController(Controller):
     async def template_csv(self) -> Response[bytes]:
         """The import's headers and one example row, as CSV (UTF-8 with a BOM)."""
         headers, rows = importing.template_rows()
-        return _download(
-            exporting.to_csv(headers, rows), "mau-danh-sach-dai-bieu.csv", "text/csv; charset=utf-8"
-        )
+        return _download(exporting.to_csv(headers, rows), "mau-danh-sach-dai-bieu.csv", "text/csv")
 
     @get("/import/template.xlsx", name="delegates_import_template_xlsx")
     async def template_xlsx(self) -> Response[bytes]:
@@ -305,9 +316,7 @@ class DelegateController(Controller):
     ) -> Response[bytes]:
         """The list as filtered on the list page (its query string), every row, as CSV."""
         headers, rows = await exporting.export_rows(event["id"], wanted)
-        return _download(
-            exporting.to_csv(headers, rows), f"dai-bieu-{slug}.csv", "text/csv; charset=utf-8"
-        )
+        return _download(exporting.to_csv(headers, rows), f"dai-bieu-{slug}.csv", "text/csv")
 
     @get("/export.xlsx", name="delegates_export_xlsx", dependencies=LIST_FILTER)
     async def export_xlsx(

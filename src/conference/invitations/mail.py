@@ -132,6 +132,8 @@ def _first_line(error: BaseException) -> str:
 class FileMailer:
     """Writes each message as ``NAME.eml``: for a laptop without a mail server, and for review."""
 
+    throttled = False  # CONFERENCE_MAIL_RATE is for SMTP servers, not for a folder
+
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 

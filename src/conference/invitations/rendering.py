@@ -43,10 +43,40 @@ class Invitation:
     @property
     def dateline(self) -> str:
         """ "Hà Nội, ngày 02 tháng 12 năm 2022": place (the address' last part) and date."""
-        day = self.issued_on or datetime.now(ZoneInfo(self.event["timezone"])).date()
-        place = place_of_issue(self.event["address"] or "")
+        day = (
+            self.issued_on
+            or self.event.get("issued_on")
+            or datetime.now(ZoneInfo(self.event["timezone"])).date()
+        )
+        place = self.event.get("place_of_issue") or place_of_issue(self.event["address"] or "")
         written = document_date(day)
         return f"{place}, {written}" if place else written[0].upper() + written[1:]
+
+    @property
+    def parent_agency(self) -> str:
+        """ "UBND THÀNH PHỐ HÀ NỘI": the cơ quan chủ quản, above the issuing body."""
+        return (self.event.get("parent_agency") or "").upper()
+
+    @property
+    def issuer(self) -> str:
+        return (self.event["organizer_name"] or "").upper()
+
+    @property
+    def authority_line(self) -> str:
+        """ "KT. GIÁM ĐỐC": the authority and the superior's title, or "" when the head signs."""
+        authority = self.event.get("signer_authority") or ""
+        superior = self.event.get("signer_superior_title") or ""
+        return f"{authority} {superior.upper()}".strip() if authority else ""
+
+    @property
+    def signer_title(self) -> str:
+        """ "PHÓ GIÁM ĐỐC": the signer's own title, under the authority line."""
+        return (self.event["signer_title"] or "").upper()
+
+    @property
+    def recipients(self) -> list[str]:
+        """The "Nơi nhận" lines, each as written ("- Như trên;"), or none."""
+        return [line for line in (self.event.get("recipients_note") or "").splitlines() if line]
 
     @property
     def addressee(self) -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import Address
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from conference import audit
 from conference.actors import Actor, EventRow
@@ -28,6 +29,7 @@ from conference.invitations.qr import invitation_url, prepare_png
 from conference.invitations.rendering import build_email, build_invitation
 from conference.program import agenda
 from conference.tables import Delegate, DeliveryState, Event, InvitationDelivery
+from conference.text import fold
 
 CHANNEL = "email"
 BATCH = 100  # rows claimed per round; their QR codes are made together on every core
@@ -80,6 +82,15 @@ async def outbox_status(event_id: int) -> OutboxStatus:
     return OutboxStatus(**counts, without_email=sum(1 for d in delegates if not d["email"]))
 
 
+def signs_the_letter(event: EventRow, delegate: dict[str, Any]) -> bool:
+    """Is this delegate the letter's signer: marked so, or named as the event's signer?
+    Nobody is sent an invitation from himself unless the organizer asks (invite_signer)."""
+    if delegate.get("is_signer"):
+        return True
+    signer = fold(event["signer_name"])
+    return bool(signer) and fold(delegate.get("full_name")) == signer
+
+
 async def queue_invitations(event_id: int, *, only_unsent: bool, by: Actor | None = None) -> int:
     """Put the invitations to send in the outbox; return how many are now queued.
 
@@ -88,9 +99,24 @@ async def queue_invitations(event_id: int, *, only_unsent: bool, by: Actor | Non
     alone. Without it, a new round re-queues everyone, unless a previous run is
     unfinished: then that run is resumed, so nobody of it gets a second message.
     """
-    delegates = await Delegate.select(Delegate.id, Delegate.token, Delegate.email).where(
-        (Delegate.event == event_id) & Delegate.revoked_at.is_null() & Delegate.email.is_not_null()
-    )
+    event = cast(EventRow, await Event.select().where(Event.id == event_id).first())
+    delegates = [
+        d
+        for d in await Delegate.select(
+            Delegate.id, Delegate.token, Delegate.email, Delegate.full_name, Delegate.is_signer
+        ).where(
+            (Delegate.event == event_id)
+            & Delegate.revoked_at.is_null()
+            & Delegate.email.is_not_null()
+        )
+        if event["invite_signer"] or not signs_the_letter(event, d)
+    ]
+    if event["issued_on"] is None:
+        # The letter is dated the day its invitations are first sent, and keeps that date.
+        today = datetime.now(ZoneInfo(event["timezone"])).date()
+        await Event.update({Event.issued_on: today}).where(
+            (Event.id == event_id) & Event.issued_on.is_null()
+        )
     existing = {
         (row["delegate"], row["token"]): row
         for row in await InvitationDelivery.select(
@@ -237,7 +263,9 @@ async def send_pending(
     assert event is not None
     programme = await agenda.programme_outline(event_id)
     sent = failed = 0
-    interval = 1 / rate if rate > 0 else 0.0
+    # The rate spares a mail server; a folder of .eml files is written as fast as the disk.
+    throttled = getattr(mailer, "throttled", True)
+    interval = 1 / rate if rate > 0 and throttled else 0.0
     next_send = time.monotonic()
     async with mailer:
         while True:

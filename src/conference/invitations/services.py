@@ -167,6 +167,22 @@ async def update_delegate(
     )
 
 
+async def mark_signer(
+    event_id: int, delegate_id: int, signs: bool, *, by: Actor | None = None
+) -> None:
+    """Mark (or unmark) the delegate who signs the invitations: he is not sent one from
+    himself unless the event asks for it (Event.invite_signer)."""
+    delegate = await get_delegate(event_id, delegate_id)
+    if bool(delegate["is_signer"]) == signs:
+        return
+    await Delegate.update(
+        {Delegate.is_signer: signs, Delegate.updated_at: datetime.now(UTC)}
+    ).where(Delegate.id == delegate_id)
+    await audit.record(
+        "delegate.signer", by=by, event_id=event_id, target=str(delegate_id), signs=signs
+    )
+
+
 async def delete_delegate(event_id: int, delegate_id: int, *, by: Actor | None = None) -> None:
     delegate = await get_delegate(event_id, delegate_id)
     # The tombstone tells the desks' snapshots (checkin.snapshot) that the delegate is gone.

@@ -605,7 +605,7 @@ class ProgrammeApiController(Controller):
         return _download(
             exports.calendar(programme, settings.base_url),
             f"chuong-trinh-{slug}.ics",
-            "text/calendar; charset=utf-8",
+            "text/calendar",
         )
 
     @get("/program/{name:str}", opt=PUBLIC, media_type="text/calendar")
@@ -626,7 +626,7 @@ class ProgrammeApiController(Controller):
         return _download(
             exports.calendar(programme, settings.base_url, [item]),
             f"{exports.item_slug(programme, item)[:80]}.ics",
-            "text/calendar; charset=utf-8",
+            "text/calendar",
         )
 
     @get("/program.csv", opt=VIEWERS, media_type="text/csv")
@@ -635,9 +635,7 @@ class ProgrammeApiController(Controller):
     ) -> Response[bytes]:
         """The programme as CSV for a spreadsheet (UTF-8 with BOM)."""
         programme = await services.load_programme(event, now=datetime.now(UTC))
-        return _download(
-            exports.to_csv(programme), f"chuong-trinh-{slug}.csv", "text/csv; charset=utf-8"
-        )
+        return _download(exports.to_csv(programme), f"chuong-trinh-{slug}.csv", "text/csv")
 
     @get("/programme", opt=ANY_ROLE)
     async def programme_json(self, event: NamedDependency[EventRow]) -> ProgrammeOut:

@@ -310,7 +310,7 @@ class AwardsController(Controller):
         return _download(
             spreadsheets.to_csv(headers, rows),
             "mau-danh-sach-khen-thuong.csv",
-            "text/csv; charset=utf-8",
+            "text/csv",
         )
 
     @get("/import/template.xlsx", name="awards_import_template_xlsx")

@@ -554,7 +554,7 @@ class RunSheetController(Controller):
         headers, rows = runsheet.reconciliation_table(report, labels(), event["timezone"])
         return Response(
             to_csv(headers, rows),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={
                 "Content-Disposition": f'attachment; filename="doi-chieu-khen-thuong-{slug}.csv"'
             },
