@@ -128,6 +128,16 @@ async def db(
 
 
 @pytest.fixture
+async def sqlite_db(sqlite_backend: Backend) -> AsyncIterator[Backend]:
+    """The SQLite test database alone, empty and bound: for checks of what every page
+    shows, which do not depend on the database."""
+    database.use_engine(sqlite_backend.engine)
+    await empty_tables(sqlite_backend)
+    forget_remembered_users()
+    yield sqlite_backend
+
+
+@pytest.fixture
 async def postgres_db(postgres_backend: Backend | None) -> AsyncIterator[Backend]:
     """The PostgreSQL test database alone, empty and bound: for what only it can do."""
     require(postgres_backend is not None, "CONFERENCE_TEST_DATABASE_URL is not set")

@@ -47,7 +47,7 @@ def render(seats: Sequence[dict[str, Any]], *, link: str = "?seat=", chosen: str
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="hall-plan" viewBox="0 0 {width} {height}"'
-        f' role="img" aria-label="Sơ đồ hội trường">',
+        f' role="group" aria-label="Sơ đồ hội trường">',
         f'<rect class="stage" x="{MARGIN}" y="{MARGIN}" width="{width - 2 * MARGIN}"'
         f' height="{STAGE - 22}" rx="6"/>',
     ]
