@@ -20,6 +20,7 @@ from conference.settings import Settings, served_base_url
 from conference.tables import Role
 
 T = TypeVar("T")
+PRIVATE_UMASK = 0o077
 
 
 def fail(message: str) -> NoReturn:
@@ -76,6 +77,9 @@ def run(work: Callable[[Settings], Awaitable[T]]) -> T:
 @click.version_option(package_name="conference")
 def main() -> None:
     """Event management for official conferences: invitations, check-in, programme, awards."""
+    # Whatever this process writes (the SQLite database and its WAL, the outbox's e-mails,
+    # backups) holds delegates' contacts and tokens: readable by the server's user only.
+    os.umask(PRIVATE_UMASK)
 
 
 async def event_or_fail(slug: str) -> EventRow:
