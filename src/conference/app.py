@@ -51,6 +51,7 @@ from conference.events import EVENT, event_id_of
 from conference.events.controllers import EventController
 from conference.headers import add_security_headers
 from conference.i18n import LocaleMiddleware, gettext, translate_error
+from conference.invitations import stop_workers
 from conference.invitations.api import DelegateApiController
 from conference.invitations.controllers import DelegateController, InvitationController
 from conference.invitations.public import InvitationPageController
@@ -282,7 +283,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             live.make_plugin(settings),
         ],
         on_startup=[live.started, _spare_startup_objects_from_collection],
-        on_shutdown=[live.stopped],
+        on_shutdown=[live.stopped, stop_workers],
         openapi_config=OpenAPIConfig(
             title="conference",
             version=__version__,

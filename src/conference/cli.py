@@ -628,7 +628,12 @@ def invitations_send(
                 )
             )
 
-    run(work)
+    try:
+        run(work)
+    finally:
+        from conference.invitations import stop_workers
+
+        stop_workers()  # the QR workers end with the run, not later
 
 
 if __name__ == "__main__":  # pragma: no cover

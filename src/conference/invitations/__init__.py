@@ -2,7 +2,13 @@
 
 from conference.invitations.figures import Attendance, attendance
 from conference.invitations.importing import apply_import, plan_import
-from conference.invitations.qr import invitation_url, prepare_png, qr_png, render_svg
+from conference.invitations.qr import (
+    invitation_url,
+    prepare_png,
+    qr_png,
+    render_svg,
+    stop_workers,
+)
 from conference.invitations.services import (
     DelegateInput,
     add_delegates,
@@ -25,4 +31,5 @@ __all__ = [
     "prepare_png",
     "qr_png",
     "render_svg",
+    "stop_workers",
 ]

@@ -11,6 +11,8 @@ import asyncio
 import io
 import multiprocessing
 import os
+import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
@@ -110,13 +112,45 @@ def _workers() -> int:
     return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
 
 
+# How often a worker looks whether the process that started the pool is still there.
+PARENT_CHECK_S = 1.0
+
+
+def _end_with(parent: int) -> None:
+    """In a worker: exit as soon as ``parent`` (the server or the sending command) is gone,
+    even killed with SIGKILL, so no worker outlives it."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_S)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
+
+
 def _process_pool() -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         # forkserver, not fork: the server process has threads (database drivers).
         context = multiprocessing.get_context("forkserver")
-        _pool = ProcessPoolExecutor(max_workers=_workers(), mp_context=context)
+        _pool = ProcessPoolExecutor(
+            max_workers=_workers(),
+            mp_context=context,
+            initializer=_end_with,
+            initargs=(os.getpid(),),
+        )
     return _pool
+
+
+def stop_workers() -> None:
+    """End the pool's worker processes (at the server's shutdown, after a sending run)."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
 
 
 async def prepare_png(payloads: list[str]) -> None:
