@@ -152,3 +152,13 @@ async def test_instances_behind_a_proxy_share_live_updates_through_postgres_afte
         await asyncio.sleep(2.5)  # RECONNECT_S, and a little more
         assert await _scan(second.url, demo_desk, tokens[1]) == "ok"
         assert len(await _heard(heard, 1)) == 1
+
+
+async def test_a_message_the_database_cannot_take_is_dropped_and_sending_goes_on():
+    from conference.pg_channels import PostgresChannelsBackend
+
+    # Nothing listens on port 1: both attempts fail at once. Raising would end the
+    # channels plugin's one sending task, and every later update of the process with it.
+    backend = PostgresChannelsBackend("postgresql://nobody@127.0.0.1:1/none")
+    await backend.publish(b'{"kind": "checkin"}', ["event-1"])
+    await backend.publish(b'{"kind": "checkin"}', ["event-1"])

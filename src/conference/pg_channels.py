@@ -54,19 +54,22 @@ class PostgresChannelsBackend(ChannelsBackend):
 
     # -- sending
     async def publish(self, data: bytes, channels: Iterable[str]) -> None:
+        """Send ``data``, on a connection opened again once if it was lost. When the
+        database cannot be reached the message is dropped with a warning, never raised:
+        the plugin's one sending task would die with it, and with it every later update
+        of this process (pages catch up when they reconnect or reload)."""
         payload = data.decode("utf-8")
         async with self._sender_lock:
-            for attempt in (1, 2):
+            for _attempt in (1, 2):
                 try:
                     if self._sender is None or self._sender.is_closed():
                         self._sender = await asyncpg.connect(self._dsn, timeout=CONNECT_TIMEOUT_S)
                     for channel in channels:
                         await self._sender.execute("SELECT pg_notify($1, $2)", channel, payload)
                     return
-                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
                     self._sender = None
-                    if attempt == 2:
-                        raise
+            log.warning("live updates: PostgreSQL cannot be reached; a message was dropped")
 
     # -- listening
     def _heard(self, _connection: object, _pid: int, channel: str, payload: object) -> None:
