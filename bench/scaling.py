@@ -38,8 +38,9 @@ import _loadgen  # noqa: E402
 from _loadgen import Answer, Connection, drive  # noqa: E402
 from tests.test_nginx import _self_signed, _site  # noqa: E402
 
-from checkin import free_port, seed  # noqa: E402
+from checkin import cpu_seconds, database_backends, free_port, seed  # noqa: E402
 
+PAGES = 300  # open pages, each with its live stream (the dashboard, desks, the MC)
 README_SINGLE_PROCESS = 1222  # scans/s on PostgreSQL, README, 2026-12-03, quiet machine
 TLS = ssl.create_default_context()
 
@@ -114,6 +115,23 @@ def start_nginx(folder: Path, instances: list[str]) -> tuple[subprocess.Popen[by
     raise RuntimeError("nginx did not start")
 
 
+def family(pids: list[int]) -> list[int]:
+    """``pids`` and every process under them (a server's workers, nginx's worker)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], list(pids)
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(parents.get(pid, []))
+    return found
+
+
 async def reset_arrivals(url: str) -> None:
     connection = await asyncpg.connect(url)
     try:
@@ -140,13 +158,57 @@ async def measure(base: str, tokens: list[str], api_token: str, clients: int, se
             code = f"unknown-{serial}"
         return await http.request("POST", "/api/events/bench/checkins", json_body={"code": code})
 
+    return await drive(base, scan, clients=clients, seconds=seconds, headers=headers)
+
+
+class Streams:
+    """``count`` open pages' live streams (raw keep-alive sockets), counting the check-in
+    events the server pushes to them."""
+
+    def __init__(self, base: str, api_token: str, count: int) -> None:
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.request = (
+            f"GET /api/events/bench/live HTTP/1.1\r\nhost: {self.host}\r\n"
+            f"authorization: Bearer {api_token}\r\naccept: text/event-stream\r\n\r\n"
+        ).encode()
+        self.count = count
+        self.heard = 0
+        self.tasks: list[asyncio.Task[None]] = []
+        self.writers: list[asyncio.StreamWriter] = []
+
+    async def _read(self, reader: asyncio.StreamReader) -> None:
+        while line := await reader.readline():
+            if line.startswith(b"event: checkin"):
+                self.heard += 1
+
+    async def open(self) -> None:
+        for _ in range(self.count):
+            reader, writer = await asyncio.open_connection(self.host, self.port)
+            writer.write(self.request)
+            status = await reader.readline()
+            assert b" 200 " in status, status
+            self.writers.append(writer)
+            self.tasks.append(asyncio.create_task(self._read(reader)))
+
+    async def close(self) -> None:
+        for writer in self.writers:
+            writer.close()
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+
+async def warm_up(base: str, api_token: str, clients: int) -> None:
+    """Pools grow to the number of clients, statements get prepared; nobody checked in."""
+
     async def stray(http: Connection, serial: int) -> Answer:
         return await http.request(
             "POST", "/api/events/bench/checkins", json_body={"code": f"warm-{serial}"}
         )
 
+    headers = {"authorization": f"Bearer {api_token}"}
     await drive(base, stray, clients=clients, seconds=2, headers=headers)
-    return await drive(base, scan, clients=clients, seconds=seconds, headers=headers)
 
 
 async def run(url: str, clients: int, seconds: float) -> None:
@@ -159,6 +221,7 @@ async def run(url: str, clients: int, seconds: float) -> None:
         ("--workers 2, no nginx", 1, 2, False),
         ("nginx -> 1 instance", 1, 1, True),
         ("nginx -> 2 instances", 2, 1, True),
+        (f"1 process, {PAGES} open pages", 1, 1, False),
     )
     for label, instances, workers, proxied in setups:
         await reset_arrivals(url)
@@ -179,16 +242,39 @@ async def run(url: str, clients: int, seconds: float) -> None:
                     _loadgen.Connection = TLSConnection  # drive() opens these
                 else:
                     _loadgen.Connection = Connection
+                await warm_up(base, api_token, clients)
+                streams = Streams(base, api_token, PAGES if "pages" in label else 0)
+                await streams.open()
+                app = family([p.pid for p in processes if p.args[0] != "nginx"])
+                proxy = family([p.pid for p in processes if p.args[0] == "nginx"])
+                backends = await database_backends(url)
+                before = [cpu_seconds(app), cpu_seconds(proxy), cpu_seconds(backends)]
                 result = await measure(base, everyone, api_token, clients, seconds)
+                await asyncio.sleep(1)  # the last pushes reach the pages
+                await streams.close()
+                spent = [
+                    after - earlier
+                    for after, earlier in zip(
+                        (cpu_seconds(app), cpu_seconds(proxy), cpu_seconds(backends)),
+                        before,
+                        strict=True,
+                    )
+                ]
             finally:
                 _loadgen.Connection = Connection
                 for process in reversed(processes):
                     process.terminate()
                     process.wait(timeout=15)
         single = single or result.rate
+        scans = len(result.latencies)
         print(
             f"{label:24s} {result.line()}  x{result.rate / single:.2f} of 1 process here, "
             f"x{result.rate / README_SINGLE_PROCESS:.2f} of the README's {README_SINGLE_PROCESS}/s"
+        )
+        print(
+            f"{'':24s} CPU a scan: app {spent[0] / scans * 1e6:.0f} µs, nginx "
+            f"{spent[1] / scans * 1e6:.0f} µs, PostgreSQL {spent[2] / scans * 1e6:.0f} µs"
+            + (f"; {streams.heard:,} check-in events pushed to the pages" if streams.count else "")
         )
 
 

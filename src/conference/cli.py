@@ -458,14 +458,21 @@ def event_import(file: Path) -> None:
                 )
             )
             return
+        summary = (
+            N_(
+                "Event %(slug)s created: %(added)s rows added, %(updated)s updated, "
+                "%(arrivals)s arrivals brought in."
+            )
+            if done.created
+            else N_(
+                "Event %(slug)s merged: %(added)s rows added, %(updated)s updated, "
+                "%(arrivals)s arrivals brought in."
+            )
+        )
         click.echo(
             gettext(
-                N_(
-                    "Event %(slug)s %(how)s: %(added)s rows added, %(updated)s updated, "
-                    "%(arrivals)s arrivals brought in."
-                ),
+                summary,
                 slug=done.slug,
-                how=gettext(N_("created")) if done.created else gettext(N_("merged")),
                 added=done.added,
                 updated=done.updated,
                 arrivals=done.arrivals,
