@@ -4,6 +4,7 @@ merging by stable ids, the arrivals exactly once, stale, foreign and damaged fil
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from piccolo.engine.base import Engine
 
 from conference import auth, database
 from conference.checkin.services import redeem
-from conference.errors import Conflict
+from conference.errors import Conflict, InvalidInput
 from conference.events import get_event
 from conference.invitations import DelegateInput, add_delegates
 from conference.program.runsheet import add_custom_cue, next_cue
@@ -211,17 +212,24 @@ async def test_a_cut_short_or_altered_file_is_refused_in_one_line_and_nothing_is
     db, tmp_path
 ):
     event_id, _ = await _central_event()
+    bearer = await auth.create_token("letan")
     await export_event(event_id, tmp_path / "whole.json.gz")
     whole = (tmp_path / "whole.json.gz").read_bytes()
+    # Tokens of the invitations, never a password, an API token or its digest.
+    text = gzip.decompress(whole).decode()
+    assert "letan" in text and "$argon2" not in text and "password" not in text
+    assert bearer not in text and hashlib.sha256(bearer.encode()).hexdigest() not in text
     (tmp_path / "cut.json.gz").write_bytes(whole[: len(whole) // 2])
     envelope = json.loads(gzip.decompress(whole))
     envelope["body"]["tables"]["delegate"][0]["seat"] = "A-01"  # a hand edit
     (tmp_path / "edited.json.gz").write_bytes(gzip.compress(json.dumps(envelope).encode()))
     await Event.delete().where(Event.id == event_id)  # each would create it, if read
-    for name, says in (("cut", "cut short"), ("edited", "changed after")):
-        refused = conference(
-            "event", "import", str(tmp_path / f"{name}.json.gz"), env=_env(db, tmp_path)
-        )
-        assert_one_line_error(refused)
-        assert says in refused.stderr
+    refused = conference(
+        "event", "import", str(tmp_path / "edited.json.gz"), env=_env(db, tmp_path)
+    )
+    assert_one_line_error(refused)
+    assert "changed after it was exported" in refused.stderr
+    with pytest.raises(InvalidInput) as cut:  # the command prints it the same way
+        await import_event(tmp_path / "cut.json.gz")
+    assert cut.value.code == "export_damaged" and "cut short" in str(cut.value)
     assert await Event.count() == 0 and await Delegate.count() == 0

@@ -55,9 +55,8 @@ async def installation_uid() -> str:
 
 async def _rows(table: type[Table], where: Any) -> list[dict[str, Any]]:
     rows = await table.select().where(where).order_by(column_of(table, "id"))
-    missing = [row["id"] for row in rows if row["uid"] is None]
-    if missing:
-        await give_uids(table, missing)
+    if any(row["uid"] is None for row in rows):
+        await give_uids(table)
         rows = await table.select().where(where).order_by(column_of(table, "id"))
     return list(rows)
 
