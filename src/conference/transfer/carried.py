@@ -7,6 +7,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
 
 from piccolo.columns import Column, Date, ForeignKey, Time, Timestamptz
@@ -90,6 +91,7 @@ def scope_column(carried: Carried) -> Any:
     return column
 
 
+@cache
 def references(table: type[Table]) -> dict[str, type[Table]]:
     """The table's foreign keys other than its event: column name → the table referred to."""
     found: dict[str, type[Table]] = {}
@@ -118,6 +120,7 @@ def _typed(column: Column, value: Any) -> Any:
     return value
 
 
+@cache
 def data_columns(table: type[Table]) -> list[Column]:
     """The columns written to the file: all but the local id and the event itself."""
     return [

@@ -181,10 +181,14 @@ async def _merge_table(merge: _Merge, carried: Carried) -> None:
 
 async def _merge_arrivals(merge: _Merge) -> None:
     """The earliest check-in of each delegate stands, whichever installation made it."""
+    ours = merge.here.get("delegate", {})
     for row in merge.body["tables"].get("delegate", []):
-        if row.get("checked_in_at") is None or row["uid"] not in merge.here.get("delegate", {}):
+        if row.get("checked_in_at") is None or row["uid"] not in ours:
             continue
         at = datetime.fromisoformat(row["checked_in_at"])
+        here = ours[row["uid"]].get("checked_in_at")
+        if here is not None and datetime.fromisoformat(here) <= at:
+            continue  # the arrival here stands (the statement below would say so too)
         by = row.get("checked_in_by")
         landed = (
             await Delegate.update(
