@@ -28,6 +28,7 @@ from conference.tables import (
     DelegateSource,
     Event,
     Membership,
+    ProgrammeItem,
     Role,
     User,
 )
@@ -177,7 +178,15 @@ async def test_an_older_copy_is_refused_over_newer_data(db, laptop, tmp_path):
         await export_event(laptop_event, tmp_path / "morning.json.gz")
         assert await _scan(tokens[1], "Bàn 1") == "ok"
         await export_event(laptop_event, tmp_path / "noon.json.gz")
+    # The central server renamed an item meanwhile: the laptop's noon copy, which never
+    # saw the change and made none to it, leaves it (its morning copy never came here).
+    await ProgrammeItem.update(
+        {ProgrammeItem.title: "Phát biểu chỉ đạo của Lãnh đạo Bộ"}, force=True
+    )
     assert (await import_event(tmp_path / "noon.json.gz")).arrivals == 1
+    assert (await ProgrammeItem.select(ProgrammeItem.title).first())["title"] == (
+        "Phát biểu chỉ đạo của Lãnh đạo Bộ"
+    )
     before = await _everything()
     # The laptop's morning copy, after its noon copy; the central server's own first copy.
     for older in ("morning.json.gz", "first.json.gz"):

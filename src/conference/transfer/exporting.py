@@ -35,6 +35,8 @@ from conference.transfer.carried import (
     to_file,
 )
 
+KNOWN_TRANSFERS = 50
+
 
 @dataclass(frozen=True)
 class Exported:
@@ -143,18 +145,20 @@ async def export_event(event_id: int, target: Path) -> Exported:
             code="rehearsal_under_way",
         )
     body = await snapshot(event_id)
-    last = (
-        await EventTransfer.select(EventTransfer.file_id)
+    # The files this installation wrote or read for the event, newest first: the importer
+    # compares against the newest one it knows too (a state both sides had).
+    known = await (
+        EventTransfer.select(EventTransfer.file_id)
         .where(EventTransfer.event == event_id)
         .order_by(EventTransfer.id, ascending=False)
-        .first()
+        .limit(KNOWN_TRANSFERS)
     )
     now = datetime.now(UTC)
     body.update(
         file_id=new_uid(),
         installation=await installation_uid(),
         exported_at=now.isoformat(),
-        base=last["file_id"] if last else None,
+        bases=[row["file_id"] for row in known],
     )
     size = document.write(target, body)
     await EventTransfer(

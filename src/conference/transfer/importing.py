@@ -296,6 +296,21 @@ async def _check_not_stale(event_id: int, body: dict[str, Any], me: str) -> bool
     return True
 
 
+async def _shared_state(event_id: int, bases: list[str]) -> dict[str, str]:
+    """The row digests of the newest file both installations had (one the other side
+    names, which this one wrote or read too); empty when there is none."""
+    known = {
+        row["file_id"]: row["row_hashes"]
+        for row in await EventTransfer.select(
+            EventTransfer.file_id, EventTransfer.row_hashes
+        ).where((EventTransfer.event == event_id) & EventTransfer.file_id.is_in(bases or [""]))
+    }
+    for file_id in bases:
+        if file_id in known:
+            return document.json_object(known[file_id])
+    return {}
+
+
 async def _create_event(body: dict[str, Any], local: dict[type[Table], dict[str, int]]) -> int:
     values = from_file(Event, body["event"], local)
     event = Event(_data=values)
@@ -371,16 +386,7 @@ async def _import(body: dict[str, Any], me: str) -> Imported:
             merge.here = {
                 name: {row["uid"]: row for row in rows} for name, rows in here["tables"].items()
             }
-            if body.get("base"):
-                shared = (
-                    await EventTransfer.select(EventTransfer.row_hashes)
-                    .where(
-                        (EventTransfer.event == merge.event_id)
-                        & (EventTransfer.file_id == body["base"])
-                    )
-                    .first()
-                )
-                merge.base = document.json_object(shared["row_hashes"]) if shared else {}
+            merge.base = await _shared_state(merge.event_id, body.get("bases") or [])
             await _accounts(merge)
             if _take_theirs(merge, Event, body["event"], here["event"]):
                 values = from_file(Event, body["event"], merge.local)
