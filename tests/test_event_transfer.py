@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import stat
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -222,7 +223,12 @@ async def test_a_cut_short_or_altered_file_is_refused_in_one_line_and_nothing_is
 ):
     event_id, _ = await _central_event()
     bearer = await auth.create_token("letan")
-    await export_event(event_id, tmp_path / "whole.json.gz")
+    made = conference(
+        "event", "export", SLUG, str(tmp_path / "whole.json.gz"), env=_env(db, tmp_path)
+    )
+    assert made.returncode == 0, made.stderr
+    assert "exported" in made.stdout
+    assert stat.S_IMODE((tmp_path / "whole.json.gz").stat().st_mode) == 0o600  # it holds tokens
     whole = (tmp_path / "whole.json.gz").read_bytes()
     # Tokens of the invitations, never a password, an API token or its digest.
     text = gzip.decompress(whole).decode()
