@@ -386,7 +386,7 @@ def token_revoke(token_id: int) -> None:
 
 @main.group()
 def event() -> None:
-    """Create events."""
+    """Create events; carry one to another installation and back."""
 
 
 @event.command("create")
@@ -411,6 +411,83 @@ def event_create(slug: str, title: str, day: object, copy_from: str | None) -> N
         source = await event_or_fail(copy_from) if copy_from else None
         created = await create_event_copy(slug, title, day.date(), source)  # type: ignore[attr-defined]
         click.echo(gettext(N_("Created event %(slug)s."), slug=created["slug"]))
+
+    run(work)
+
+
+@event.command("export")
+@click.argument("slug")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def event_export(slug: str, file: Path) -> None:
+    """Write the event SLUG whole to FILE (a new file), to carry it to another installation."""
+    from conference.transfer import export_event
+
+    async def work(settings: Settings) -> None:
+        found = await event_or_fail(slug)
+        made = await export_event(found["id"], file)
+        click.echo(
+            gettext(
+                N_(
+                    "Event %(slug)s exported to %(file)s (%(delegates)s delegates, %(size)s "
+                    "bytes, readable by this user only: it holds the invitation tokens)."
+                ),
+                slug=slug,
+                file=str(made.path),
+                delegates=made.delegates,
+                size=made.size,
+            )
+        )
+
+    run(work)
+
+
+@event.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def event_import(file: Path) -> None:
+    """Load the event exported to FILE, or merge it into the same event here."""
+    from conference.transfer import import_event
+
+    async def work(settings: Settings) -> None:
+        await database.migrate()
+        done = await import_event(file)
+        if done.unchanged:
+            click.echo(
+                gettext(
+                    N_("%(file)s holds nothing this installation lacks: nothing changed."),
+                    file=str(file),
+                )
+            )
+            return
+        summary = (
+            N_(
+                "Event %(slug)s created: %(added)s rows added, %(updated)s updated, "
+                "%(arrivals)s arrivals brought in."
+            )
+            if done.created
+            else N_(
+                "Event %(slug)s merged: %(added)s rows added, %(updated)s updated, "
+                "%(arrivals)s arrivals brought in."
+            )
+        )
+        click.echo(
+            gettext(
+                summary,
+                slug=done.slug,
+                added=done.added,
+                updated=done.updated,
+                arrivals=done.arrivals,
+            )
+        )
+        if done.accounts_added:
+            click.echo(
+                gettext(
+                    N_(
+                        "Accounts added without a password, disabled until an administrator "
+                        "here sets one: %(names)s."
+                    ),
+                    names=", ".join(done.accounts_added),
+                )
+            )
 
     run(work)
 

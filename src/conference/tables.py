@@ -22,6 +22,10 @@ delegate_changed         delegate (event, updated_at), not unique: the
                          desks' incremental snapshot
 hall_seat_label_once     hall_seat (event, label): a label names one seat
 membership_once          membership (user, event)
+{table}_uid_once         uid of each table an event export carries
+                         (event, delegate, check_in_attempt, …): the
+                         row's id on every installation
+event_transfer_once      event_transfer (event, direction, file_id)
 =======================  =============================================
 
 ``hall_seat.delegate`` is UNIQUE (a column constraint): one seat per person; a seat
@@ -31,6 +35,7 @@ row holds one delegate: one person per seat.
 from __future__ import annotations
 
 from enum import StrEnum
+from uuid import uuid4
 
 from piccolo.columns import (
     JSON,
@@ -48,6 +53,17 @@ from piccolo.columns import (
 )
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
+
+
+def new_uid() -> str:
+    """A row's stable id across installations (an event carried to a venue laptop and back)."""
+    return uuid4().hex
+
+
+def _uid() -> Varchar:
+    # Nullable only for rows written by raw SQL: an export gives each such row one first.
+    return Varchar(length=32, null=True, default=new_uid)
+
 
 # --------------------------------------------------------------------------- accounts
 
@@ -114,6 +130,7 @@ class Event(Table):
     """A conference (hội nghị): one day, one venue, one organizing body."""
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     slug = Varchar(length=80, unique=True)
     title = Text()
@@ -150,6 +167,7 @@ class AuditEntry(Table):
     """Who did what, when: every change an organizer, desk or MC makes."""
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     at = Timestamptz(default=TimestamptzNow(), index=True)
     user = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
@@ -188,6 +206,7 @@ class Membership(Table):
     """An account's role in one event (unique index ``membership_once``)."""
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     user = ForeignKey(User, on_delete=OnDelete.cascade, null=False)
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
@@ -218,6 +237,7 @@ class Delegate(Table):
     """
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     code = Varchar(length=100, null=True, default=None)  # the organizer's own id (Mã)
@@ -312,6 +332,7 @@ class CheckInAttempt(Table):
     """Every scan or manual check-in attempt, whatever its result."""
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     delegate = ForeignKey(Delegate, on_delete=OnDelete.set_null, null=True)
@@ -333,6 +354,7 @@ class CheckInConflict(Table):
     """
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     delegate = ForeignKey(Delegate, on_delete=OnDelete.cascade, null=False)
@@ -378,6 +400,7 @@ class ProgrammeItem(Table):
     """One item of the day's programme; actual times feed the live delays."""
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     position = Integer(default=0)
@@ -398,6 +421,7 @@ class Speaker(Table):
     """
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     item = ForeignKey(ProgrammeItem, on_delete=OnDelete.cascade, null=False)
     position = Integer(default=0)
@@ -418,6 +442,7 @@ class SpeechTimer(Table):
     """
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, unique=True)
     item = ForeignKey(ProgrammeItem, on_delete=OnDelete.set_null, null=True)
@@ -436,6 +461,7 @@ class AwardForm(Table):
     """A form of award conferred by one decision (e.g. Bằng khen của Bộ trưởng Bộ Xây dựng)."""
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     rank = Integer(default=0)  # 1 is the highest; presented first
@@ -482,6 +508,7 @@ class Cue(Table):
     """
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     position = Integer(default=0)
@@ -503,6 +530,7 @@ class CuePresenter(Table):
     """A leader who hands out the certificates of a batch."""
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     cue = ForeignKey(Cue, on_delete=OnDelete.cascade, null=False)
     delegate = ForeignKey(Delegate, on_delete=OnDelete.set_null, null=True)
@@ -514,6 +542,7 @@ class AwardRecipient(Table):
     """A collective or an individual receiving an award, in calling order."""
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     award_form = ForeignKey(AwardForm, on_delete=OnDelete.cascade, null=False, index=True)
     position = Integer(default=0)
@@ -549,6 +578,7 @@ class Introduction(Table):
     """
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, unique=True)
     address_form = Varchar(length=16, choices=AddressForm, default=AddressForm.comrade)
@@ -592,6 +622,7 @@ class SeatingHall(Table, tablename="seating_hall"):
     how automatic placement reads it. The seats themselves are ``HallSeat`` rows."""
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, unique=True)
     layout = JSON(default="{}")
@@ -611,6 +642,7 @@ class HallSeat(Table, tablename="hall_seat"):
     """
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     label = Varchar(length=50)  # what the delegate's ``seat`` says, e.g. "B-C12"
@@ -624,6 +656,44 @@ class HallSeat(Table, tablename="hall_seat"):
     x = Integer(default=0)
     delegate = ForeignKey(Delegate, on_delete=OnDelete.set_null, null=True, unique=True)
     pinned = Boolean(default=False)  # ghim: set by hand, kept by automatic placement
+
+
+# --------------------------------------------------------------------------- transfers
+
+
+class Installation(Table):
+    """This installation's own id (one row, made when first needed): written into each
+    event export, so an import knows a file it wrote itself from another's."""
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
+    uid = Varchar(length=32, default=new_uid)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class TransferDirection(StrEnum):
+    export = "export"
+    import_ = "import"
+
+
+class EventTransfer(Table, tablename="event_transfer"):
+    """An event export written here, or an export file imported here (unique index
+    ``event_transfer_once``): what the next import compares against.
+
+    ``row_hashes`` maps each carried row's uid to a digest of its contents as the file
+    held it: the common state of both installations, from which an import tells a change
+    made there from one made here.
+    """
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
+    event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
+    direction = Varchar(length=8, choices=TransferDirection)
+    file_id = Varchar(length=32)
+    installation = Varchar(length=32)  # the installation that wrote the file
+    exported_at = Timestamptz()
+    recorded_at = Timestamptz(default=TimestamptzNow())
+    row_hashes = JSON(default="{}")
 
 
 ALL_TABLES: tuple[type[Table], ...] = (
@@ -651,4 +721,6 @@ ALL_TABLES: tuple[type[Table], ...] = (
     Rehearsal,
     SeatingHall,
     HallSeat,
+    Installation,
+    EventTransfer,
 )
