@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 from conference import audit
 from conference.actors import Actor, EventRow
 from conference.database import insert_rows
+from conference.errors import N_
+from conference.i18n import gettext
 from conference.invitations.mail import Mailer, SendFailed
 from conference.invitations.qr import invitation_url, prepare_png
 from conference.invitations.rendering import build_email, build_invitation
@@ -316,7 +318,7 @@ async def send_pending(
                         return RunResult(
                             sent,
                             failed,
-                            stopped_by=error.reason or "connection lost",
+                            stopped_by=error.reason,
                             uncertain=uncertain,
                         )
                 else:
@@ -332,11 +334,11 @@ async def send_pending(
 def _why_not_send(delegate: dict[str, Any] | None, token: str) -> str:
     """A reason not to send this row any more, or "" (the delegate changed since it was queued)."""
     if delegate is None:
-        return "the delegate was removed"
+        return gettext(N_("The delegate was removed."))
     if delegate["revoked_at"] is not None:
-        return "the invitation was withdrawn"
+        return gettext(N_("The invitation was withdrawn."))
     if delegate["token"] != token:
-        return "a new invitation replaced this one"
+        return gettext(N_("A new invitation replaced this one."))
     if not delegate["email"]:
-        return "the delegate has no e-mail any more"
+        return gettext(N_("The delegate has no e-mail any more."))
     return ""
