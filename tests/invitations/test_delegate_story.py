@@ -87,7 +87,8 @@ async def test_the_page_gives_the_invitation_link_and_every_delivery(organizer):
     assert f"/i/{token}" in invitation and "Sao chép đường dẫn" in invitation
     assert "Đã gửi" in invitation
     assert invitation.count("<tr data-delivery=") == 2
-    assert "550 No such user" in invitation and "6/9/2022 10:00" in invitation
+    assert '<small class="delivery-error">550 No such user</small>' in invitation  # an error
+    assert "6/9/2022 10:00" in invitation
     assert 'class="muted" title="Một giấy mời trước đó, đã được thay"' in invitation
 
 
