@@ -109,7 +109,9 @@
   }
 
   const person = (d) => [d.honorific, d.full_name].filter(Boolean).join(" ");
-  const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString("vi-VN", { hour12: false }) : "");
+  // A time in prose is written "08h12", as the server writes it (conference.formatting).
+  const hhmm = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: root.dataset.timezone || undefined });
+  const clock = (iso) => (iso ? hhmm.format(new Date(iso)).replace(":", "h") : "");
   const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
 
   // The message of an answer made here, from the snapshot, when the server is away.

@@ -15,8 +15,9 @@
       const total = s.sent + s.failed + s.queued + s.sending;
       bar.max = total || 1; bar.value = s.sent + s.failed; bar.hidden = !s.running;
       if (!s.running) {
-        if (s.stopped_by) state.textContent = s.stopped_by;
-        else state.textContent = "";
+        // A stopped run is an error to act on (the reason says what to do), not a remark.
+        state.textContent = s.stopped_message || "";
+        state.className = s.stopped_message ? "flash error" : "muted";
         document.querySelectorAll("form button[disabled]").forEach((b) => { b.disabled = false; });
         return;
       }

@@ -119,6 +119,9 @@
     const s = Math.max(0, Math.round(seconds));
     return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
   }
+  const wallClock = new Intl.DateTimeFormat("en-GB", {
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: root.dataset.timezone || undefined,
+  });
   function tick() {
     panel.querySelectorAll(".timer").forEach((timer) => {
       const started = timer.dataset.started ? Date.parse(timer.dataset.started) : null;
@@ -132,7 +135,8 @@
       over.textContent = `+${clock(elapsed - planned)}`;
     });
     const wall = document.getElementById("clock");
-    if (wall) wall.textContent = new Date().toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    // The wall clock written as every time in prose is ("14h25"), in the event's zone.
+    if (wall) wall.textContent = wallClock.format(new Date()).replace(":", "h");
   }
   setInterval(tick, 1000);
   tick();

@@ -10,9 +10,12 @@
   const time = new Intl.DateTimeFormat("en-GB", {
     hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: root.dataset.timezone,
   });
-  const tick = () => { clock.textContent = time.format(new Date()).replace(":", "h"); };
-  tick();
-  setInterval(tick, 1000);
+  // Another day than the event's shows the event's hours, and no clock to tick.
+  if (clock) {
+    const tick = () => { clock.textContent = time.format(new Date()).replace(":", "h"); };
+    tick();
+    setInterval(tick, 1000);
+  }
 
   let pending = null;
   async function refresh() {

@@ -55,17 +55,21 @@ def test_init_migrates_and_is_idempotent(env):
     first = conference("init", env=env)
     assert first.returncode == 0, first.stderr
     second = conference("init", env=env)
-    assert second.returncode == 0 and "up to date" in second.stdout
+    assert second.returncode == 0
+    assert second.stdout == "Cơ sở dữ liệu đã được cập nhật đầy đủ.\n"
 
 
 def test_demo_loads_once_and_prints_the_logins(env):
     first = conference("demo", env=env)
     assert first.returncode == 0, first.stderr
-    assert "Loaded" in first.stdout and "bantochuc / hoinghi2022" in first.stdout
+    assert first.stdout.startswith("Đã nạp: hội nghị mẫu nguoi-tot-viec-tot-2022 với ")
+    assert "Tài khoản dùng thử (tên đăng nhập / mật khẩu):" in first.stdout
+    assert "  organizer  bantochuc / hoinghi2022" in first.stdout.splitlines()
     again = conference("demo", env=env)
-    assert again.returncode == 0 and "Already loaded" in again.stdout
-    reset = conference("demo", "--reset", env=env)
-    assert reset.returncode == 0 and reset.stdout.startswith("Loaded")
+    assert again.returncode == 0 and again.stdout.startswith("Đã nạp từ trước:")
+    reset = conference("demo", "--reset", env={**env, "CONFERENCE_LANGUAGE": "en"})
+    assert reset.returncode == 0 and reset.stdout.startswith("Loaded: demo event")
+    assert "Demo logins (username / password):" in reset.stdout
 
 
 def test_demo_is_refused_in_production(env):
@@ -170,7 +174,9 @@ def test_an_unreachable_database_is_one_line(tmp_path):
         },
     )
     assert_one_line_error(result)
-    assert "database" in result.stderr
+    # What failed and what to do, in Vietnamese.
+    assert result.stderr.startswith("conference: Không kết nối được cơ sở dữ liệu (")
+    assert "kiểm tra CONFERENCE_DATABASE_URL" in result.stderr
 
 
 async def test_user_add_with_events_makes_a_member_and_without_says_department_wide(env):

@@ -13,6 +13,7 @@ from conference import demo
 from conference.formatting import decimal
 from tests.conftest import log_in
 from tests.test_accessibility_browser import PASSWORD, _ids, _pages
+from tests.test_time_format import times_out_of_place
 
 # Whole words, any case; "check-in" also as "checkin".
 ENGLISH = ("check-in", "checkin", "slug", "outbox", "conference", "delegate", "cue", "batch")
@@ -55,6 +56,7 @@ async def test_every_page_in_vietnamese_has_no_english_word(app, db):
     await demo.load()
     ids = await _ids()
     found: dict[str, list[str]] = {}
+    times: dict[str, list[str]] = {}  # the same walk checks one time format a place
     for username, paths in _pages(ids).items():
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
@@ -67,5 +69,10 @@ async def test_every_page_in_vietnamese_has_no_english_word(app, db):
                 words = english_words(response.text)
                 if words:
                     found[f"{username or 'anonymous'} {path}"] = words
+                wrong = times_out_of_place(response.text)
+                if wrong:
+                    times[f"{username or 'anonymous'} {path}"] = wrong
     if found:
         pytest.fail("\n".join(f"{page}: {words}" for page, words in found.items()))
+    if times:
+        pytest.fail("\n".join(f"{page}: {wrong}" for page, wrong in times.items()))

@@ -86,6 +86,7 @@ class EventRow(TypedDict):
     signer_superior_title: str
     recipients_note: str
     invite_signer: bool
+    invite_presidium: bool
     stage_capacity: int
     vip_rank_threshold: int
     invitation_subject: str

@@ -49,6 +49,7 @@ from conference.checkin.device_pages import DeskDeviceController, PairingControl
 from conference.errors import DomainError, NotFound
 from conference.events import EVENT, event_id_of
 from conference.events.controllers import EventController
+from conference.failures import database_failure
 from conference.headers import add_security_headers
 from conference.i18n import LocaleMiddleware, gettext, translate_error
 from conference.invitations import stop_workers
@@ -144,7 +145,8 @@ def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[A
     return _error_page(
         request,
         HTTP_500_INTERNAL_SERVER_ERROR,
-        gettext("Something went wrong on our side. Try again, or tell the organizers."),
+        database_failure(exc)
+        or gettext("Something went wrong on our side. Try again, or tell the organizers."),
     )
 
 

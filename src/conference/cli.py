@@ -14,7 +14,9 @@ import click
 
 from conference import database
 from conference.actors import EventRow
+from conference.command_language import TranslatedGroup, command_locale
 from conference.errors import N_, DomainError, NotFound
+from conference.failures import database_failure
 from conference.i18n import gettext, set_locale, translate_error
 from conference.settings import Settings, served_base_url
 from conference.tables import Role
@@ -29,28 +31,16 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-def _connection_problem(error: BaseException) -> str | None:
-    """A one-line reason when the database cannot be reached, else None."""
-    if isinstance(error, OSError | ConnectionError):
-        return f"cannot reach the database ({error.strerror or error})"
-    module = type(error).__module__
-    if module.startswith("asyncpg") or module.startswith("sqlite3"):
-        return (
-            f"database error: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
-        )
-    return None
-
-
 def run(work: Callable[[Settings], Awaitable[T]]) -> T:
     """Configure from the environment, open the database, run ``work``; errors as one line."""
-    set_locale(os.environ.get("CONFERENCE_LANGUAGE", "vi"))
+    set_locale(command_locale())
     try:
         settings = Settings.from_env()
         engine = database.configure(settings)
     except DomainError as error:
         fail(translate_error(error))
     except Exception as error:
-        fail(_connection_problem(error) or str(error))
+        fail(database_failure(error) or str(error))
 
     async def main() -> T:
         await database.open_pool(engine)
@@ -67,16 +57,19 @@ def run(work: Callable[[Settings], Awaitable[T]]) -> T:
     except DomainError as error:
         fail(translate_error(error))
     except Exception as error:
-        reason = _connection_problem(error)
+        reason = database_failure(error)
         if reason is None:
             raise
         fail(reason)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=TranslatedGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_("Event management for official conferences: invitations, check-in, programme, awards."),
+)
 @click.version_option(package_name="conference")
 def main() -> None:
-    """Event management for official conferences: invitations, check-in, programme, awards."""
     # Whatever this process writes (the SQLite database and its WAL, the outbox's e-mails,
     # backups) holds delegates' contacts and tokens: readable by the server's user only.
     os.umask(PRIVATE_UMASK)
@@ -92,24 +85,27 @@ async def event_or_fail(slug: str) -> EventRow:
         fail(gettext(N_("No event has the slug %(slug)s."), slug=slug))
 
 
-@main.command()
+@main.command(help=N_("Migrate the database (idempotent)."))
 def init() -> None:
-    """Migrate the database (idempotent)."""
-
     async def work(settings: Settings) -> None:
         applied = await database.migrate()
         if applied:
-            click.echo(f"Applied {len(applied)} migration(s): {', '.join(applied)}")
+            click.echo(
+                gettext(
+                    N_("Applied %(count)s migrations: %(names)s"),
+                    count=len(applied),
+                    names=", ".join(applied),
+                )
+            )
         else:
-            click.echo("The database is up to date.")
+            click.echo(gettext(N_("The database is up to date.")))
 
     run(work)
 
 
-@main.command()
+@main.command(help=N_("Copy the whole database to FILE (a new file) while the server runs."))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup(file: Path) -> None:
-    """Copy the whole database to FILE (a new file) while the server runs."""
     from conference import backups
 
     async def work(settings: Settings) -> None:
@@ -125,11 +121,10 @@ def backup(file: Path) -> None:
     run(work)
 
 
-@main.command()
+@main.command(help=N_("Load a backup made by `conference backup` into an empty database."))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--replace", is_flag=True, help="Replace a database that is not empty.")
+@click.option("--replace", is_flag=True, help=N_("Replace a database that is not empty."))
 def restore(file: Path, replace: bool) -> None:
-    """Load a backup made by `conference backup` into an empty database."""
     from conference import backups
 
     async def work(settings: Settings) -> None:
@@ -139,15 +134,23 @@ def restore(file: Path, replace: bool) -> None:
     run(work)
 
 
-@main.command()
-@click.option("--reset", is_flag=True, help="Delete the demo event and load it again.")
+@main.command(
+    help=N_("Load the seed conference (slug nguoi-tot-viec-tot-2022) and one account per role."),
+)
+@click.option("--reset", is_flag=True, help=N_("Delete the demo event and load it again."))
 def demo(reset: bool) -> None:
-    """Load the seed conference (slug nguoi-tot-viec-tot-2022) and one account per role."""
     from conference import demo as demo_loader
 
     async def work(settings: Settings) -> None:
         if settings.production:
-            fail("the demo has known passwords and is refused when CONFERENCE_ENV=production")
+            fail(
+                gettext(
+                    N_(
+                        "The demo has known passwords and is refused when "
+                        "CONFERENCE_ENV=production."
+                    )
+                )
+            )
         await database.migrate()
         summary = await demo_loader.load(reset=reset)
         click.echo(summary.describe())
@@ -155,7 +158,9 @@ def demo(reset: bool) -> None:
     run(work)
 
 
-@main.command()
+@main.command(
+    help=N_("Run the web server (migrates the database at start-up); PORT sets the port too."),
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option(
     "--port", default=8000, show_default=True, envvar="PORT", type=click.IntRange(1, 65535)
@@ -165,25 +170,24 @@ def demo(reset: bool) -> None:
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Server processes (PostgreSQL only above 1).",
+    help=N_("Server processes (PostgreSQL only above 1)."),
 )
 @click.option(
     "--certfile",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="TLS certificate (PEM), for https:// on the venue's network.",
+    help=N_("TLS certificate (PEM), for https:// on the venue's network."),
 )
 @click.option(
     "--keyfile",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The certificate's private key (PEM).",
+    help=N_("The certificate's private key (PEM)."),
 )
 def serve(host: str, port: int, workers: int, certfile: Path | None, keyfile: Path | None) -> None:
-    """Run the web server (migrates the database at start-up); PORT sets the port too."""
     import uvicorn
 
     from conference import logs, startup
 
-    set_locale(os.environ.get("CONFERENCE_LANGUAGE", "vi"))
+    set_locale(command_locale())
     # QR codes and e-mails carry the address this server answers on unless told otherwise
     # (read again by the application factory, in this process and in any worker).
     if (certfile is None) != (keyfile is None):
@@ -221,7 +225,7 @@ def serve(host: str, port: int, workers: int, certfile: Path | None, keyfile: Pa
     # uvicorn's own reading would believe any loopback client.
     log_format = os.environ.get("CONFERENCE_LOG_FORMAT", "text").strip().lower() or "text"
     if log_format not in {"text", "json"}:
-        fail("CONFERENCE_LOG_FORMAT must be text or json")
+        fail(gettext(N_("CONFERENCE_LOG_FORMAT must be text or json.")))
     uvicorn.run(
         "conference.app:create_app",
         factory=True,
@@ -236,33 +240,34 @@ def serve(host: str, port: int, workers: int, certfile: Path | None, keyfile: Pa
     )
 
 
-@main.group()
+@main.group(help=N_("Manage accounts."))
 def user() -> None:
-    """Manage accounts."""
+    """The `user` commands."""
 
 
-@user.command("add")
+@user.command("add", help=N_("Create the account NAME."))
 @click.argument("name")
 @click.option(
     "--role",
     required=True,
     metavar="|".join(role.value for role in Role),
-    help="What they may do.",
+    help=N_("What they may do."),
 )
 @click.option(
     "--event",
     "events",
     multiple=True,
     metavar="SLUG",
-    help="An event the account is a member of (repeatable). An organizer without one "
-    "is a department administrator; a desk or MC account without one reaches every event.",
+    help=N_(
+        "An event the account is a member of (repeatable). An organizer without one "
+        "is a department administrator; a desk or MC account without one reaches every event."
+    ),
 )
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@click.option("--display-name", default="", help="The person's name, as shown in pages.")
+@click.option("--password-stdin", is_flag=True, help=N_("Read the password from standard input."))
+@click.option("--display-name", default="", help=N_("The person's name, as shown in pages."))
 def user_add(
     name: str, role: str, events: tuple[str, ...], password_stdin: bool, display_name: str
 ) -> None:
-    """Create the account NAME."""
     from conference import auth
 
     if role not in {r.value for r in Role}:
@@ -276,9 +281,13 @@ def user_add(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     elif sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(gettext(N_("Password")), hide_input=True, confirmation_prompt=True)
     else:
-        fail("no terminal to ask for the password: pass --password-stdin and pipe it in")
+        fail(
+            gettext(
+                N_("No terminal to ask for the password: pass --password-stdin and pipe it in.")
+            )
+        )
 
     async def work(settings: Settings) -> None:
         await database.migrate()
@@ -286,7 +295,13 @@ def user_add(
         created = await auth.create_user(
             name, password, Role(role), display_name=display_name, events=event_ids
         )
-        click.echo(f"Created {created.role.value} account {created.username}.")
+        click.echo(
+            gettext(
+                N_("Created the %(role)s account %(username)s."),
+                role=created.role.value,
+                username=created.username,
+            )
+        )
         if event_ids is not None:
             click.echo(gettext(N_("Member of: %(events)s."), events=", ".join(events)))
         elif created.administrator:
@@ -304,22 +319,21 @@ def user_add(
     run(work)
 
 
-@main.group()
+@main.group(help=N_("Manage API tokens."))
 def token() -> None:
-    """Manage API tokens."""
+    """The `token` commands."""
 
 
-@token.command("create")
+@token.command("create", help=N_("Print a new API token for the account NAME."))
 @click.argument("name")
-@click.option("--label", default="", help="What the token is for (a desk, a script).")
+@click.option("--label", default="", help=N_("What the token is for (a desk, a script)."))
 @click.option(
     "--expires-days",
     type=click.IntRange(min=1),
     default=None,
-    help="Days the token works (default: until revoked).",
+    help=N_("Days the token works (default: until revoked)."),
 )
 def token_create(name: str, label: str, expires_days: int | None) -> None:
-    """Print a new API token for the account NAME."""
     from conference import auth
 
     async def work(settings: Settings) -> str:
@@ -328,11 +342,15 @@ def token_create(name: str, label: str, expires_days: int | None) -> None:
     click.echo(run(work))
 
 
-@token.command("list")
+@token.command(
+    "list",
+    help=N_(
+        "List the API tokens (of the account NAME): id, account, name, created, last "
+        "used, expiry, state."
+    ),
+)
 @click.argument("name", required=False)
 def token_list(name: str | None) -> None:
-    """List the API tokens (of the account NAME): id, account, name, created, last used,
-    expiry, state."""
     from conference import auth
     from conference.tables import User
 
@@ -371,10 +389,9 @@ def token_list(name: str | None) -> None:
         )
 
 
-@token.command("revoke")
+@token.command("revoke", help=N_("Revoke the API token ID (see `conference token list`)."))
 @click.argument("token_id", metavar="ID", type=click.IntRange(min=1, max=2**31 - 1))
 def token_revoke(token_id: int) -> None:
-    """Revoke the API token ID (see `conference token list`)."""
     from conference import auth
 
     async def work(settings: Settings) -> None:
@@ -384,26 +401,28 @@ def token_revoke(token_id: int) -> None:
     click.echo(gettext(N_("Token %(id)s revoked."), id=token_id))
 
 
-@main.group()
+@main.group(help=N_("Create events; carry one to another installation and back."))
 def event() -> None:
-    """Create events; carry one to another installation and back."""
+    """The `event` commands."""
 
 
-@event.command("create")
+@event.command(
+    "create",
+    help=N_("Create the event SLUG (its organizers are added with `user add --event SLUG`)."),
+)
 @click.argument("slug")
-@click.option("--title", required=True, help="The event's title.")
+@click.option("--title", required=True, help=N_("The event's title."))
 @click.option(
-    "--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD"
+    "--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help=N_("YYYY-MM-DD")
 )
 @click.option(
     "--copy-from",
     "copy_from",
     default=None,
     metavar="SLUG",
-    help="Copy the settings, programme and award forms of this event (never its people).",
+    help=N_("Copy the settings, programme and award forms of this event (never its people)."),
 )
 def event_create(slug: str, title: str, day: object, copy_from: str | None) -> None:
-    """Create the event SLUG (its organizers are added with `user add --event SLUG`)."""
     from conference.events import create_event_copy
 
     async def work(settings: Settings) -> None:
@@ -415,11 +434,13 @@ def event_create(slug: str, title: str, day: object, copy_from: str | None) -> N
     run(work)
 
 
-@event.command("export")
+@event.command(
+    "export",
+    help=N_("Write the event SLUG whole to FILE (a new file), to carry it to another installation."),
+)
 @click.argument("slug")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def event_export(slug: str, file: Path) -> None:
-    """Write the event SLUG whole to FILE (a new file), to carry it to another installation."""
     from conference.transfer import export_event
 
     async def work(settings: Settings) -> None:
@@ -441,10 +462,11 @@ def event_export(slug: str, file: Path) -> None:
     run(work)
 
 
-@event.command("import")
+@event.command(
+    "import", help=N_("Load the event exported to FILE, or merge it into the same event here.")
+)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def event_import(file: Path) -> None:
-    """Load the event exported to FILE, or merge it into the same event here."""
     from conference.transfer import import_event
 
     async def work(settings: Settings) -> None:
@@ -492,23 +514,25 @@ def event_import(file: Path) -> None:
     run(work)
 
 
-@main.group()
+@main.group(help=N_("Manage an event's delegate list."))
 def delegates() -> None:
-    """Manage an event's delegate list."""
+    """The `delegates` commands."""
 
 
-@delegates.command("import")
+@delegates.command(
+    "import",
+    help=N_(
+        "Import the delegates of the event SLUG from FILE: CSV (UTF-8) or XLSX.\n\nRows "
+        "match existing delegates by code, else by e-mail. A file with any bad row "
+        "imports nothing: the bad rows are listed, with their row numbers."
+    ),
+)
 @click.argument("slug")
 @click.argument("file", type=click.Path())
 @click.option(
-    "--dry-run", is_flag=True, help="Check the file and show what would change; write nothing."
+    "--dry-run", is_flag=True, help=N_("Check the file and show what would change; write nothing.")
 )
 def delegates_import(slug: str, file: str, dry_run: bool) -> None:
-    """Import the delegates of the event SLUG from FILE: CSV (UTF-8) or XLSX.
-
-    Rows match existing delegates by code, else by e-mail. A file with any bad row
-    imports nothing: the bad rows are listed, with their row numbers.
-    """
     from pathlib import Path
 
     from conference.imports import BAD_ROWS, imported_message
@@ -544,29 +568,32 @@ def delegates_import(slug: str, file: str, dry_run: bool) -> None:
     run(work)
 
 
-@main.group()
+@main.group(help=N_("Manage an event's award list."))
 def awards() -> None:
-    """Manage an event's award list."""
+    """The `awards` commands."""
 
 
-@awards.command("import")
+@awards.command(
+    "import",
+    help=N_(
+        "Import the award recipients of the event SLUG from FILE: CSV (UTF-8) or "
+        "XLSX.\n\nThe web import's rules: each row names its award form (\"Hình thức "
+        'khen thưởng", else --award-form), a recipient already listed for that form is '
+        "updated, and a file with any bad row imports nothing: the bad rows are listed, "
+        "with their numbers."
+    ),
+)
 @click.argument("slug")
 @click.argument("file", type=click.Path())
 @click.option(
-    "--dry-run", is_flag=True, help="Check the file and show what would change; write nothing."
+    "--dry-run", is_flag=True, help=N_("Check the file and show what would change; write nothing.")
 )
 @click.option(
     "--award-form",
     default="",
-    help="The award form (its title or decision number) of the rows that name none.",
+    help=N_("The award form (its title or decision number) of the rows that name none."),
 )
 def awards_import(slug: str, file: str, dry_run: bool, award_form: str) -> None:
-    """Import the award recipients of the event SLUG from FILE: CSV (UTF-8) or XLSX.
-
-    The web import's rules: each row names its award form ("Hình thức khen thưởng",
-    else --award-form), a recipient already listed for that form is updated, and a
-    file with any bad row imports nothing: the bad rows are listed, with their numbers.
-    """
     from pathlib import Path
 
     from conference.imports import BAD_ROWS, imported_message, plan_report
@@ -598,39 +625,46 @@ NO_EMAIL = N_("%(count)s delegates have no e-mail: print their invitations or se
 STOPPED = N_("the mail server stopped the run (%(reason)s); run the command again to continue")
 
 
-@main.group()
+@main.group(help=N_("Send the invitations of an event."))
 def invitations() -> None:
-    """Send the invitations of an event."""
+    """The `invitations` commands."""
 
 
-@invitations.command("send")
+@invitations.command(
+    "send",
+    help=N_(
+        "E-mail the invitations of the event SLUG, with a progress bar.\n\nEach delegate "
+        "is sent their current invitation once: running the command again sends only to "
+        "those not sent yet (those added, given a new invitation, or whose message "
+        "failed), and an interrupted run is finished without a second message to anyone. "
+        "--again sends everyone their invitation once more, on purpose. Without "
+        "CONFERENCE_SMTP_URL the messages are written as .eml files to ./outbox/."
+    ),
+)
 @click.argument("slug")
 @click.option(
     "--only-unsent",
     is_flag=True,
-    help="Only delegates not yet sent their current invitation, and those that failed "
-    "(what a plain run does; kept for scripts).",
+    help=N_(
+        "Only delegates not yet sent their current invitation, and those that failed "
+        "(what a plain run does; kept for scripts)."
+    ),
 )
 @click.option(
     "--again",
     is_flag=True,
-    help="Send everyone their invitation again, also those already sent (asks first).",
+    help=N_("Send everyone their invitation again, also those already sent (asks first)."),
 )
-@click.option("--yes", is_flag=True, help="With --again: do not ask.")
+@click.option("--yes", is_flag=True, help=N_("With --again: do not ask."))
 @click.option(
-    "--rate", type=click.FloatRange(min=0), default=None, help="Messages a second (0: no limit)."
+    "--rate",
+    type=click.FloatRange(min=0),
+    default=None,
+    help=N_("Messages a second (0: no limit)."),
 )
 def invitations_send(
     slug: str, only_unsent: bool, again: bool, yes: bool, rate: float | None
 ) -> None:
-    """E-mail the invitations of the event SLUG, with a progress bar.
-
-    Each delegate is sent their current invitation once: running the command again
-    sends only to those not sent yet (those added, given a new invitation, or whose
-    message failed), and an interrupted run is finished without a second message to
-    anyone. --again sends everyone their invitation once more, on purpose.
-    Without CONFERENCE_SMTP_URL the messages are written as .eml files to ./outbox/.
-    """
     if again and only_unsent:
         fail(gettext(N_("--again and --only-unsent cannot be used together")))
     if again and not yes:

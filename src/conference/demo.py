@@ -8,7 +8,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from conference import auth, demo_data
+from conference.errors import N_
 from conference.events import get_event
+from conference.i18n import gettext
 from conference.invitations import DelegateInput, add_delegates
 from conference.program import runsheet
 from conference.seating import assign, get_hall, save_hall
@@ -48,6 +50,16 @@ DEMO_ACCOUNTS = (
 )
 
 
+LOADED = N_(
+    "Loaded: demo event %(slug)s with %(delegates)s delegates, %(items)s programme items, "
+    "%(recipients)s award recipients, a run sheet of %(cues)s cues."
+)
+ALREADY_LOADED = N_(
+    "Already loaded: demo event %(slug)s with %(delegates)s delegates, %(items)s programme "
+    "items, %(recipients)s award recipients, a run sheet of %(cues)s cues."
+)
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     created: bool
@@ -58,12 +70,19 @@ class DemoSummary:
     cues: int = 0
 
     def describe(self) -> str:
-        state = "Loaded" if self.created else "Already loaded"
+        """What was loaded and the demo logins, in the command line's language; each login
+        line stays "  ROLE USERNAME / PASSWORD", the way scripts read it."""
+        state = LOADED if self.created else ALREADY_LOADED
         lines = [
-            f"{state}: demo event {self.slug} with {self.delegates} delegates, "
-            f"{self.programme_items} programme items, {self.award_recipients} award recipients, "
-            f"a run sheet of {self.cues} cues.",
-            "Demo logins (username / password):",
+            gettext(
+                state,
+                slug=self.slug,
+                delegates=self.delegates,
+                items=self.programme_items,
+                recipients=self.award_recipients,
+                cues=self.cues,
+            ),
+            gettext(N_("Demo logins (username / password):")),
         ]
         lines += [
             f"  {'admin' if a.administrator else a.role.value:<10} {a.username} / {a.password}"

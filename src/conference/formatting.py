@@ -1,4 +1,11 @@
-"""Dates and times written the Vietnamese way: "Thứ Hai, ngày 12/9/2022", "08h00"."""
+"""Dates and times written the Vietnamese way: "Thứ Hai, ngày 12/9/2022", "08h00".
+
+One time format a place: in prose (a sentence, a heading, a list, a clock) "14h25", the
+way a Vietnamese programme writes times (``hour``, ``local_hour``, ``local_moment``); in a
+table's cells "14:25" (``clock``, ``local_time``, ``local_datetime``). Every page, e-mail,
+print and script takes its times from these functions (the desk's and the MC's scripts
+write theirs the same way).
+"""
 
 from __future__ import annotations
 
@@ -37,8 +44,26 @@ def short_date(value: date) -> str:
 
 
 def hour(value: time | datetime) -> str:
-    """Written "08h00", the way a Vietnamese programme writes times."""
+    """In prose: "08h00", the way a Vietnamese programme writes times."""
     return f"{value.hour:02d}h{value.minute:02d}"
+
+
+def clock(value: time | datetime) -> str:
+    """In a table's cell: "08:00"."""
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def duration(seconds: int | float) -> str:
+    """A length of time, not a time of day: "20:00" for twenty minutes, "1:05" for 65 s.
+    Pages put it in ``<time datetime="PT…S">`` (``iso_duration``), which says what it is."""
+    whole = int(seconds)
+    sign = "-" if whole < 0 else ""
+    return f"{sign}{abs(whole) // 60}:{abs(whole) % 60:02d}"
+
+
+def iso_duration(seconds: int | float) -> str:
+    """The ISO 8601 duration of ``<time datetime>``: "PT1200S"."""
+    return f"PT{int(seconds)}S"
 
 
 def local(value: datetime, timezone: str) -> datetime:
@@ -47,17 +72,28 @@ def local(value: datetime, timezone: str) -> datetime:
 
 
 def local_time(value: datetime | None, timezone: str) -> str:
+    """In a table's cell (and an ``<input type="time">``): "08:12" in the event's zone."""
     if value is None:
         return ""
-    return local(value, timezone).strftime("%H:%M")
+    return clock(local(value, timezone))
 
 
 def local_datetime(value: datetime | None, timezone: str) -> str:
-    """Written "23/11/2026 08:12" in the event's (or the organization's) zone."""
+    """In a table's cell: "23/11/2026 08:12" in the event's (or the organization's) zone."""
     if value is None:
         return ""
     moment = local(value, timezone)
-    return f"{short_date(moment.date())} {moment:%H:%M}"
+    return f"{short_date(moment.date())} {clock(moment)}"
+
+
+def local_moment(value: datetime | None, timezone: str, locale: str | None = None) -> str:
+    """In prose: "08h12 ngày 23/11/2026" ("08h12, 23/11/2026" in English) in the zone."""
+    if value is None:
+        return ""
+    moment = local(value, timezone)
+    if (locale or current_locale()) == "vi":
+        return f"{hour(moment)} ngày {short_date(moment.date())}"
+    return f"{hour(moment)}, {short_date(moment.date())}"
 
 
 def local_hour(value: datetime | None, timezone: str) -> str:

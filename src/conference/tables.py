@@ -153,6 +153,8 @@ class Event(Table):
     signer_superior_title = Text(default="")  # "Giám đốc" in "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"
     recipients_note = Text(default="")  # "Nơi nhận", one line each; empty: not printed
     invite_signer = Boolean(default=False)  # send the signer an invitation from himself too
+    # Send the presidium (đoàn chủ tịch: the delegates seated on the stage) invitations too.
+    invite_presidium = Boolean(default=False)
     stage_capacity = Integer(default=10)  # people on the stage line for an award batch
     vip_rank_threshold = Integer(default=3)  # arrivals at or above this rank are announced
     invitation_subject = Text(default="")  # organizer's own wording; empty: the default

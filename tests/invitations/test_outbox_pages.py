@@ -57,6 +57,7 @@ async def test_sending_from_the_page_runs_in_the_background_and_reports_progress
         "without_email": 1,
         "running": False,
         "stopped_by": "",
+        "stopped_message": "",
     }
     assert len(smtp_server.mailbox.messages) == 4
     listing = await organizer.get("/events/hn-2022/delegates/?invitation=sent")
@@ -81,8 +82,11 @@ async def test_a_server_failure_shows_why_and_sending_again_finishes(organizer, 
     await _wait_for_run(event_id)
     status = (await organizer.get("/events/hn-2022/invitations/status")).json()
     assert status["sent"] == 1 and status["queued"] == 3 and "421" in status["stopped_by"]
+    # What stopped the run and what to do, as an error, not as grey text.
+    assert status["stopped_message"].startswith("Đã dừng: Máy chủ thư trả lời 421")
     page = await organizer.get("/events/hn-2022/invitations/")
-    assert "Đã dừng" in page.text
+    assert '<p id="run-state" class="flash error" role="status">' in page.text
+    assert "Đã dừng: Máy chủ thư trả lời 421" in page.text
     smtp_server.mailbox.fail_after = None
     await _post(organizer, "/events/hn-2022/invitations/send", {"mode": "unsent"})
     await _wait_for_run(event_id)

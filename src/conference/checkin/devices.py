@@ -29,7 +29,7 @@ from piccolo.query.functions.aggregate import Max
 from conference import audit, auth, live
 from conference.actors import Actor, EventRow
 from conference.errors import Conflict, DomainError, InvalidInput, NotFound
-from conference.formatting import local_datetime
+from conference.formatting import local_moment
 from conference.tables import CheckInAttempt, DeskDevice, Event, Role, User
 from conference.text import nfc
 
@@ -231,13 +231,13 @@ async def _refuse(digest: str, now: datetime) -> None:
         raise PairingRefused(
             "This pairing link was already used (at %(time)s). A link pairs one phone "
             "only once: ask the organizers to make a new pairing code for this desk.",
-            time=local_datetime(row["pairing_used_at"], row["timezone"]),
+            time=local_moment(row["pairing_used_at"], row["timezone"]),
             refusal="pairing_used",
         )
     raise PairingRefused(
         "This pairing link expired at %(time)s. Ask the organizers to make a new "
         "pairing code for this desk.",
-        time=local_datetime(row["pairing_expires_at"], row["timezone"]),
+        time=local_moment(row["pairing_expires_at"], row["timezone"]),
         refusal="pairing_expired",
     )
 

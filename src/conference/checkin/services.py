@@ -25,7 +25,7 @@ from conference.checkin.codes import ScanProblem, scan_problem, token_from_scan
 from conference.checkin.statements import SHOWN
 from conference.errors import N_, InvalidInput, NotFound
 from conference.formatting import local as to_local
-from conference.formatting import local_datetime, local_time
+from conference.formatting import local_hour, local_moment
 from conference.i18n import translations
 from conference.invitations import DelegateInput, create_delegate
 from conference.tables import (
@@ -94,13 +94,13 @@ def arrival_time(event: EventRow, scanned_at: datetime | None, now: datetime) ->
         raise InvalidInput(
             "The scan time %(time)s is in the future: check the clock of this desk's device.",
             code="scanned_at_in_future",
-            time=local_datetime(scanned_at, event["timezone"]),
+            time=local_moment(scanned_at, event["timezone"]),
         )
     if to_local(scanned_at, event["timezone"]).date() != event["date"]:
         raise InvalidInput(
             "The scan time %(time)s is not on the day of the event.",
             code="scanned_at_other_day",
-            time=local_datetime(scanned_at, event["timezone"]),
+            time=local_moment(scanned_at, event["timezone"]),
         )
     return min(scanned_at.astimezone(UTC), now)
 
@@ -132,13 +132,13 @@ def _message(result: ScanResult, delegate: dict[str, Any] | None, timezone: str)
         replaced_at = delegate.get("replaced_at")
         template = vietnamese.gettext(REPLACED if replaced_at else WITHDRAWN)
         when = replaced_at or delegate["revoked_at"]
-        return template % {"name": _person(delegate), "time": local_datetime(when, timezone)}
+        return template % {"name": _person(delegate), "time": local_moment(when, timezone, "vi")}
     template = vietnamese.gettext(MESSAGES[result])
     if delegate is None:
         return template
     name = _person(delegate)
     when = delegate["checked_in_at"]
-    local = local_time(when, timezone)
+    local = local_hour(when, timezone)
     desk = delegate.get("checked_in_desk") or ""
     where = vietnamese.gettext(N_(" at %(desk)s")) % {"desk": desk} if desk else ""
     return template % {"name": name, "time": local, "where": where}
@@ -255,9 +255,9 @@ def is_vip(event: EventRow, delegate: dict[str, Any]) -> bool:
 
 def arrival(event: EventRow, delegate: dict[str, Any]) -> dict[str, Any]:
     """What the live stream says of an arrival: who, where to seat them, and for a VIP
-    the sentence the dashboard shows ("Ông …, … đã đến lúc 08:12")."""
+    the sentence the dashboard shows ("Ông …, … đã đến lúc 08h12")."""
     when = delegate["checked_in_at"]
-    local = local_time(when, event["timezone"])
+    local = local_hour(when, event["timezone"])
     person = " ".join(p for p in (delegate["honorific"], delegate["full_name"]) if p)
     vip = is_vip(event, delegate)
     return {
@@ -272,7 +272,10 @@ def arrival(event: EventRow, delegate: dict[str, Any]) -> dict[str, Any]:
         "time": local,
         "vip": vip,
         "announcement": translations("vi").gettext(N_("%(who)s has arrived at %(time)s."))
-        % {"who": ", ".join(p for p in (person, delegate["position"]) if p), "time": local}
+        % {
+            "who": ", ".join(p for p in (person, delegate["position"]) if p),
+            "time": local,
+        }
         if vip
         else "",
     }

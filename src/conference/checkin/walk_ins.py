@@ -17,7 +17,7 @@ from piccolo.custom_types import Combinable
 from conference.actors import EventRow
 from conference.checkin.statements import SHOWN
 from conference.errors import InvalidInput
-from conference.formatting import local_time
+from conference.formatting import local_hour
 from conference.tables import Delegate, DelegateSource
 from conference.text import fold
 
@@ -107,5 +107,5 @@ async def refuse_a_second_walk_in(event: EventRow, full_name: str) -> None:
             code="walk_in_duplicate",
             name=first["full_name"],
             organization=f" ({first['organization']})" if first["organization"] else "",
-            time=local_time(first["checked_in_at"] or first["created_at"], event["timezone"]),
+            time=local_hour(first["checked_in_at"] or first["created_at"], event["timezone"]),
         )

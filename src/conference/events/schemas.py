@@ -58,6 +58,7 @@ class EventInput:
     issued_on: IssueDate | None = None
     recipients_note: str = ""
     invite_signer: bool = False
+    invite_presidium: bool = False
 
     @classmethod
     def from_form(cls, form: Mapping[str, str]) -> EventInput:
@@ -155,6 +156,7 @@ class EventInput:
             issued_on=issued_on,
             recipients_note=recipients,
             invite_signer=(form.get("invite_signer") or "") in ("on", "true", "1", "yes"),
+            invite_presidium=(form.get("invite_presidium") or "") in ("on", "true", "1", "yes"),
             **text,
         )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 
 from conference.actors import Actor
+from conference.failures import database_failure
 from conference.invitations.mail import make_mailer
 from conference.invitations.sending import RunResult, queue_invitations, send_pending
 from conference.settings import Settings
@@ -65,8 +66,8 @@ async def start_sending(
 def _finished(run: SendingRun, task: asyncio.Task[RunResult]) -> None:
     if task.cancelled():
         run.error = "cancelled"
-    elif task.exception() is not None:
-        run.error = str(task.exception())
-        log.error("sending invitations failed", exc_info=task.exception())
+    elif (failure := task.exception()) is not None:
+        run.error = database_failure(failure) or str(failure)
+        log.error("sending invitations failed", exc_info=failure)
     else:
         run.last = task.result()

@@ -398,6 +398,7 @@ class InvitationController(Controller):
     async def status(self, event: NamedDependency[EventRow]) -> dict[str, Any]:
         status = await outbox_status(event["id"])
         run = run_for(event["id"])
+        stopped_by = (run.last.stopped_by if run.last else "") or run.error
         return {
             "queued": status.queued,
             "sending": status.sending,
@@ -405,7 +406,11 @@ class InvitationController(Controller):
             "failed": status.failed,
             "without_email": status.without_email,
             "running": run.running,
-            "stopped_by": (run.last.stopped_by if run.last else "") or run.error,
+            "stopped_by": stopped_by,
+            # The sentence the page shows as an error: what stopped the run and what to do.
+            "stopped_message": gettext("Stopped: %(reason)s", reason=stopped_by)
+            if stopped_by
+            else "",
         }
 
     @get("/wording", name="invitation_wording")

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import aiosmtplib
 
 from conference.errors import ConfigurationError, DomainError
+from conference.failures import mail_failure, outbox_failure
 
 if TYPE_CHECKING:
     from conference.invitations.rendering import OutgoingEmail
@@ -115,18 +116,13 @@ class SmtpMailer:
                 self._client = await self._connect()
             await self._client.sendmail(message.sender, message.recipients, message.data)
         except aiosmtplib.SMTPRecipientsRefused as error:
-            raise SendFailed(_first_line(error), permanent=True) from error
+            raise SendFailed(mail_failure(error), permanent=True) from error
         except aiosmtplib.SMTPResponseException as error:
             await self._close()
-            raise SendFailed(_first_line(error), permanent=500 <= error.code < 600) from error
+            raise SendFailed(mail_failure(error), permanent=500 <= error.code < 600) from error
         except (aiosmtplib.SMTPException, OSError) as error:
             await self._close()
-            raise SendFailed(_first_line(error) or type(error).__name__) from error
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0][:300] if text else ""
+            raise SendFailed(mail_failure(error)) from error
 
 
 class FileMailer:
@@ -151,7 +147,7 @@ class FileMailer:
             partial.write_bytes(message.data)
             partial.replace(path)  # a file appears whole, or not at all
         except OSError as error:
-            raise SendFailed(str(error)) from error
+            raise SendFailed(outbox_failure(error)) from error
 
 
 def make_mailer(smtp_url: str | None, outbox_dir: Path) -> Mailer:

@@ -18,7 +18,14 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment
 
 from conference.actors import EventRow
-from conference.formatting import document_date, hour, local_hour, long_date, place_of_issue
+from conference.formatting import (
+    document_date,
+    hour,
+    local_hour,
+    local_time,
+    long_date,
+    place_of_issue,
+)
 from conference.invitations.qr import invitation_url, png_width, qr_png, qr_svg
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, render_wording
 from conference.program.agenda import ItemOutline
@@ -106,7 +113,12 @@ class Invitation:
         return f"ma-qr-{slugify(self.delegate['full_name'], 40) or 'giay-moi'}.png"
 
     def local_hour(self, moment: datetime) -> str:
+        """In prose: "08h00" in the event's zone."""
         return local_hour(moment, self.event["timezone"])
+
+    def local_time(self, moment: datetime) -> str:
+        """In a table's cell: "08:00" in the event's zone."""
+        return local_time(moment, self.event["timezone"])
 
 
 def _folded(text: str) -> str:

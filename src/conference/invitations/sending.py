@@ -24,11 +24,13 @@ from zoneinfo import ZoneInfo
 from conference import audit
 from conference.actors import Actor, EventRow
 from conference.database import insert_rows
+from conference.errors import N_
+from conference.i18n import gettext
 from conference.invitations.mail import Mailer, SendFailed
 from conference.invitations.qr import invitation_url, prepare_png
 from conference.invitations.rendering import build_email, build_invitation
 from conference.program import agenda
-from conference.tables import Delegate, DeliveryState, Event, InvitationDelivery
+from conference.tables import Delegate, DeliveryState, Event, HallSeat, InvitationDelivery
 from conference.text import fold
 
 CHANNEL = "email"
@@ -91,15 +93,29 @@ def signs_the_letter(event: EventRow, delegate: dict[str, Any]) -> bool:
     return bool(signer) and fold(delegate.get("full_name")) == signer
 
 
+async def seated_in_the_presidium(event_id: int) -> set[int]:
+    """The delegates placed on the presidium's seats (đoàn chủ tịch, on the stage): they
+    preside and are not sent an invitation unless the organizer asks (invite_presidium).
+    Read from the hall's seats in the shared tables: seating sits above invitations."""
+    rows = await HallSeat.select(HallSeat.delegate).where(
+        (HallSeat.event == event_id) & HallSeat.presidium.eq(True) & HallSeat.delegate.is_not_null()
+    )
+    return {row["delegate"] for row in rows}
+
+
 async def queue_invitations(event_id: int, *, only_unsent: bool, by: Actor | None = None) -> int:
     """Put the invitations to send in the outbox; return how many are now queued.
 
     Every delegate with an e-mail and a working invitation gets one row for their
-    current token. With ``only_unsent``, delegates already sent that token are left
-    alone. Without it, a new round re-queues everyone, unless a previous run is
+    current token, but for the signer and the presidium unless the event asks for them.
+    With ``only_unsent``, delegates already sent that token are left alone. Without it,
+    a new round re-queues everyone, unless a previous run is
     unfinished: then that run is resumed, so nobody of it gets a second message.
     """
     event = cast(EventRow, await Event.select().where(Event.id == event_id).first())
+    presidium: set[int] = (
+        set() if event["invite_presidium"] else await seated_in_the_presidium(event_id)
+    )
     delegates = [
         d
         for d in await Delegate.select(
@@ -109,7 +125,8 @@ async def queue_invitations(event_id: int, *, only_unsent: bool, by: Actor | Non
             & Delegate.revoked_at.is_null()
             & Delegate.email.is_not_null()
         )
-        if event["invite_signer"] or not signs_the_letter(event, d)
+        # The signer follows invite_signer alone, also when he sits in the presidium.
+        if (event["invite_signer"] if signs_the_letter(event, d) else d["id"] not in presidium)
     ]
     if event["issued_on"] is None:
         # The letter is dated the day its invitations are first sent, and keeps that date.
@@ -316,7 +333,7 @@ async def send_pending(
                         return RunResult(
                             sent,
                             failed,
-                            stopped_by=error.reason or "connection lost",
+                            stopped_by=error.reason,
                             uncertain=uncertain,
                         )
                 else:
@@ -332,11 +349,11 @@ async def send_pending(
 def _why_not_send(delegate: dict[str, Any] | None, token: str) -> str:
     """A reason not to send this row any more, or "" (the delegate changed since it was queued)."""
     if delegate is None:
-        return "the delegate was removed"
+        return gettext(N_("The delegate was removed."))
     if delegate["revoked_at"] is not None:
-        return "the invitation was withdrawn"
+        return gettext(N_("The invitation was withdrawn."))
     if delegate["token"] != token:
-        return "a new invitation replaced this one"
+        return gettext(N_("A new invitation replaced this one."))
     if not delegate["email"]:
-        return "the delegate has no e-mail any more"
+        return gettext(N_("The delegate has no e-mail any more."))
     return ""

@@ -241,7 +241,7 @@ async def test_draft_then_final_then_draft_again(client, event, sample_password)
     csrf = await _as(client, "btc", sample_password)
     draft = (await client.get(f"{PAGE}/print")).text
     assert "DỰ THẢO" in draft and "Thứ Hai, ngày 12/9/2022" in draft
-    assert "09h45 – 10h05" in draft and "Ông Hoàng Cao Thắng" in draft
+    assert "09:45 – 10:05" in draft and "Ông Hoàng Cao Thắng" in draft  # a table cell
     final = await client.post(f"{PAGE}/final", data={"_csrf_token": csrf})
     assert final.status_code == 302
     row = await Event.select().where(Event.slug == "hn-2022").first()
@@ -286,6 +286,19 @@ async def test_the_hall_screen_is_public_and_shows_now_next_and_the_delay(client
     assert f"dự kiến {expected}, chậm 7 phút" in panel
     assert "Bế mạc" in panel and "Tiếp theo" in panel
     assert "le@example.vn" not in panel and "Ghế" not in panel
+
+
+async def test_the_hall_screen_after_the_event_shows_its_hours_not_todays_clock(client, event):
+    # make_event's conference was on 12/9/2022, 07h30–11h30: long over.
+    screen = (await client.get("/events/hn-2022/screen")).text
+    assert '<h1 class="screen-title">' in screen
+    assert '<span id="event-hours">07h30–11h30</span>' in screen
+    assert 'id="clock"' not in screen
+    # On the day itself the clock runs.
+    today = datetime.now(HANOI).date()
+    await Event.update({Event.date: today}).where(Event.id == event["id"])
+    screen = (await client.get("/events/hn-2022/screen")).text
+    assert 'id="clock"' in screen and 'id="event-hours"' not in screen
 
 
 async def test_the_screen_of_an_unknown_event_is_not_found(client, db):

@@ -40,7 +40,7 @@ from conference.program.agenda.schemas import (
     parse_shift,
     parse_speaker_form,
 )
-from conference.program.agenda.timing import delay_text, not_started, now_and_next
+from conference.program.agenda.timing import delay_text, not_started, now_and_next, on_the_day
 from conference.settings import Settings
 from conference.tables import Role
 
@@ -501,6 +501,8 @@ class ScreenController(Controller):
             and not_started(programme.timed_items, programme.day, now),
             "rehearsal": await records.rehearsal_under_way(event["id"]),
             "delay_text": delay_text,
+            # Another day than the event's: its hours beside its date, not today's clock.
+            "on_the_day": on_the_day(now, programme.day),
         }
 
     @get("/", name="screen")
