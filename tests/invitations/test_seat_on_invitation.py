@@ -45,6 +45,11 @@ async def test_the_seat_shows_on_the_invitation_page_and_email_only_once_publish
     text = await _email_text(leader["id"])
     assert "Chỗ ngồi: CT-4" in text and "<strong>Chỗ ngồi:</strong> CT-4" in text
 
+    exported = await client.get(f"/events/{demo_data.SLUG}/delegates/export.csv")
+    assert exported.status_code == 200
+    [row] = [line for line in exported.text.splitlines() if leader["full_name"] in line]
+    assert ",CT-4," in row  # the exports carry the seat's label
+
     hidden = await client.post(seating + "publish", data={"published": "0", "_csrf_token": token})
     assert hidden.status_code == 302
     assert "Chỗ ngồi" not in (await client.get(page)).text
