@@ -13,6 +13,7 @@
   const STAGE = 10; // px of the stage band above the presidium
   let seats = new Map(); // label → [label, block, row, number, x, depth]
   let base = null; // the hall drawn once, cloned for each answer
+  let heard = false; // a snapshot gave the hall (or said there is none) during this visit
 
   function svgEl(name, attrs) {
     const node = document.createElementNS(NS, name);
@@ -38,6 +39,7 @@
   }
 
   function remember(hall) {
+    heard = true;
     index(hall);
     try {
       localStorage.setItem(KEY, JSON.stringify(hall || null));
@@ -73,7 +75,8 @@
   // Whether this browser has the hall (or knows there is none): if not, the desk asks for a
   // full snapshot, which carries it.
   function known() {
-    try { return localStorage.getItem(KEY) !== null; } catch (error) { return seats.size > 0; }
+    if (heard) return true;
+    try { return localStorage.getItem(KEY) !== null; } catch (error) { return false; }
   }
   window.deskSeatMap = { remember, draw, known };
 })();
