@@ -3,8 +3,8 @@ for a group by clicking them on the plan; every result checked by the hall's sch
 
 from __future__ import annotations
 
-from conference import demo, demo_data, seating
-from conference.tables import HallSeat, SeatingHall
+from conference import auth, demo, demo_data, seating
+from conference.tables import HallSeat, Role, SeatingHall
 from tests.conftest import csrf_token, log_in
 from tests.invitations.helpers import make_event
 
@@ -94,3 +94,21 @@ async def test_a_change_drawn_on_the_plan_that_drops_seated_people_names_them_fi
     assert (await HallSeat.select().where(HallSeat.label == "CT-4").first())["delegate"] == leader[
         "delegate"
     ]
+
+
+async def test_an_organizer_of_one_event_copies_no_hall_from_an_event_not_theirs(
+    client, sample_password
+):
+    event_id, _ = await make_event()
+    await demo.load()
+    await auth.create_user("btc2", sample_password, Role.organizer, events=[event_id])
+    await log_in(client, "btc2", sample_password)
+    demo_event = (await HallSeat.select(HallSeat.event).first())["event"]
+    page = await client.get(PAGE)
+    assert page.status_code == 200 and f'<option value="{demo_event}">' not in page.text
+    token = await csrf_token(client, PAGE)
+    refused = await client.post(
+        PAGE + "copy", data={"from_event": demo_event, "_csrf_token": token}
+    )
+    assert refused.status_code == 400  # as if that event had no hall
+    assert await HallSeat.count().where(HallSeat.event == event_id) == 0
