@@ -8,6 +8,7 @@ schema is dropped first: give it a database kept for this), prints the median of
 - automatic placement as the organizer's button runs it (read, place, write the seats
   and the delegates' labels, one transaction);
 - drawing the plan's SVG, and the whole plan page answered through the application;
+- reading the hall for the desk's small map (sent in a full snapshot), and its size;
 - the badges page (QR codes made, cached after the first run) and the name cards page,
   as badges and cards rendered a second.
 """
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+import msgspec
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -35,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from conference import auth, database  # noqa: E402
 from conference.app import create_app  # noqa: E402
+from conference.checkin.seat_map import seat_map  # noqa: E402
 from conference.invitations import DelegateInput, add_delegates  # noqa: E402
 from conference.seating import placement, plan, services  # noqa: E402
 from conference.settings import DatabaseURL, Settings  # noqa: E402
@@ -141,6 +144,13 @@ async def main(repeat: int) -> None:
             plan.render(seated)
 
         print("plan SVG drawn:             ", median_ms(await timed(repeat, svg)))
+        hall_map = await seat_map(event_id)
+        map_bytes = len(msgspec.json.encode(hall_map))
+        print(
+            "desk's small map read:      ",
+            median_ms(await timed(repeat, lambda: seat_map(event_id))),
+            f"({map_bytes // 1024} KiB of JSON in a full snapshot)",
+        )
         await auth.create_user("btc", "bench password 1", Role.organizer)
         token = await auth.create_token("btc")
         app = create_app(settings, engine=engine)

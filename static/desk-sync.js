@@ -199,7 +199,7 @@
     }
 
     async function refreshSnapshot() {
-      const cursor = state.snapshot.cursor;
+      const cursor = window.deskSeatMap && !window.deskSeatMap.known() ? null : state.snapshot.cursor;
       const since = cursor ? `?since=${encodeURIComponent(cursor)}` : "";
       let answer;
       try {
@@ -218,6 +218,7 @@
       const full = !cursor || answer.data.full === true;
       if (full) { byId.clear(); byHash.clear(); searchKeys.clear(); }
       answer.data.delegates.forEach(remember);
+      if ("hall" in answer.data && window.deskSeatMap) window.deskSeatMap.remember(answer.data.hall); // the small map
       await store.saveSnapshot(slug, answer.data, full);
       Object.assign(state.snapshot, {
         loaded: true, count: byId.size, savedAt: new Date().toISOString(), cursor: answer.data.cursor,

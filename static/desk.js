@@ -140,6 +140,8 @@
       if (what) result.append(el("p", "what", what));
       if (d.group) result.append(el("p", "what", d.group));
       if (d.seat) result.append(el("p", "seat", d.seat));
+      const seatMap = d.seat && window.deskSeatMap ? window.deskSeatMap.draw(d.seat) : null; // desk-seatmap.js
+      if (seatMap) result.append(seatMap);
       if (d.notes) result.append(el("p", "note", d.notes));
       // The server's answer or the snapshot tells a declined RSVP: welcomed, with a note.
       const rsvp = d.rsvp || (answer.known && answer.known.rsvp);

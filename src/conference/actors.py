@@ -91,6 +91,7 @@ class EventRow(TypedDict):
     vip_rank_threshold: int
     invitation_subject: str
     invitation_body: str
+    seats_published: bool
     programme_final_at: datetime | None
     programme_final_by: int | None
     created_at: datetime

@@ -159,6 +159,7 @@ class Event(Table):
     vip_rank_threshold = Integer(default=3)  # arrivals at or above this rank are announced
     invitation_subject = Text(default="")  # organizer's own wording; empty: the default
     invitation_body = Text(default="")
+    seats_published = Boolean(default=False)  # the seat shown on the invitation page and e-mail
     programme_final_at = Timestamptz(null=True, default=None)
     programme_final_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -10,7 +10,7 @@ import pytest
 
 from conference import auth, protocol
 from conference.seating import MAX_SEATS, services
-from conference.tables import Delegate, HallSeat, Role
+from conference.tables import Delegate, HallSeat, Role, SeatingHall
 from tests.invitations.helpers import DelegateInput, make_event
 
 HALL = {
@@ -256,3 +256,29 @@ async def test_a_deleted_delegate_leaves_their_seat_free(client, organizer_heade
     await Delegate.delete().where(Delegate.id == ids[0])
     seat = await HallSeat.select().where(HallSeat.label == "CT-2").first()
     assert seat["delegate"] is None
+
+
+async def test_the_desk_snapshot_carries_the_hall_for_its_small_map_and_again_when_it_changes(
+    client, organizer_headers, desk_headers
+):
+    await make_event()
+    snapshot = "/api/events/hn-2022/desk/snapshot"
+    none = (await client.get(snapshot, headers=desk_headers)).json()
+    assert none["hall"] is None  # no hall yet
+    await client.put(f"{SEATING}/hall", json={"hall": HALL}, headers=organizer_headers)
+    full = (await client.get(snapshot, headers=desk_headers)).json()
+    where = {s[0]: s[1:] for s in full["hall"]["seats"]}
+    api = (await client.get(SEATING, headers=desk_headers)).json()["seats"]
+    assert len(where) == len(api)
+    for seat in api:  # block, row, number, then x and depth for the drawing
+        assert where[seat["label"]][:3] == [seat["block"], seat["row"], seat["number"]]
+    assert where["CT-2"][4] == -1 and where["A-A1"][4] == 0
+    await SeatingHall.update(
+        {SeatingHall.updated_at: datetime.now(UTC) - timedelta(days=1)}, force=True
+    )
+    unchanged = await client.get(snapshot, params={"since": full["cursor"]}, headers=desk_headers)
+    assert "hall" not in unchanged.json()  # the desk keeps the one it has
+    bigger = {**HALL, "presidium": {"places": 5}}
+    await client.put(f"{SEATING}/hall", json={"hall": bigger}, headers=organizer_headers)
+    changed = await client.get(snapshot, params={"since": full["cursor"]}, headers=desk_headers)
+    assert "CT-5" in {s[0] for s in changed.json()["hall"]["seats"]}

@@ -295,6 +295,7 @@ class CheckInApiController(Controller):
                 generated_at=found.generated_at,
                 full=found.full,
                 delegates=found.delegates,
+                hall=found.hall,
             ),
         )
 

@@ -75,6 +75,9 @@ class SnapshotOut(msgspec.Struct):
     generated_at: datetime
     full: bool  # true: the whole list (replace the desk's copy); false: changes since
     delegates: list[dict[str, Any]]
+    # The desk's small map: ``{"seats": [[label, block, row, number, x, depth], …]}``, null
+    # without a hall; absent from an incremental answer when the hall has not changed.
+    hall: dict[str, Any] | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class WalkInIn(msgspec.Struct):

@@ -23,7 +23,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import msgspec
+
 from conference.actors import EventRow
+from conference.checkin.seat_map import hall_changed_since, seat_map
 from conference.errors import InvalidInput
 from conference.tables import Delegate, DelegateRemoval, RevokedToken
 
@@ -54,6 +57,8 @@ class Snapshot:
     generated_at: datetime
     delegates: list[dict[str, Any]]  # present ones, and ``{"id", "removed": True}`` ones
     full: bool  # True: everything (replace the desk's copy); False: changes only
+    # The desk's small map (``seat_map``): None, no hall; absent (UNSET), unchanged.
+    hall: dict[str, Any] | msgspec.UnsetType | None = msgspec.UNSET
 
 
 def token_sha256(token: str) -> str:
@@ -135,6 +140,7 @@ async def snapshot(event: EventRow, since: str | None = None) -> Snapshot:
             generated_at=generated_at,
             delegates=[_shown(row, replaced) for row in rows],
             full=True,
+            hall=await seat_map(event["id"]),
         )
     rows = await query.where(Delegate.updated_at >= changed_from).order_by(Delegate.id)
     replaced = await _replaced(event["id"], [row["id"] for row in rows])
@@ -152,4 +158,7 @@ async def snapshot(event: EventRow, since: str | None = None) -> Snapshot:
             if gone["delegate_id"] not in present
         ],
         full=False,
+        hall=await seat_map(event["id"])
+        if await hall_changed_since(event["id"], changed_from)
+        else msgspec.UNSET,
     )

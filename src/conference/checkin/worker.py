@@ -27,6 +27,7 @@ ASSETS = (
     "vendor/noto-sans/noto-sans-latin-700-normal.woff2",
     "vendor/noto-sans/noto-sans-vietnamese-700-normal.woff2",
     "desk.css",
+    "desk-seatmap.js",
     "desk-store.js",
     "desk-sync.js",
     "desk.js",

@@ -60,6 +60,13 @@ class Invitation:
         return f"{place}, {written}" if place else written[0].upper() + written[1:]
 
     @property
+    def seat(self) -> str:
+        """The delegate's seat label once the organizer has published the seating, else ""."""
+        if not self.event.get("seats_published"):
+            return ""
+        return str(self.delegate.get("seat") or "")
+
+    @property
     def parent_agency(self) -> str:
         """ "UBND THÀNH PHỐ HÀ NỘI": the cơ quan chủ quản, above the issuing body."""
         return (self.event.get("parent_agency") or "").upper()

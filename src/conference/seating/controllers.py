@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Controller, Request, get, post, put
@@ -12,13 +14,13 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK
 
-from conference.actors import EventRow
+from conference.actors import Actor, EventRow
 from conference.auth import ORGANIZER, CurrentUser, allow
 from conference.errors import DomainError
 from conference.forms import Form, StaffRequest, form_errors, form_int
 from conference.i18n import gettext, ngettext
+from conference.seating import editing, plan, prints, services
 from conference.seating import hall as halls
-from conference.seating import plan, prints, services
 from conference.seating.schemas import AssignIn, HallIn, MoveIn, PinIn, SeatIn, SwapIn
 from conference.settings import Settings
 from conference.tables import Role
@@ -139,6 +141,7 @@ class SeatingController(Controller):
         event: EventRow,
         seat: str = "",
         *,
+        by: Actor | None = None,
         hall_text: str | None = None,
         error: DomainError | None = None,
     ) -> Template:
@@ -163,8 +166,17 @@ class SeatingController(Controller):
                 "hall_text": hall_text,
                 "unseated": await services.unseated(event["id"]),
                 "waiting": services.front_rows_waiting(rows),
-                "copy_from": await services.halls_to_copy(event["id"]),
+                "copy_from": await services.halls_to_copy(event["id"], by),
                 "max_seats": halls.MAX_SEATS,
+                "blocks": hall.layout.get("blocks", []) if hall else [],
+                "presidium_places": (hall.layout.get("presidium") or {}).get("places", 0)
+                if hall
+                else 0,
+                "chosen_kept": (hall.layout.get("reserved_seats") or {}).get(seat, "")
+                if hall
+                else "",
+                "groups": GROUPS,
+                "lost_pending": error is not None and error.code == "seats_would_be_lost",
                 **form_errors(error),
             },
             status_code=400 if error else 200,
@@ -172,10 +184,10 @@ class SeatingController(Controller):
 
     @get("/", name="seating")
     async def plan_page(
-        self, event: NamedDependency[EventRow], seat: FromQuery[str] = ""
+        self, request: StaffRequest, event: NamedDependency[EventRow], seat: FromQuery[str] = ""
     ) -> Template:
         """The hall plan, live; a chosen seat's moves, pins and clearing."""
-        return await self._page(event, seat)
+        return await self._page(event, seat, by=request.user)
 
     async def _do(
         self, request: StaffRequest, event: EventRow, seat: str, done: str, action: Any
@@ -183,7 +195,7 @@ class SeatingController(Controller):
         try:
             await action
         except DomainError as error:
-            return await self._page(event, seat, error=error)
+            return await self._page(event, seat, by=request.user, error=error)
         flash(request, done, category="success")
         return Redirect(f"/events/{event['slug']}/seating/?seat={seat}")
 
@@ -202,7 +214,7 @@ class SeatingController(Controller):
                 by=request.user,
             )
         except DomainError as error:
-            return await self._page(event, hall_text=text, error=error)
+            return await self._page(event, by=request.user, hall_text=text, error=error)
         flash(request, gettext("The hall is saved."), category="success")
         if lost:
             flash(
@@ -210,6 +222,103 @@ class SeatingController(Controller):
                 gettext("Without a seat now: %(names)s", names=", ".join(lost)),
                 category="warning",
             )
+        return Redirect(f"/events/{event['slug']}/seating/")
+
+    async def _edit(
+        self,
+        request: StaffRequest,
+        event: EventRow,
+        data: Form,
+        change: Callable[[dict[str, Any] | None], dict[str, Any]],
+        *,
+        seat: str = "",
+    ) -> Template | Redirect:
+        """One change drawn on the page (``editing``), saved as a new hall."""
+        try:
+            lost = await services.edit_hall(
+                event["id"], change, confirm_lost=data.get("confirm") == "1", by=request.user
+            )
+        except DomainError as error:
+            return await self._page(event, seat, by=request.user, error=error)
+        flash(request, gettext("The hall is saved."), category="success")
+        if lost:
+            flash(
+                request,
+                gettext("Without a seat now: %(names)s", names=", ".join(lost)),
+                category="warning",
+            )
+        return Redirect(f"/events/{event['slug']}/seating/?seat={seat}")
+
+    @post("/hall/blocks")
+    async def add_block(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Form
+    ) -> Template | Redirect:
+        """Add a block (khu) of rows × seats at the right of the hall, seen from the hall."""
+        try:
+            block = editing.new_block(
+                name=data.get("name", ""),
+                rows=form_int(data.get("rows")) or 0,
+                seats=form_int(data.get("seats")) or 0,
+                first_seat=form_int(data.get("first_seat")) or 1,
+                first_row=form_int(data.get("first_row")) or 0,
+                row_labels=data.get("row_labels", ""),
+                aisle_after=data.get("aisle_after", ""),
+                reserved_for=data.get("reserved_for", ""),
+            )
+        except DomainError as error:
+            return await self._page(event, by=request.user, error=error)
+        return await self._edit(
+            request, event, data, functools.partial(editing.add_block, block=block)
+        )
+
+    @post("/hall/blocks/remove")
+    async def remove_block(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Form
+    ) -> Template | Redirect:
+        return await self._edit(
+            request,
+            event,
+            data,
+            functools.partial(editing.remove_block, name=data.get("name", "")),
+        )
+
+    @post("/hall/presidium")
+    async def presidium(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Form
+    ) -> Template | Redirect:
+        places = form_int(data.get("places")) or 0
+        return await self._edit(
+            request, event, data, functools.partial(editing.set_presidium, places=places)
+        )
+
+    @post("/hall/seat")
+    async def mark_seat(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Form
+    ) -> Template | Redirect:
+        """Block the seat clicked on the plan, or keep it for a group, or neither."""
+        seat = data.get("seat", "")
+        change = functools.partial(
+            editing.set_seat,
+            label=seat,
+            blocked=data.get("blocked") == "1",
+            reserved_for=data.get("reserved_for", ""),
+        )
+        return await self._edit(request, event, data, change, seat=seat)
+
+    @post("/publish")
+    async def publish(
+        self, request: StaffRequest, event: NamedDependency[EventRow], data: Form
+    ) -> Template | Redirect:
+        """Show each delegate's seat on the invitation page and e-mail, or stop showing it."""
+        published = data.get("published") == "1"
+        await services.publish_seats(event["id"], published, by=request.user)
+        flash(
+            request,
+            gettext("The seats are on the invitations now.")
+            if published
+            else gettext("The invitations no longer show the seats."),
+            category="success",
+        )
         return Redirect(f"/events/{event['slug']}/seating/")
 
     @post("/copy")
@@ -234,7 +343,7 @@ class SeatingController(Controller):
                 event["id"], keep_pinned=data.get("keep_pinned") == "1", by=request.user
             )
         except DomainError as error:
-            return await self._page(event, error=error)
+            return await self._page(event, by=request.user, error=error)
         flash(
             request,
             ngettext("%(num)s delegate seated.", "%(num)s delegates seated.", len(result.seats)),
@@ -357,6 +466,9 @@ class SeatingController(Controller):
             },
         )
 
+
+# The groups seats are usually kept for, offered as the editor's suggestions.
+GROUPS = ("Lãnh đạo", "Khách mời", "Khen thưởng", "Báo chí")
 
 # What the hall editor shows before a hall is drawn: a presidium of 7, three blocks.
 EXAMPLE_HALL: dict[str, Any] = {

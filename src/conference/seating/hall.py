@@ -3,7 +3,8 @@
 A hall is checked in three steps, each refusal with its own code: the schema
 (``hall_schema``), the size (``hall_empty``, ``hall_too_large``, counted from the
 blocks' rows × seats before a single seat is made, so a hall of 100,000 seats costs
-nothing to refuse), then the labels (``seat_label_repeated``, ``blocked_seat_unknown``).
+nothing to refuse), then the labels (``seat_label_repeated``, ``blocked_seat_unknown``,
+``reserved_seat_unknown``).
 """
 
 from __future__ import annotations
@@ -173,4 +174,21 @@ def layout(hall: dict[str, Any]) -> list[SeatSpec]:
             code="blocked_seat_unknown",
             label=unknown[0],
         )
-    return [replace(seat, blocked=True) if seat.label in blocked else seat for seat in seats]
+    kept = {str(k): str(v) for k, v in hall.get("reserved_seats", {}).items()}
+    unknown = sorted(set(kept) - seen)
+    if unknown:
+        raise InvalidInput(
+            "The seat %(label)s kept for a group is not in the hall.",
+            code="reserved_seat_unknown",
+            label=unknown[0],
+        )
+    return [
+        replace(
+            seat,
+            blocked=seat.label in blocked,
+            reserved_for=kept.get(seat.label, seat.reserved_for),
+        )
+        if seat.label in blocked or seat.label in kept
+        else seat
+        for seat in seats
+    ]

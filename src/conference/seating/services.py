@@ -12,7 +12,7 @@ carry the label with no change of theirs.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,7 +27,16 @@ from conference.errors import Conflict, InvalidInput, NotFound
 from conference.protocol import sort_key
 from conference.seating import hall as halls
 from conference.seating.placement import Placement, place
-from conference.tables import Coming, Delegate, HallSeat, HonourSide, Rsvp, SeatingHall
+from conference.tables import (
+    Coming,
+    Delegate,
+    Event,
+    HallSeat,
+    HonourSide,
+    Role,
+    Rsvp,
+    SeatingHall,
+)
 
 # Pairs of (seat, delegate) set by one UPDATE of automatic placement.
 ASSIGN_CHUNK = 500
@@ -190,10 +199,41 @@ async def save_hall(
     return lost
 
 
+async def edit_hall(
+    event_id: int,
+    change: Callable[[dict[str, Any] | None], dict[str, Any]],
+    *,
+    confirm_lost: bool = False,
+    by: Actor | None = None,
+) -> list[str]:
+    """Apply ``change`` (a function of ``editing``) to the event's hall, or to an empty one,
+    and save the result as ``save_hall`` does, with the same refusals; the side of honour
+    and who is seated stay. Returns who lost a seat."""
+    hall = await get_hall(event_id)
+    changed = change(hall.layout if hall else None)
+    return await save_hall(
+        event_id,
+        changed,
+        honour_side=hall.honour_side if hall else HonourSide.right,
+        coming=hall.coming if hall else Coming.not_declined,
+        confirm_lost=confirm_lost,
+        by=by,
+    )
+
+
+async def publish_seats(event_id: int, published: bool, *, by: Actor | None = None) -> None:
+    """Show (or stop showing) each delegate's seat on their invitation page and e-mail."""
+    await Event.update(
+        {Event.seats_published: published, Event.updated_at: datetime.now(UTC)}
+    ).where(Event.id == event_id)
+    await audit.record("seating.publish", by=by, event_id=event_id, published=published)
+
+
 async def copy_hall(from_event_id: int, to_event_id: int, *, by: Actor | None = None) -> None:
-    """The hall of another event, without its delegates."""
+    """The hall of another event, without its delegates; only from an event where ``by``
+    is an organizer (another one is ``hall_missing``, as if it had no hall)."""
     source = await get_hall(from_event_id)
-    if source is None:
+    if source is None or not _may_copy_from(by, from_event_id):
         raise NotFound("That event has no hall to copy.", code="hall_missing")
     await save_hall(
         to_event_id,
@@ -494,13 +534,22 @@ async def set_pin(event_id: int, label: str, pinned: bool, *, by: Actor | None =
     await audit.record("seating.pin", by=by, event_id=event_id, target=seat["label"], pinned=pinned)
 
 
-async def halls_to_copy(event_id: int) -> list[dict[str, Any]]:
-    """Other events that have a hall, to copy it from (newest first)."""
+def _may_copy_from(by: Actor | None, event_id: int) -> bool:
+    return by is None or by.role_in(event_id) is Role.organizer
+
+
+async def halls_to_copy(event_id: int, by: Actor | None = None) -> list[dict[str, Any]]:
+    """Other events that have a hall and where ``by`` is an organizer, to copy it from
+    (newest first): an organizer of one event never learns another's title."""
     rows = await SeatingHall.select(
         SeatingHall.event, SeatingHall.event.slug, SeatingHall.event.title
     ).where(SeatingHall.event != event_id)
     return sorted(
-        ({"id": r["event"], "slug": r["event.slug"], "title": r["event.title"]} for r in rows),
+        (
+            {"id": r["event"], "slug": r["event.slug"], "title": r["event.title"]}
+            for r in rows
+            if _may_copy_from(by, r["event"])
+        ),
         key=lambda r: -r["id"],
     )
 
