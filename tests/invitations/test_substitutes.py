@@ -172,7 +172,9 @@ async def test_declining_clears_the_substitute_and_a_nameless_or_huge_one_is_ref
     huge = await _post_substitute(client, token, full_name="A" * 201)
     assert huge.status_code == 400 and "quá dài" in huge.text
     assert await Substitution.count() == 0
-    await services.name_substitute_by_token(token, substitutes.read_substitute("Trần Văn Bình"))
+    pasted = substitutes.read_substitute("Trần\tVăn\nBình\x00 ", " Ông")
+    assert (pasted.full_name, pasted.honorific) == ("Trần Văn Bình", "Ông")
+    await services.name_substitute_by_token(token, pasted)
     await services.record_rsvp(token, "declined", "Đơn vị bận công tác")
     row = await Delegate.select().where(Delegate.id == ids[3]).first()
     assert row["rsvp"] == "declined" and row["substitute_name"] == ""

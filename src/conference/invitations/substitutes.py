@@ -79,7 +79,8 @@ def from_form(form: Mapping[str, str]) -> SubstituteInput:
 
 
 def _clean(text: str) -> str:
-    return nfc("".join(c for c in text if c.isprintable() or c == " "))
+    # A line break or a control character pasted into a name is a space, not a letter.
+    return nfc("".join(c if c.isprintable() else " " for c in text))
 
 
 def substitute_of(delegate: dict[str, Any]) -> dict[str, str] | None:
