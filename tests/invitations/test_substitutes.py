@@ -156,8 +156,11 @@ async def test_named_twice_the_latest_stands_the_history_keeps_both_and_the_orga
     assert cleared.status_code == 302
     row = await Delegate.select().where(Delegate.id == ids[2]).first()
     assert row["substitute_name"] == "" and row["rsvp"] == "accepted"  # clearing keeps the answer
+    # The delegate's page tells every change of its story, the signer's mark too.
+    await services.mark_signer(row["event"], ids[2], True)
     story = (await client.get(f"/events/hn-2022/delegates/{ids[2]}")).text
     assert "Chưa cử người dự thay" in story
+    assert "Đánh dấu hoặc bỏ đánh dấu người ký giấy mời" in story
     assert 'data-action="substitute.clear"' in story and "· btc</li>" in story
     assert await Substitution.count().where(Substitution.delegate == ids[2]) == 2
 

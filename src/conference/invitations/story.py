@@ -31,6 +31,7 @@ TRAIL_ACTIONS = {
     "invitation.reissue": N_("New invitation issued"),
     "rsvp": N_("Answered the invitation"),
     "checkin.undo": N_("Check-in undone"),
+    "delegate.signer": N_("Marked or unmarked as the signer of the invitations"),
     "substitute.name": N_("Substitute named"),
     "substitute.clear": N_("Substitute cleared"),
 }
