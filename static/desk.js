@@ -135,8 +135,10 @@
     result.replaceChildren();
     const d = answer.delegate;
     if (d) {
-      result.append(el("p", "who", person(d)));
-      const what = [d.position, d.organization].filter(Boolean).join(" – ");
+      // A substitute comes on the delegate's code: "Ông X, dự thay Ông Y", with their own title.
+      const sub = d.substitute;
+      result.append(el("p", "who", sub ? fill(msg.msgSubstitute, { substitute: person(sub), delegate: person(d) }) : person(d)));
+      const what = [sub ? sub.position : d.position, d.organization].filter(Boolean).join(" – ");
       if (what) result.append(el("p", "what", what));
       if (d.group) result.append(el("p", "what", d.group));
       if (d.seat) result.append(el("p", "seat", d.seat));

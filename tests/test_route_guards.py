@@ -32,6 +32,7 @@ PUBLIC_ROUTES = {
     ("GET", "/i/{token:str}/qr.svg"),
     ("GET", "/i/{token:str}/qr.png"),
     ("POST", "/i/{token:str}/rsvp"),
+    ("POST", "/i/{token:str}/substitute"),
     # A desk device's pairing link: its secret, used once, is the credential.
     ("GET", "/pair/{secret:str}"),
     # The programme is public: the hall screen and its stream (programme and cue changes

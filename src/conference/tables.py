@@ -275,9 +275,32 @@ class Delegate(Table):
     # or as their rank says (None: at or above the event's vip_rank_threshold).
     introduce_by_name = Boolean(null=True, default=None)
     stands_in_for = Text(default="")  # dự thay: whom they stand in for ("Giám đốc Sở …")
+    # Who comes in their place (cử người dự thay), named on the invitation page or by the
+    # organizer; "" for nobody. The same QR code admits them. History: ``Substitution``.
+    substitute_honorific = Varchar(length=32, default="")
+    substitute_name = Text(default="")
+    substitute_position = Text(default="")
     is_signer = Boolean(default=False)  # signs the invitations: not invited unless asked
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Substitution(Table):
+    """One naming (or clearing) of a delegate's substitute: the history kept on their record.
+
+    The latest row is what ``Delegate.substitute_*`` holds; a row with an empty
+    ``full_name`` cleared the substitute. ``named_by`` is None when the delegate named
+    them on the invitation page.
+    """
+
+    id: Serial  # the primary key Piccolo adds; declared for type checkers
+
+    delegate = ForeignKey(Delegate, on_delete=OnDelete.cascade, null=False, index=True)
+    honorific = Varchar(length=32, default="")
+    full_name = Text(default="")
+    position = Text(default="")
+    named_at = Timestamptz(default=TimestamptzNow())
+    named_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
 
 
 class RevokedToken(Table):
@@ -708,6 +731,7 @@ ALL_TABLES: tuple[type[Table], ...] = (
     Membership,
     AuditEntry,
     Delegate,
+    Substitution,
     RevokedToken,
     InvitationDelivery,
     CheckInAttempt,

@@ -15,7 +15,18 @@ from tests.conftest import log_in
 from tests.invitations.helpers import make_event
 
 EXPORT = "/events/hn-2022/arrivals/export"
-HEADERS = ["Giờ đến", "Danh xưng", "Họ và tên", "Chức vụ", "Đơn vị", "Nhóm", "Ghế", "Bàn đón", "Mã"]
+HEADERS = [
+    "Giờ đến",
+    "Danh xưng",
+    "Họ và tên",
+    "Chức vụ",
+    "Đơn vị",
+    "Nhóm",
+    "Ghế",
+    "Bàn đón",
+    "Mã",
+    "Người dự thay",
+]
 
 
 @pytest.fixture
@@ -42,12 +53,12 @@ async def arrived(db) -> None:
 
 EXPECTED = [
     [datetime(2022, 9, 12, 7, 31, 5), "Ông", "Đặng Văn Đức", "", "Công ty Xây dựng số 1",
-     "Đại biểu", "F1", "Bàn 2", ""],
+     "Đại biểu", "F1", "Bàn 2", "", ""],
     [datetime(2022, 9, 12, 7, 47), "Bà", "Nguyễn Thị Thủy Lệ",
-     "Chủ tịch Công đoàn Xây dựng Việt Nam", "Bộ Xây dựng", "Lãnh đạo", "A1", "Bàn 1", "LD001"],
+     "Chủ tịch Công đoàn Xây dựng Việt Nam", "Bộ Xây dựng", "Lãnh đạo", "A1", "Bàn 1", "LD001", ""],
     [datetime(2022, 9, 12, 8, 2), "Ông", "Hoàng Cao Thắng",
      "Phó Bí thư Đảng ủy, Phó Giám đốc Sở Xây dựng Hà Nội", "Sở Xây dựng Hà Nội", "Lãnh đạo",
-     "", "Bàn 1", ""],
+     "", "Bàn 1", "", ""],
 ]  # fmt: skip
 
 

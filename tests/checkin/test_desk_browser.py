@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conference import auth
+from conference.invitations.substitutes import read_substitute, set_substitute
 from conference.tables import Delegate, Event, Role
 from tests.invitations.helpers import make_event
 
@@ -63,6 +64,18 @@ async def test_a_scan_turns_the_panel_green_then_amber_when_scanned_again(desk_p
     assert "Đã điểm danh lúc" in await page.inner_text("#result")
     await _scan(page, "not-a-code-at-all")
     await page.wait_for_selector("#result[data-result=unknown]")
+    # A substitute (cử người dự thay) on a leader's code is greeted in the leader's place,
+    # with their own title, the name shown as text.
+    row = await Delegate.select().where(Delegate.full_name == "Nguyễn Thị Thủy Lệ").first()
+    named = read_substitute("Trần Văn <b>Bình</b>", "Ông", "Phó Chủ tịch Công đoàn")
+    await set_substitute(row["event"], row, named)
+    await _scan(page, row["token"])
+    await page.wait_for_selector("#result[data-result=ok]")
+    assert await page.inner_text("#result .who") == (
+        "Ông Trần Văn <b>Bình</b>, dự thay Bà Nguyễn Thị Thủy Lệ"
+    )
+    assert "Phó Chủ tịch Công đoàn" in await page.inner_text("#result .what")
+    assert await page.locator("#result b").count() == 0
 
 
 async def test_find_by_name_without_diacritics_and_check_in(desk_page):

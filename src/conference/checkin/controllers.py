@@ -39,10 +39,15 @@ from conference.checkin.worker import WORKER_TEMPLATE, desk_worker
 from conference.events import CACHED_EVENT
 from conference.forms import StaffRequest
 from conference.i18n import gettext
-from conference.invitations import DelegateInput, attendance
+from conference.invitations import DelegateInput, SubstituteOut, attendance, substitute_of
 from conference.tables import Role
 
 DESK = allow(Role.organizer, Role.desk)
+
+
+def _substitute(delegate: dict[str, Any]) -> SubstituteOut | None:
+    substitute = substitute_of(delegate)
+    return SubstituteOut(**substitute) if substitute else None
 
 
 def scan_out(redeemed: services.Redeemed) -> ScanOut:
@@ -58,6 +63,7 @@ def scan_out(redeemed: services.Redeemed) -> ScanOut:
             seat=d["seat"],
             notes=d["notes"],
             rsvp=d["rsvp"],
+            substitute=_substitute(d),
         )
         if d
         else None

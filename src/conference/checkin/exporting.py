@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from conference import spreadsheets
 from conference.actors import EventRow
 from conference.formatting import local
+from conference.invitations import substitute_of
 from conference.tables import Delegate
 
 HEADERS = (
@@ -19,6 +21,7 @@ HEADERS = (
     "Ghế",
     "Bàn đón",
     "Mã",
+    "Người dự thay",  # who came in the delegate's place (cử người dự thay), if anyone
 )
 
 Cell = str | datetime
@@ -42,6 +45,9 @@ async def arrival_rows(event: EventRow) -> tuple[list[str], list[list[Cell]]]:
             Delegate.seat,
             Delegate.checked_in_desk,
             Delegate.code,
+            Delegate.substitute_honorific,
+            Delegate.substitute_name,
+            Delegate.substitute_position,
         )
         .where((Delegate.event == event["id"]) & Delegate.checked_in_at.is_not_null())
         .order_by(Delegate.checked_in_at, Delegate.id)
@@ -58,9 +64,19 @@ async def arrival_rows(event: EventRow) -> tuple[list[str], list[list[Cell]]]:
             row["seat"],
             row["checked_in_desk"],
             row["code"] or "",
+            _substitute(row),
         ]
         for row in rows
     ]
+
+
+def _substitute(row: dict[str, Any]) -> str:
+    """ "Ông Trần Văn Bình, Phó Giám đốc" for a substitute, "" for nobody."""
+    substitute = substitute_of(row)
+    if substitute is None:
+        return ""
+    person = " ".join(p for p in (substitute["honorific"], substitute["full_name"]) if p)
+    return ", ".join(p for p in (person, substitute["position"]) if p)
 
 
 def to_csv(headers: list[str], rows: list[list[Cell]]) -> bytes:

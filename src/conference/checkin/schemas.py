@@ -7,6 +7,8 @@ from typing import Any
 
 import msgspec
 
+from conference.invitations import SubstituteOut
+
 
 class ScanIn(msgspec.Struct):
     code: str  # what the scanner read: the bare token or the whole invitation URL
@@ -17,7 +19,8 @@ class ScanIn(msgspec.Struct):
 
 
 class DelegateBrief(msgspec.Struct):
-    """What the desk needs to greet and seat someone; never contacts."""
+    """What the desk needs to greet and seat someone; never contacts. With ``substitute``,
+    the person at the desk is the substitute, in this delegate's place."""
 
     id: int
     honorific: str
@@ -28,6 +31,7 @@ class DelegateBrief(msgspec.Struct):
     seat: str
     notes: str
     rsvp: str  # pending | accepted | declined
+    substitute: SubstituteOut | None = None
 
 
 class ScanOut(msgspec.Struct, omit_defaults=True):
@@ -69,7 +73,8 @@ def read_scan(raw: Any) -> ScanIn | str:
 class SnapshotOut(msgspec.Struct):
     """GET /desk/snapshot: ``delegates`` each with ``id``, ``full_name``, ``honorific``,
     ``position``, ``organization``, ``group``, ``seat``, ``protocol_rank``, ``notes``, ``rsvp``,
-    ``checked_in_at``, ``checked_in_desk``, ``token_sha256``; or ``{"id", "removed": true}``."""
+    ``checked_in_at``, ``checked_in_desk``, ``token_sha256``, and ``substitute`` (``honorific``,
+    ``full_name``, ``position``) when one is named; or ``{"id", "removed": true}``."""
 
     cursor: str
     generated_at: datetime

@@ -27,7 +27,7 @@ from conference.errors import N_, InvalidInput, NotFound
 from conference.formatting import local as to_local
 from conference.formatting import local_hour, local_moment
 from conference.i18n import translations
-from conference.invitations import DelegateInput, create_delegate
+from conference.invitations import DelegateInput, attendee, create_delegate, substitute_of
 from conference.tables import (
     Delegate,
     DelegateSource,
@@ -122,7 +122,8 @@ class Redeemed:
 
 
 def _person(delegate: dict[str, Any]) -> str:
-    return " ".join(p for p in (delegate["honorific"], delegate["full_name"]) if p)
+    """Who the desk greets: the delegate, or their substitute "Ông X, dự thay Ông Y"."""
+    return attendee(delegate)
 
 
 def _message(result: ScanResult, delegate: dict[str, Any] | None, timezone: str) -> str:
@@ -258,7 +259,8 @@ def arrival(event: EventRow, delegate: dict[str, Any]) -> dict[str, Any]:
     the sentence the dashboard shows ("Ông …, … đã đến lúc 08h12")."""
     when = delegate["checked_in_at"]
     local = local_hour(when, event["timezone"])
-    person = " ".join(p for p in (delegate["honorific"], delegate["full_name"]) if p)
+    person = _person(delegate)
+    substitute = substitute_of(delegate)
     vip = is_vip(event, delegate)
     return {
         "delegate_id": delegate["id"],
@@ -273,11 +275,14 @@ def arrival(event: EventRow, delegate: dict[str, Any]) -> dict[str, Any]:
         "vip": vip,
         "announcement": translations("vi").gettext(N_("%(who)s has arrived at %(time)s."))
         % {
-            "who": ", ".join(p for p in (person, delegate["position"]) if p),
+            "who": person
+            if substitute
+            else ", ".join(p for p in (person, delegate["position"]) if p),
             "time": local,
         }
         if vip
         else "",
+        "substitute": substitute,
     }
 
 

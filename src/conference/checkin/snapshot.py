@@ -1,7 +1,7 @@
 """The desk's snapshot of its event: what an offline desk answers from, refreshed by a cursor.
 
 It holds what the desk shows (names, titles, groups, seats, ranks, notes, the RSVP,
-arrival) and the SHA-256 of each invitation token (and of the tokens it replaced), so
+arrival, a substitute) and the SHA-256 of each invitation token (and of the tokens it replaced), so
 the desk can recognise a code without holding one; never an e-mail, a phone number or
 a token.
 
@@ -28,6 +28,7 @@ import msgspec
 from conference.actors import EventRow
 from conference.checkin.seat_map import hall_changed_since, seat_map
 from conference.errors import InvalidInput
+from conference.invitations import substitute_of
 from conference.tables import Delegate, DelegateRemoval, RevokedToken
 
 SNAPSHOT_OVERLAP = timedelta(minutes=2)
@@ -48,6 +49,9 @@ COLUMNS = (
     Delegate.checked_in_desk,
     Delegate.token,
     Delegate.revoked_at,
+    Delegate.substitute_honorific,
+    Delegate.substitute_name,
+    Delegate.substitute_position,
 )
 
 
@@ -100,6 +104,9 @@ def _shown(row: dict[str, Any], replaced: dict[int, list[str]]) -> dict[str, Any
         "checked_in_desk": row["checked_in_desk"],
         "token_sha256": token_sha256(row["token"]),
     }
+    substitute = substitute_of(row)
+    if substitute is not None:
+        shown["substitute"] = substitute  # offline too, the desk greets who comes instead
     if row["id"] in replaced:
         # The codes this delegate was sent before a new one: offline, the desk can still
         # say whose they were and that a new one exists.

@@ -43,6 +43,9 @@ SHOWN = (
     Delegate.checked_in_desk,
     Delegate.rsvp,
     Delegate.rsvp_note,
+    Delegate.substitute_honorific,
+    Delegate.substitute_name,
+    Delegate.substitute_position,
 )
 """What a scan tells the desk about the delegate (never e-mail or phone)."""
 

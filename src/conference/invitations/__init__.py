@@ -9,6 +9,7 @@ from conference.invitations.qr import (
     render_svg,
     stop_workers,
 )
+from conference.invitations.schemas import SubstituteOut
 from conference.invitations.services import (
     DelegateInput,
     add_delegates,
@@ -16,13 +17,16 @@ from conference.invitations.services import (
     delegate_fields,
     new_token,
 )
+from conference.invitations.substitutes import attendee, substitute_of
 
 __all__ = [
     "Attendance",
     "DelegateInput",
+    "SubstituteOut",
     "add_delegates",
     "apply_import",
     "attendance",
+    "attendee",
     "create_delegate",
     "delegate_fields",
     "invitation_url",
@@ -32,4 +36,5 @@ __all__ = [
     "qr_png",
     "render_svg",
     "stop_workers",
+    "substitute_of",
 ]

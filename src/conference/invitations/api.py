@@ -13,7 +13,8 @@ from conference.auth import CurrentUser, allow
 from conference.events import CACHED_EVENT
 from conference.invitations import services
 from conference.invitations.qr import invitation_url
-from conference.invitations.schemas import DelegateListOut, DelegateOut
+from conference.invitations.schemas import DelegateListOut, DelegateOut, SubstituteOut
+from conference.invitations.substitutes import substitute_of
 from conference.settings import Settings
 from conference.tables import Role
 
@@ -22,6 +23,7 @@ API_LIMIT = 50
 
 def delegate_out(row: dict[str, Any], *, organizer: bool, base_url: str) -> DelegateOut:
     """A delegate for the API; the desk sees names, titles and seats, never contacts."""
+    substitute = substitute_of(row)
     return DelegateOut(
         id=row["id"],
         full_name=row["full_name"],
@@ -37,6 +39,7 @@ def delegate_out(row: dict[str, Any], *, organizer: bool, base_url: str) -> Dele
         email=row["email"] if organizer else None,
         phone=(row["phone"] or None) if organizer else None,
         invitation_url=invitation_url(base_url, row["token"]) if organizer else None,
+        substitute=SubstituteOut(**substitute) if substitute else None,
     )
 
 

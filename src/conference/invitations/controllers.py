@@ -17,7 +17,7 @@ from conference.errors import DomainError, InvalidInput
 from conference.forms import Form, StaffRequest, Upload, form_errors
 from conference.i18n import gettext, translate_error
 from conference.imports import UploadExpired, imported_message
-from conference.invitations import exporting, importing, services, story
+from conference.invitations import exporting, importing, services, story, substitutes
 from conference.invitations.background import run_for, start_sending
 from conference.invitations.printing import invitations_to_print
 from conference.invitations.qr import invitation_url
@@ -192,6 +192,29 @@ class DelegateController(Controller):
             return _delegate_form(event, data, delegate_id=delegate_id, error=error)
         flash(request, gettext("Changes saved."), category="success")
         return Redirect(f"/events/{slug}/delegates/")
+
+    @post("/{delegate_id:int}/substitute")
+    async def substitute(
+        self,
+        request: StaffRequest,
+        slug: FromPath[str],
+        event: NamedDependency[EventRow],
+        delegate_id: FromPath[int],
+        data: Form,
+    ) -> Redirect:
+        """Name (or clear) who attends in the delegate's place, as the delegate could."""
+        try:
+            wanted = substitutes.from_form(data)
+            await services.name_substitute(event["id"], delegate_id, wanted, by=request.user)
+        except InvalidInput as error:
+            flash(request, translate_error(error), category="error")
+        else:
+            flash(
+                request,
+                gettext("Substitute cleared.") if wanted.nobody else gettext("Substitute saved."),
+                category="success",
+            )
+        return Redirect(f"/events/{slug}/delegates/{delegate_id}#story-substitute")
 
     @post("/{delegate_id:int}/delete")
     async def delete_delegate(

@@ -14,7 +14,7 @@ from conference.auth import PUBLIC
 from conference.errors import InvalidInput
 from conference.forms import Form
 from conference.i18n import translate_error
-from conference.invitations import services
+from conference.invitations import services, substitutes
 from conference.invitations.qr import invitation_url, qr_png, qr_svg
 from conference.invitations.rendering import build_invitation
 from conference.program import agenda
@@ -46,22 +46,40 @@ async def _qr_image(
     )
 
 
+async def _page(
+    token: str,
+    settings: Settings,
+    *,
+    error: InvalidInput | None = None,
+    form: dict[str, str] | None = None,
+) -> Template:
+    """The invitation page; with ``error``, the substitute form refused as ``form`` was."""
+    try:
+        event, delegate = await services.invitation_by_token(token)
+    except services.InvitationUnavailable as unavailable:
+        return _unavailable(unavailable)
+    invitation = build_invitation(
+        event, delegate, await agenda.programme_outline(event["id"]), settings.base_url
+    )
+    return Template(
+        "invitations/page.html",
+        context={
+            "invitation": invitation,
+            "substitute_error": translate_error(error) if error else "",
+            "substitute_form": form or {},
+        },
+        status_code=400 if error else 200,
+        headers=PRIVATE,
+    )
+
+
 class InvitationPageController(Controller):
     path = "/i"
     opt = PUBLIC
 
     @get("/{token:str}", name="invitation_page")
     async def page(self, token: FromPath[str], settings: NamedDependency[Settings]) -> Template:
-        try:
-            event, delegate = await services.invitation_by_token(token)
-        except services.InvitationUnavailable as error:
-            return _unavailable(error)
-        invitation = build_invitation(
-            event, delegate, await agenda.programme_outline(event["id"]), settings.base_url
-        )
-        return Template(
-            "invitations/page.html", context={"invitation": invitation}, headers=PRIVATE
-        )
+        return await _page(token, settings)
 
     @get("/{token:str}/qr.svg", media_type="image/svg+xml")
     async def qr_svg_image(
@@ -86,3 +104,17 @@ class InvitationPageController(Controller):
         except InvalidInput:
             pass  # neither button: show the page again, nothing changed
         return Redirect(f"/i/{token}#rsvp")
+
+    @post("/{token:str}/substitute")
+    async def substitute(
+        self, token: FromPath[str], settings: NamedDependency[Settings], data: Form
+    ) -> Template | Redirect:
+        """Name who attends in the delegate's place (cử người dự thay), or clear it."""
+        try:
+            wanted = substitutes.from_form(data)
+            await services.name_substitute_by_token(token, wanted)
+        except services.InvitationUnavailable as error:
+            return _unavailable(error)
+        except InvalidInput as error:
+            return await _page(token, settings, error=error, form=dict(data))
+        return Redirect(f"/i/{token}#substitute")

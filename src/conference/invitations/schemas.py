@@ -61,6 +61,14 @@ def parse_delegate_form(form: Mapping[str, str]) -> DelegateInput:
     )
 
 
+class SubstituteOut(msgspec.Struct):
+    """Who attends in an invited delegate's place (cử người dự thay), on the same code."""
+
+    honorific: str
+    full_name: str
+    position: str
+
+
 class DelegateOut(msgspec.Struct, omit_defaults=True):
     """A delegate as the API shows one; e-mail, phone and link only to organizers."""
 
@@ -78,6 +86,7 @@ class DelegateOut(msgspec.Struct, omit_defaults=True):
     email: str | None = None
     phone: str | None = None
     invitation_url: str | None = None
+    substitute: SubstituteOut | None = None  # who attends in their place, if anyone
 
 
 class DelegateListOut(msgspec.Struct):

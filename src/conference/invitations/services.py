@@ -14,6 +14,7 @@ from conference import audit, protocol
 from conference.actors import Actor, EventRow
 from conference.database import insert_rows
 from conference.errors import Conflict, InvalidInput, NotFound
+from conference.invitations import substitutes
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, check_wording
 from conference.tables import (
     Delegate,
@@ -275,7 +276,10 @@ async def invitation_by_token(token: str) -> tuple[EventRow, dict[str, Any]]:
 
 
 async def record_rsvp(token: str, answer: str, note: str = "") -> Rsvp:
-    """Accept or decline: repeatable, the last answer wins, its time recorded."""
+    """Accept or decline: repeatable, the last answer wins, its time recorded.
+
+    Declining clears a substitute named before: nobody will come on the invitation.
+    """
     choice = Rsvp(answer) if answer in (Rsvp.accepted.value, Rsvp.declined.value) else None
     if choice is None:
         raise InvalidInput("Choose whether you will attend.", refusal="rsvp_not_chosen")
@@ -291,7 +295,30 @@ async def record_rsvp(token: str, answer: str, note: str = "") -> Rsvp:
     await audit.record(
         "rsvp", event_id=event["id"], target=str(delegate["id"]), answer=choice.value
     )
+    if choice is Rsvp.declined:
+        await substitutes.set_substitute(event["id"], delegate, substitutes.NOBODY)
     return choice
+
+
+async def name_substitute_by_token(token: str, wanted: substitutes.SubstituteInput) -> bool:
+    """The delegate names (or clears) who attends in their place, on their invitation page.
+
+    Raises InvitationUnavailable as ``invitation_by_token``; see ``substitutes.set_substitute``.
+    """
+    event, delegate = await invitation_by_token(token)
+    return await substitutes.set_substitute(event["id"], delegate, wanted)
+
+
+async def name_substitute(
+    event_id: int,
+    delegate_id: int,
+    wanted: substitutes.SubstituteInput,
+    *,
+    by: Actor | None = None,
+) -> bool:
+    """The organizer names (or clears) a delegate's substitute; raises NotFound."""
+    delegate = await get_delegate(event_id, delegate_id)
+    return await substitutes.set_substitute(event_id, delegate, wanted, by=by)
 
 
 # ------------------------------------------------------------------ the list
@@ -354,6 +381,9 @@ SEARCH_COLUMNS = (
     Delegate.email,
     Delegate.phone,
     Delegate.token,
+    Delegate.substitute_honorific,
+    Delegate.substitute_name,
+    Delegate.substitute_position,
 )
 
 

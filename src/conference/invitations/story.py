@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from conference.errors import N_
+from conference.invitations import substitutes
 from conference.invitations.services import get_delegate, invitation_state
 from conference.tables import (
     AuditEntry,
@@ -30,6 +31,9 @@ TRAIL_ACTIONS = {
     "invitation.reissue": N_("New invitation issued"),
     "rsvp": N_("Answered the invitation"),
     "checkin.undo": N_("Check-in undone"),
+    "delegate.signer": N_("Marked or unmarked as the signer of the invitations"),
+    "substitute.name": N_("Substitute named"),
+    "substitute.clear": N_("Substitute cleared"),
 }
 # A stored column's name as the form labels it, for "Details changed: …".
 FIELD_LABELS = {
@@ -72,6 +76,7 @@ class DelegateStory:
     checked_in_by: str  # the account that checked them in ("" if none or unknown)
     scans: list[dict[str, Any]]  # the desks' scans of their codes, last SCANS_SHOWN
     awards: list[dict[str, Any]]  # award recipiences they receive (or receive for)
+    substitutions: list[dict[str, Any]]  # every naming and clearing of a substitute
     trail: list[dict[str, Any]]  # the audit entries about them, newest first
     source: str  # how they came onto the list (a message id)
 
@@ -109,6 +114,7 @@ async def delegate_story(event_id: int, delegate_id: int) -> DelegateStory:
         checked_in_by=await _account_name(delegate["checked_in_by"]),
         scans=await _scans(event_id, delegate_id),
         awards=await _awards(delegate_id),
+        substitutions=await substitutes.history(delegate_id),
         trail=await _trail(event_id, delegate_id),
         source=SOURCE_LABELS.get(delegate["source"], delegate["source"]),
     )

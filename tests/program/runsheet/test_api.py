@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from conference import auth, demo
+from conference.invitations.substitutes import read_substitute, set_substitute
 from conference.tables import AwardRecipient, Delegate, Role
 
 SLUG = "nguoi-tot-viec-tot-2022"
@@ -115,6 +116,19 @@ async def test_a_check_in_through_the_api_turns_a_recipient_arrived(
     await client.delete(f"/api/events/{SLUG}/checkins/{first['delegate_id']}", headers=desk)
     undone = (await client.get(API, headers=mc_headers)).json()["cues"][1]["recipients"][0]
     assert undone["presence"] == "not_arrived"
+    # Substitutes (cử người dự thay): the presenting leader's hands out the certificates, and
+    # the recipient's, admitted by the recipient's code, receives in their place.
+    leader = await Delegate.select().where(Delegate.full_name == "Nguyễn Thị Thủy Lệ").first()
+    sent = read_substitute("Phạm Văn Tâm", "Ông", "Phó Chủ tịch Công đoàn")
+    await set_substitute(leader["event"], leader, sent)
+    receiver = await Delegate.select().where(Delegate.id == first["delegate_id"]).first()
+    await set_substitute(receiver["event"], receiver, read_substitute("Lê Thị Hoa", "Bà"))
+    scan = await client.post(f"/api/events/{SLUG}/checkins", json={"code": token}, headers=desk)
+    assert scan.json()["result"] == "ok"
+    cue = (await client.get(API, headers=mc_headers)).json()["cues"][1]
+    assert cue["presenters"][0]["full_name"] == "Phạm Văn Tâm"
+    assert cue["recipients"][0]["presence"] == "stand_in"
+    assert "Bà Lê Thị Hoa nhận thay" in cue["script"]
 
 
 async def test_twenty_clients_pressing_next_together_move_it_one_step(live_server, mc_headers):

@@ -148,6 +148,9 @@ _RECIPIENT_COLUMNS = (
     AwardRecipient.delegate.position.as_alias("delegate_position"),
     AwardRecipient.delegate.organization.as_alias("delegate_organization"),
     AwardRecipient.delegate.code.as_alias("delegate_code"),
+    # Whom the delegate sent in their place (cử người dự thay): they receive it for them.
+    AwardRecipient.delegate.substitute_name.as_alias("delegate_substitute_name"),
+    AwardRecipient.delegate.substitute_honorific.as_alias("delegate_substitute_honorific"),
     AwardRecipient.stand_in_delegate.full_name.as_alias("stand_in_delegate_name"),
     AwardRecipient.stand_in_delegate.honorific.as_alias("stand_in_delegate_honorific"),
     AwardRecipient.cue.state.as_alias("cue_state"),
@@ -158,7 +161,8 @@ async def recipients(event_id: int, *, form_id: int | None = None) -> list[dict[
     """Every recipient of the event (or of one form), in calling order, with their delegate.
 
     Each row has the recipient's columns plus ``delegate_name``, ``delegate_honorific``,
-    ``delegate_position``, ``delegate_organization``, ``delegate_code``, the stand-in
+    ``delegate_position``, ``delegate_organization``, ``delegate_code``, the name and
+    honorific of the substitute the delegate sent (``delegate_substitute_*``), the stand-in
     delegate's name and honorific, and ``cue_state`` (the state of their batch).
     """
     where = AwardRecipient.award_form.event == event_id

@@ -20,6 +20,7 @@ from conference import audit, live, protocol
 from conference.actors import Actor, EventRow
 from conference.checkin import arrival_times
 from conference.errors import N_, InvalidInput, NotFound
+from conference.invitations import substitute_of
 from conference.program import agenda
 from conference.program.runsheet import introduction_wording as wording
 from conference.tables import AddressForm, Delegate, Introduction
@@ -35,6 +36,9 @@ COLUMNS = (
     Delegate.name_sort_key,
     Delegate.introduce_by_name,
     Delegate.stands_in_for,
+    Delegate.substitute_honorific,
+    Delegate.substitute_name,
+    Delegate.substitute_position,
 )
 MAX_SCRIPT = 20_000
 
@@ -79,13 +83,25 @@ def by_name(delegate: dict[str, Any], threshold: int) -> bool:
     """Named on their own: as the organizer marked, else a stand-in or a top rank."""
     if delegate["introduce_by_name"] is not None:
         return bool(delegate["introduce_by_name"])
-    if nfc(delegate["stands_in_for"]):
+    if nfc(delegate["stands_in_for"]) or substitute_of(delegate):
         return True
     rank = delegate["protocol_rank"]
     return rank is not None and rank <= threshold
 
 
 def _guest(delegate: dict[str, Any], threshold: int) -> wording.Guest:
+    """The guest in the hall: the delegate, or the substitute who came in their place."""
+    substitute = substitute_of(delegate)
+    if substitute is not None:
+        return wording.Guest(
+            id=delegate["id"],
+            full_name=substitute["full_name"],
+            honorific=substitute["honorific"],
+            position=substitute["position"],
+            organization=delegate["organization"],
+            by_name=by_name(delegate, threshold),
+            in_place_of=(delegate["honorific"], delegate["full_name"], delegate["position"]),
+        )
     return wording.Guest(
         id=delegate["id"],
         full_name=delegate["full_name"],

@@ -32,6 +32,9 @@ class Guest:
     organization: str = ""
     by_name: bool = False  # introduced on their own, not with their delegation
     stands_in_for: str = ""  # dự thay: whom they stand in for
+    # A substitute (cử người dự thay) comes on an invited delegate's invitation: the
+    # invited one's honorific, name and title, named after "dự thay".
+    in_place_of: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ class Wording:
         return "các đồng chí" if self.comrades else "các vị"
 
     def stand_in(self, guest: Guest) -> str:
+        if guest.in_place_of is not None:
+            honorific, name, title = guest.in_place_of
+            invited = self.person(Guest(id=guest.id, full_name=name, honorific=honorific))
+            return "dự thay " + ", ".join(p for p in (invited, nfc(title)) if p)
         whom = nfc(guest.stands_in_for)
         if not whom:
             return ""

@@ -172,12 +172,32 @@ async def _event_rows(event_id: int) -> tuple[list[dict[str, Any]], list[dict[st
             CuePresenter.delegate.honorific.as_alias("honorific"),
             CuePresenter.delegate.position.as_alias("title"),
             CuePresenter.delegate.organization.as_alias("organization"),
+            CuePresenter.delegate.substitute_name.as_alias("substitute_name"),
+            CuePresenter.delegate.substitute_honorific.as_alias("substitute_honorific"),
+            CuePresenter.delegate.substitute_position.as_alias("substitute_position"),
         )
         .where(CuePresenter.cue.event == event_id)
         .order_by(CuePresenter.position)
         .order_by(CuePresenter.id)
     )
     return cues, presenters
+
+
+def _presenter(row: dict[str, Any]) -> Person:
+    """Who hands out the certificates: the leader, or the substitute they sent."""
+    if row["substitute_name"]:
+        return Person(
+            name=row["substitute_name"],
+            honorific=row["substitute_honorific"] or "",
+            title=row["substitute_position"] or "",
+            organization=row["organization"] or "",
+        )
+    return Person(
+        name=row["full_name"] or row["name"],
+        honorific=row["honorific"] or "",
+        title=row["title"] or "",
+        organization=row["organization"] or "",
+    )
 
 
 def _receiver(row: dict[str, Any]) -> Person | None:
@@ -207,6 +227,15 @@ def _receiver(row: dict[str, Any]) -> Person | None:
 
 
 def _stand_in(row: dict[str, Any]) -> str:
+    """Who receives in the recipient's place: as marked, else the substitute their
+    delegate sent (cử người dự thay)."""
+    if row["presence"] != Presence.stand_in:
+        if row.get("delegate_substitute_name"):
+            return Person(
+                name=row["delegate_substitute_name"],
+                honorific=row["delegate_substitute_honorific"] or "",
+            ).addressed()
+        return ""
     if row["stand_in_delegate"] is not None:
         return Person(
             name=row["stand_in_delegate_name"], honorific=row["stand_in_delegate_honorific"]
@@ -217,9 +246,9 @@ def _stand_in(row: dict[str, Any]) -> str:
 def _recipient_view(row: dict[str, Any], arrivals: dict[int, datetime]) -> RecipientView:
     marked = row["presence"]
     receiver = _receiver(row)
-    stand_in = _stand_in(row) if marked == Presence.stand_in else ""
+    stand_in = _stand_in(row) if marked != Presence.absent else ""
     arrived_at = arrivals.get(row["delegate"]) if row["delegate"] is not None else None
-    if marked == Presence.stand_in:
+    if marked == Presence.stand_in or (stand_in and arrived_at is not None):
         presence = STAND_IN
     elif marked == Presence.absent:
         presence = ABSENT
@@ -296,12 +325,7 @@ async def load(event: EventRow) -> RunSheet:
             by_cue.setdefault(view.cue_id, []).append(view)
     presenters_by_cue: dict[int, list[PresenterView]] = {}
     for p in presenter_rows:
-        person = Person(
-            name=p["full_name"] or p["name"],
-            honorific=p["honorific"] or "",
-            title=p["title"] or "",
-            organization=p["organization"] or "",
-        )
+        person = _presenter(p)
         presenters_by_cue.setdefault(p["cue"], []).append(
             PresenterView(
                 id=p["id"],
