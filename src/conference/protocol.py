@@ -1,12 +1,14 @@
 """Protocol order (thứ tự lễ tân) and the delegate picker, written once for every list.
 
 Ranked delegates come first, by rank (1 is the highest); everyone else follows in
-Vietnamese name order (given name, middle names, family name, folded); two delegates
+Vietnamese name order (given name, middle names, family name, in Vietnamese collation:
+``conference.text.name_sort_key``); two delegates
 alike in both keep the order they were entered in (``id``), so no list shuffles them
 from one reload to the next. ``ORDER_BY`` says it to the database, ``sort_key`` to
 Python for rows already in memory, and the two agree: ``name_sort_key`` is compared by
 code point on both engines (SQLite's binary collation; the "C" collation the column
-has on PostgreSQL, whatever the database's locale). The ``delegate_search`` index is
+has on PostgreSQL, whatever the database's locale), which is why the collation is a
+key written with the name rather than the database's own. The ``delegate_search`` index is
 in this very order, so a picker with a limit walks it and stops early.
 """
 

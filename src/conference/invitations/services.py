@@ -25,7 +25,7 @@ from conference.tables import (
     RevokedToken,
     Rsvp,
 )
-from conference.text import fold, name_sort_key, nfc, search_key
+from conference.text import collation_key, name_sort_key, nfc, search_key
 
 # 24 random bytes: 192 bits, URL-safe, 32 characters; nothing about the delegate in it.
 TOKEN_BYTES = 24
@@ -392,7 +392,7 @@ async def list_delegates(
     elif wanted.arrival:
         return await _nobody(event_id)
     if wanted.order == "name":
-        query = query.order_by(Delegate.name_sort_key, Delegate.full_name)
+        query = query.order_by(Delegate.name_sort_key, Delegate.id)
     else:
         query = query.order_by(*protocol.ORDER_BY)
     rows = await query
@@ -418,7 +418,7 @@ async def list_delegates(
 
 async def _groups(event_id: int) -> list[str]:
     groups = await Delegate.select(Delegate.group_name).where(Delegate.event == event_id).distinct()
-    return sorted({g["group_name"] for g in groups if g["group_name"]}, key=fold)
+    return sorted({g["group_name"] for g in groups if g["group_name"]}, key=collation_key)
 
 
 async def _nobody(event_id: int) -> DelegateList:
