@@ -5,6 +5,7 @@ is set: there it creates a separate database, conference_bench, and drops it at 
 (the test database is left alone). Prints seconds for planning and applying each step.
 
     .venv/bin/python bench/invitations_import.py
+    BENCH_ROWS=50000 .venv/bin/python bench/invitations_import.py
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from conference.settings import DatabaseURL, Settings
 from conference.tables import Event
 
 T = TypeVar("T")
-ROWS = 10_000
+ROWS = int(os.environ.get("BENCH_ROWS", "10000"))  # BENCH_ROWS=50000 for the large sheet
 BENCH_DATABASE = "conference_bench"
 
 
