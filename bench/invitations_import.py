@@ -29,6 +29,7 @@ from conference import database
 from conference.invitations.exporting import to_csv, to_xlsx
 from conference.invitations.importing import COLUMNS, apply_import, plan_import
 from conference.settings import DatabaseURL, Settings
+from conference.spreadsheets import ImportFileError
 from conference.tables import Event
 
 T = TypeVar("T")
@@ -107,7 +108,11 @@ async def run_steps(backend: str) -> None:
         await event.save()
         size = f"{len(first) / 1024:.0f} KiB"
         for step, data in (("first", first), ("again", first), ("changed", changed)):
-            plan, plan_s = await timed(plan_import(event.id, f"ds.{kind}", data))
+            try:
+                plan, plan_s = await timed(plan_import(event.id, f"ds.{kind}", data))
+            except ImportFileError as refused:
+                print(f"{backend:<9} {kind:<5} {size:>9} {step:<8} refused: {refused}")
+                break
             result, apply_s = await timed(apply_import(event.id, plan))
             counts = f"+{result.added} ~{result.updated} ={result.unchanged}"
             print(
