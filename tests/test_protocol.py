@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -14,6 +15,7 @@ from conference.invitations.services import DelegateFilter, list_delegates, sear
 from conference.program.agenda.services import speaker_choices
 from conference.program.awards import award_delegate_choices
 from conference.tables import Delegate, DelegateSource, Event
+from conference.text import fold, name_sort_key
 
 # Entered in this order (so ids rise down the list). Equal ranks, equal names and
 # names equal but for their marks, where the family name, the full name and the
@@ -24,23 +26,23 @@ ENTERED = [
     ("Lê Văn Hùng", 2),  # the first of two namesakes of the same rank
     ("Lê Văn Hùng", 2),
     ("Trần Anh", None),
-    ("Nguyễn Văn Ân", None),  # folds to the same key as the next: entered first, shown first
+    ("Nguyễn Văn Ân", None),  # entered first, shown after: a before â
     ("Nguyễn Văn An", None),
     ("Đặng Thị Đông", None),
     ("Bùi Minh Anh", None),
 ]
 
-# Ranked first by rank; then given name, middle names, family name, folded (Đ as D,
-# and "An" before "Anh", as in a Vietnamese dictionary); the namesakes as entered.
+# Ranked first by rank; then given name, middle names, family name in Vietnamese
+# collation (An, Anh, then Ân: a before â; Đ after every D); the namesakes as entered.
 PROTOCOL_ORDER = [
     "Phạm Thị Hà",
     "Nguyễn Văn Tùng",
     "Lê Văn Hùng",
     "Lê Văn Hùng",
-    "Nguyễn Văn Ân",
     "Nguyễn Văn An",
     "Bùi Minh Anh",
     "Trần Anh",
+    "Nguyễn Văn Ân",
     "Đặng Thị Đông",
 ]
 
@@ -86,6 +88,47 @@ async def test_every_list_shows_equal_ranks_and_the_unranked_in_one_order(event)
     for shown in (vips, speakers, presenters, delegate_list, desk_search):
         assert [d["full_name"] for d in shown] == PROTOCOL_ORDER
         assert [d["id"] for d in shown][2:4] == namesakes
+
+
+# Unranked names that differ only by a, ă, â and by tone, and by D and Đ: in
+# Vietnamese order, letters first (a ă â b c d đ …), tones after (ngang, huyền, hỏi,
+# ngã, sắc, nặng).
+VIETNAMESE_ORDER = [
+    "Nguyễn Dương",
+    "Trần Đào",
+    "Lê Thanh",
+    "Lê Thành",
+    "Lê Thạnh",
+    "Lê Thăng",
+    "Lê Thắng",
+    "Lê Thân",
+    "Lê Thận",
+]
+
+
+async def test_lists_sorted_by_name_follow_the_vietnamese_alphabet_and_tones(event):
+    names = [DelegateInput(full_name=name) for name in reversed(VIETNAMESE_ORDER)]
+    await add_delegates(event["id"], names, source=DelegateSource.manual)
+    ranked = len([rank for _, rank in ENTERED if rank is not None])
+    by_name = await list_delegates(event["id"], DelegateFilter(order="name"))
+    in_order = [d["full_name"] for d in by_name.rows if d["full_name"] in VIETNAMESE_ORDER]
+    assert in_order == VIETNAMESE_ORDER
+    protocol_list = (await list_delegates(event["id"], DelegateFilter())).rows
+    unranked = [d["full_name"] for d in protocol_list[ranked:]]
+    assert [n for n in unranked if n in VIETNAMESE_ORDER] == VIETNAMESE_ORDER
+    assert [d["full_name"] for d in await search_delegates(event["id"], "th", limit=20)] == [
+        n for n in [d["full_name"] for d in protocol_list] if "th" in fold(n)
+    ]
+
+
+async def test_the_migration_writes_every_stored_sort_key_again(event):
+    migration = importlib.import_module(
+        "conference.piccolo_migrations.conference_2026_12_03t19_20_00_000000"
+    )
+    await Delegate.update({Delegate.name_sort_key: "stale"}, force=True)
+    await migration._rewrite(name_sort_key)
+    rows = await Delegate.select(Delegate.full_name, Delegate.name_sort_key)
+    assert rows and all(r["name_sort_key"] == name_sort_key(r["full_name"]) for r in rows)
 
 
 async def test_a_limited_pick_is_the_first_rows_of_the_whole_order(event):
@@ -157,7 +200,7 @@ async def test_folded_search_finds_nguyen_by_nguyen(event):
         )
         return [row["full_name"] for row in rows]
 
-    nguyens = ["Nguyễn Văn Tùng", "Nguyễn Văn Ân", "Nguyễn Văn An"]
+    nguyens = ["Nguyễn Văn Tùng", "Nguyễn Văn An", "Nguyễn Văn Ân"]
     assert await found("nguyen") == nguyens
     assert await found("NGUYỄN") == nguyens
     assert await found("  TUNG   nguyen ") == ["Nguyễn Văn Tùng"]

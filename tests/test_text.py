@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from conference.text import fold, name_sort_key, nfc, search_key, slugify
+from conference.text import collation_key, fold, name_sort_key, nfc, search_key, slugify
 
 
 def test_fold_ignores_case_and_diacritics():
@@ -41,9 +41,58 @@ def test_names_sort_by_given_then_middle_then_family_name():
         "Lê Thị An",  # given name An; then the middle name: Thị before Văn
         "Trần Văn An",
         "Nguyễn Thị Thủy Lệ",
-        "Hoàng Cao Thắng",  # Thắng folds to thang, before thanh
-        "Nguyễn Thị Thanh",
+        "Nguyễn Thị Thanh",  # a before ă: Thanh before Thắng
+        "Hoàng Cao Thắng",
     ]
+
+
+def test_names_that_differ_by_a_breve_a_circumflex_or_a_tone_sort_the_vietnamese_way():
+    # Letters first (a, ă, â in the alphabet's order) over the whole name, then the
+    # tones: ngang, huyền, hỏi, ngã, sắc, nặng.
+    ordered = [
+        "Lê Văn Tan",
+        "Lê Văn Tàn",
+        "Lê Văn Tản",
+        "Lê Văn Tãn",
+        "Lê Văn Tán",
+        "Lê Văn Tạn",
+        "Lê Văn Tăng",
+        "Lê Văn Tằng",
+        "Lê Văn Tặng",
+        "Lê Văn Tân",
+        "Lê Văn Tần",
+        "Lê Văn Tấn",
+        "Lê Văn Tận",
+    ]
+    assert sorted(reversed(ordered), key=name_sort_key) == ordered
+    assert sorted(["Hoàng Cao Thắng", "Nguyễn Thị Thanh", "Trần Thành"], key=name_sort_key) == [
+        "Nguyễn Thị Thanh",
+        "Trần Thành",
+        "Hoàng Cao Thắng",
+    ]
+
+
+def test_d_with_stroke_comes_after_every_d():
+    names = ["Đỗ Đức", "Lê Duy", "Trần Dũng", "Phạm Đào", "Vũ Dương", "Ngô Em"]
+    assert sorted(names, key=name_sort_key) == [
+        "Trần Dũng",
+        "Lê Duy",
+        "Vũ Dương",  # ư after u
+        "Phạm Đào",
+        "Đỗ Đức",
+        "Ngô Em",
+    ]
+
+
+def test_the_other_marked_letters_keep_their_places_and_case_does_not_count():
+    words = ["ô", "O", "ơ", "e", "ê", "u", "ư", "v", "o"]
+    assert sorted(words, key=collation_key) == ["e", "ê", "O", "o", "ô", "ơ", "u", "ư", "v"]
+    assert collation_key("NGUYỄN") == collation_key("nguyễn")
+
+
+def test_a_shorter_name_sorts_before_a_longer_one_it_begins():
+    names = ["Lê Anh Tuấn", "Lê An", "Lê Ánh", "Lê Anh"]
+    assert sorted(names, key=name_sort_key) == ["Lê An", "Lê Anh", "Lê Ánh", "Lê Anh Tuấn"]
 
 
 def test_search_key_joins_folded_fields():

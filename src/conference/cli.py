@@ -535,7 +535,7 @@ def delegates() -> None:
 def delegates_import(slug: str, file: str, dry_run: bool) -> None:
     from pathlib import Path
 
-    from conference.imports import BAD_ROWS, imported_message
+    from conference.imports import BAD_ROWS, imported_message, plan_report
     from conference.invitations import apply_import, plan_import
     from conference.spreadsheets import read_file
 
@@ -544,20 +544,11 @@ def delegates_import(slug: str, file: str, dry_run: bool) -> None:
         event = await event_or_fail(slug)
         path = Path(file)
         plan = await plan_import(event["id"], path.name, read_file(path))
-        click.echo(
-            gettext(N_("File: %(file)s; rows read: %(rows)s"), file=path.name, rows=plan.rows_read)
-        )
-        click.echo(gettext(N_("To add: %(count)s"), count=len(plan.to_add)))
-        click.echo(gettext(N_("To update: %(count)s"), count=len(plan.to_update)))
-        click.echo(gettext(N_("Unchanged: %(count)s"), count=plan.unchanged))
-        if plan.unknown_columns:
-            columns = ", ".join(plan.unknown_columns)
-            click.echo(gettext(N_("Unknown columns, ignored: %(columns)s"), columns=columns))
+        # The report (warnings and bad rows too) goes to stdout: stderr keeps its one
+        # line for the failure.
+        for line in plan_report(plan):
+            click.echo(line)
         if not plan.ok:
-            # The report goes to stdout: stderr keeps its one line for the failure.
-            for problem in plan.problems:
-                reason = gettext(problem.message, **problem.params)
-                click.echo(gettext(N_("row %(row)s: %(reason)s"), row=problem.row, reason=reason))
             fail(gettext(BAD_ROWS, count=len(plan.bad_rows)))
         if dry_run:
             click.echo(gettext(N_("Dry run: nothing was written.")))

@@ -1,12 +1,14 @@
 """Protocol order (thứ tự lễ tân) and the delegate picker, written once for every list.
 
 Ranked delegates come first, by rank (1 is the highest); everyone else follows in
-Vietnamese name order (given name, middle names, family name, folded); two delegates
+Vietnamese name order (given name, middle names, family name, in Vietnamese collation:
+``conference.text.name_sort_key``); two delegates
 alike in both keep the order they were entered in (``id``), so no list shuffles them
 from one reload to the next. ``ORDER_BY`` says it to the database, ``sort_key`` to
 Python for rows already in memory, and the two agree: ``name_sort_key`` is compared by
 code point on both engines (SQLite's binary collation; the "C" collation the column
-has on PostgreSQL, whatever the database's locale). The ``delegate_search`` index is
+has on PostgreSQL, whatever the database's locale), which is why the collation is a
+key written with the name rather than the database's own. The ``delegate_search`` index is
 in this very order, so a picker with a limit walks it and stops early.
 """
 
@@ -76,6 +78,38 @@ def search_condition(query: str) -> Any:
     return condition
 
 
+# At most this many trigram candidates are sorted in protocol order; more, and the
+# ordered index walk finds a screenful sooner.
+TRIGRAM_CANDIDATES = 200
+# Trigram indexes need three letters to narrow anything.
+_TRIGRAM = 3
+
+
+async def _trigram_candidates(words: list[str]) -> list[int] | None:
+    """Delegates (of any event) whose search key holds every word of three letters or
+    more, found by SQLite's trigram table (``delegate_trigram``); None: more than
+    ``TRIGRAM_CANDIDATES``, or no such word, or PostgreSQL, whose planner weighs its
+    own trigram index against the ordered walk.
+
+    They may still miss a shorter word of the query or be of another event: the
+    caller keeps every condition.
+    """
+    long_words = [word for word in words if len(word) >= _TRIGRAM]
+    if not long_words or Delegate._meta.db.engine_type != "sqlite":
+        return None
+    # A quoted phrase of the trigram tokenizer is a substring, as LIKE '%word%' is;
+    # read in the index's order, it stops at the limit.
+    phrases = " AND ".join('"' + word.replace('"', '""') + '"' for word in long_words)
+    rows = await Delegate.raw(
+        "SELECT rowid AS id FROM delegate_trigram WHERE delegate_trigram MATCH {} LIMIT {}",
+        phrases,
+        TRIGRAM_CANDIDATES + 1,
+    )
+    if len(rows) > TRIGRAM_CANDIDATES:
+        return None
+    return [row["id"] for row in rows]
+
+
 async def pick_delegates(
     event_id: int,
     query: str = "",
@@ -84,16 +118,18 @@ async def pick_delegates(
     limit: int | None = None,
     include_withdrawn: bool,
 ) -> list[dict[str, Any]]:
-    """The event's delegates matching ``query``, in protocol order: one query.
+    """The event's delegates matching ``query``, in protocol order.
 
     ``query`` is matched word by word ignoring case and diacritics (empty: everyone);
     at most ``limit`` rows come back (None: all), each with ``columns`` only (by
     default what a picker shows).
     ``include_withdrawn`` keeps delegates whose invitation was withdrawn.
 
-    With a limit, the inner select walks the ``delegate_search`` index (in protocol
-    order, holding the search key) and stops at ``limit`` matches; only the rows it
-    picks are read.
+    With a limit, a query few delegates match is answered from the trigram index
+    (``_trigram_candidates``; on PostgreSQL the planner's own choice) without reading
+    the others; otherwise the inner select walks the ``delegate_search`` index (in
+    protocol order, holding the search key) and stops at ``limit`` matches. Either way
+    only the rows picked are read.
     """
     condition: Any = Delegate.event == event_id
     words = search_condition(query)
@@ -104,5 +140,10 @@ async def pick_delegates(
     chosen = Delegate.select(*columns)
     if limit is None:
         return await chosen.where(condition).order_by(*ORDER_BY)
+    candidates = await _trigram_candidates(search_words(query))
+    if candidates is not None:
+        if not candidates:
+            return []
+        condition = condition & Delegate.id.is_in(candidates)
     matches = Delegate.select(Delegate.id).where(condition).order_by(*ORDER_BY).limit(limit)
     return await chosen.where(Delegate.id.is_in(matches)).order_by(*ORDER_BY)

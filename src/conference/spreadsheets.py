@@ -261,13 +261,13 @@ def _damaged_xlsx() -> ImportFileError:
 
 def _read_csv(data: bytes) -> list[list[str]]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _not_utf8(1)
+        raise _not_utf8(1, data)
     if b"\x00" in data:
         raise _unsupported()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise _not_utf8(data[: error.start].count(b"\n") + 1) from error
+        raise _not_utf8(data[: error.start].count(b"\n") + 1, data) from error
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
     try:
         return list(reader)
@@ -277,13 +277,45 @@ def _read_csv(data: bytes) -> list[list[str]]:
         ) from error
 
 
-def _not_utf8(line: int) -> ImportFileError:
-    # Guessing cp1258 or Latin-1 would turn Vietnamese names into plausible garbage.
+# What Excel and older Vietnamese tools save a CSV in, when not UTF-8, in the order
+# tried: a byte order mark says UTF-16 for sure; Windows-1258 (Vietnamese ANSI) is
+# only a likely guess, named as such.
+_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_LIKELY_ENCODING = "Windows-1258"
+
+
+def _encoding_of(data: bytes) -> str | None:
+    """The encoding a CSV that is not UTF-8 is in, when it can be told; None otherwise."""
+    if data.startswith(_UTF16_MARKS):
+        return "UTF-16"
+    try:
+        text = data.decode("cp1258")
+    except UnicodeDecodeError:
+        return None
+    # Vietnamese in Windows-1258 has letters above ASCII; a control character does not.
+    if any(ord(c) < 32 and c not in "\r\n\t" for c in text):
+        return None
+    return _LIKELY_ENCODING
+
+
+def _not_utf8(line: int, data: bytes) -> ImportFileError:
+    # Guessing cp1258 or Latin-1 and reading on would turn Vietnamese names into
+    # plausible garbage: the file is refused, naming what it seems to be in.
+    encoding = _encoding_of(data)
+    if encoding is None:
+        return ImportFileError(
+            N_(
+                "The file is not in UTF-8 (line %(line)s). In Excel choose Save As, "
+                'then "CSV UTF-8 (Comma delimited)".'
+            ),
+            line=line,
+        )
     return ImportFileError(
         N_(
-            "The file is not in UTF-8 (line %(line)s). In Excel choose Save As, "
-            'then "CSV UTF-8 (Comma delimited)".'
+            "The file is in %(encoding)s, not UTF-8 (line %(line)s). In Excel choose "
+            'Save As, then "CSV UTF-8 (Comma delimited)".'
         ),
+        encoding=encoding,
         line=line,
     )
 

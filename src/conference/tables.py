@@ -257,8 +257,9 @@ class Delegate(Table):
     notify_on_arrival = Boolean(default=False)
     source = Varchar(length=16, choices=DelegateSource, default=DelegateSource.manual)
     search_key = Text(default="")  # folded name, organization, position: no case, no marks
-    # Folded given, middle, family name; compared by code point on both engines (the "C"
-    # collation on PostgreSQL), so conference.protocol's ORDER_BY and sort_key agree.
+    # Given, middle, family name as a Vietnamese collation key (text.name_sort_key);
+    # compared by code point on both engines (the "C" collation on PostgreSQL), so
+    # conference.protocol's ORDER_BY and sort_key agree.
     # The delegate_search index (migrations) is in protocol order: event,
     # (protocol_rank IS NULL), protocol_rank, name_sort_key, id, then search_key.
     name_sort_key = Text(default="")

@@ -8,7 +8,7 @@ import pytest
 
 from conference.spreadsheets import MAX_FILE_BYTES
 from conference.tables import AuditEntry, Delegate
-from tests.invitations.test_import import ROWS, csv_file, make_event, xlsx_file
+from tests.invitations.test_import import HEADERS, ROWS, csv_file, make_event, xlsx_file
 from tests.test_cli import assert_one_line_error, conference
 
 SLUG = "nguoi-tot-viec-tot-2022"
@@ -40,6 +40,8 @@ async def test_a_dry_run_reports_what_would_change_and_writes_nothing(env, tmp_p
         "To update: 0",
         "Unchanged: 0",
         "Unknown columns, ignored: STT",
+        "warning: The file has no Danh xưng column: 1 delegates have no honorific (Ông, Bà) "
+        "for their letters and the MC. (rows 2)",
         "Dry run: nothing was written.",
     ]
     assert result.stderr == ""
@@ -114,4 +116,32 @@ async def test_an_unknown_event_is_one_line(env, tmp_path):
     result = conference("delegates", "import", "khong-co", path, env=env)
     assert_one_line_error(result)
     assert "khong-co" in result.stderr
+    assert await Delegate.count() == 0
+
+
+async def test_the_warnings_are_printed_and_do_not_stop_the_import(env, tmp_path):
+    rows = [list(row) for row in ROWS]
+    rows[6][HEADERS.index("Thứ tự")] = "2"  # Đặng Văn Đức at rank 2, like Hoàng Cao Thắng
+    rows[6][3] = "Giám đốc Công ty"
+    path = write(tmp_path, "ds.csv", csv_file(rows=rows))
+    result = conference("delegates", "import", SLUG, path, env=env)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1 and "(rows 3, 8)" in warnings[0], result.stdout
+    assert await Delegate.count() == len(ROWS)
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        # Vietnamese ANSI: Đ, à, ă are single bytes there, never valid UTF-8.
+        ("Họ và tên\nĐào Văn Hà\n".replace("ọ", "o").encode("cp1258"), "Windows-1258"),
+        ("Họ và tên\nNguyễn Văn Đức\n".encode("utf-16"), "UTF-16"),
+    ],
+    ids=["windows-1258", "utf-16"],
+)
+async def test_a_csv_in_another_encoding_is_refused_naming_it(env, tmp_path, data, named):
+    result = conference("delegates", "import", SLUG, write(tmp_path, "ds.csv", data), env=env)
+    assert_one_line_error(result)
+    assert named in result.stderr and "UTF-8" in result.stderr
     assert await Delegate.count() == 0

@@ -90,13 +90,28 @@ class DelegateController(Controller):
         event: NamedDependency[EventRow],
         settings: NamedDependency[Settings],
         wanted: NamedDependency[services.DelegateFilter],
+        request: StaffRequest,
+        page: FromQuery[int] = 1,
     ) -> Template:
-        listing = await services.list_delegates(event["id"], wanted)
+        """One page of the list, filtered and ordered; the exports take the whole filter."""
+        page = max(1, page)
+        size = services.PAGE_SIZE
+        listing = await services.list_delegates(
+            event["id"], wanted, limit=size, offset=(page - 1) * size
+        )
         for row in listing.rows:
             row["url"] = invitation_url(settings.base_url, row["token"])
         return Template(
             "invitations/delegates.html",
-            context={"event": event, "listing": listing, "wanted": wanted},
+            context={
+                "event": event,
+                "listing": listing,
+                "wanted": wanted,
+                "page": page,
+                "pages": max(1, -(-listing.matched // size)),
+                "first": (page - 1) * size,
+                "user_id": request.user.id,  # whose chosen columns the page remembers
+            },
         )
 
     @get("/print", name="delegates_print", dependencies=LIST_FILTER)

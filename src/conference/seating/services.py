@@ -37,6 +37,7 @@ from conference.tables import (
     Rsvp,
     SeatingHall,
 )
+from conference.text import name_sort_key
 
 # Pairs of (seat, delegate) set by one UPDATE of automatic placement.
 ASSIGN_CHUNK = 500
@@ -149,7 +150,10 @@ async def save_hall(
         existing = await HallSeat.select(
             HallSeat.label, HallSeat.delegate, HallSeat.pinned, HallSeat.delegate.full_name
         ).where((HallSeat.event == event_id) & HallSeat.delegate.is_not_null())
-        lost = sorted(r["delegate.full_name"] for r in existing if r["label"] not in kept)
+        lost = sorted(
+            (r["delegate.full_name"] for r in existing if r["label"] not in kept),
+            key=name_sort_key,
+        )
         if lost and not confirm_lost:
             raise Conflict(
                 "This hall leaves %(count)s people without their seat: %(names)s. "
