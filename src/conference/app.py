@@ -30,7 +30,7 @@ from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from piccolo.engine.base import Engine
 
-from conference import __version__, database, live, startup
+from conference import __version__, database, live, startup, stream_caps
 from conference.accounts.controllers import AccountsController, SessionController
 from conference.auth import (
     ANY_ROLE,
@@ -93,12 +93,20 @@ def _wants_html(request: Request[Any, Any, Any]) -> bool:
     )
 
 
-def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+def _error_page(
+    request: Request[Any, Any, Any],
+    status: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
     if _wants_html(request):
         return Template(
-            "error.html", context={"status": status, "message": message}, status_code=status
+            "error.html",
+            context={"status": status, "message": message},
+            status_code=status,
+            headers=headers,
         )
-    return Response({"status_code": status, "detail": message}, status_code=status)
+    return Response({"status_code": status, "detail": message}, status_code=status, headers=headers)
 
 
 def _not_authorized(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -136,7 +144,7 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
 
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    return _error_page(request, exc.status_code, str(exc.detail))
+    return _error_page(request, exc.status_code, str(exc.detail), dict(exc.headers or {}))
 
 
 def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -293,6 +301,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
         ),
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[_lifespan(engine, owns_engine=owns_engine)],
-        state=State({"settings": settings, EVENT_ID_OF_SLUG: event_id_of}),
+        state=State(
+            {
+                "settings": settings,
+                EVENT_ID_OF_SLUG: event_id_of,
+                stream_caps.STATE_KEY: stream_caps.configured(
+                    settings.public_streams, settings.public_streams_per_address
+                ),
+            }
+        ),
         debug=False,
     )
