@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -26,11 +27,10 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.stores.base import Store
-from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from piccolo.engine.base import Engine
 
-from conference import __version__, database, live, startup, stream_caps
+from conference import __version__, database, live, redis_fallback, startup, stream_caps
 from conference.accounts.controllers import AccountsController, SessionController
 from conference.auth import (
     ANY_ROLE,
@@ -159,7 +159,8 @@ def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[A
 def _stores(settings: Settings) -> StoreRegistry:
     stores: dict[str, Store]
     if settings.redis_url:
-        root = RedisStore.with_client(url=settings.redis_url, namespace="conference")
+        # Written through to the database, read from it while Redis is away.
+        root = redis_fallback.FallbackStore.of(settings.redis_url)
         stores = {
             "sessions": root.with_namespace("sessions"),
             "throttle": root.with_namespace("throttle"),
@@ -290,7 +291,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             FlashPlugin(config=FlashConfig(template_config=templates)),
             live.make_plugin(settings),
         ],
-        on_startup=[live.started, _spare_startup_objects_from_collection],
+        on_startup=[
+            partial(redis_fallback.say_if_unreachable, settings.redis_url),
+            live.started,
+            _spare_startup_objects_from_collection,
+        ],
         on_shutdown=[live.stopped, stop_workers],
         openapi_config=OpenAPIConfig(
             title="conference",

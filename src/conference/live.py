@@ -46,11 +46,9 @@ def make_plugin(settings: Settings) -> ChannelsPlugin:
     global _plugin
     backend: Any
     if settings.channels == "redis" and settings.redis_url:
-        from redis.asyncio import Redis
+        from conference.redis_fallback import ResilientRedisChannels
 
-        backend = RedisChannelsPubSubBackend(
-            redis=Redis.from_url(settings.redis_url), key_prefix="conference"
-        )
+        backend = ResilientRedisChannels(settings.redis_url, key_prefix="conference")
     elif settings.channels == "postgres":
         from conference.pg_channels import PostgresChannelsBackend
 
