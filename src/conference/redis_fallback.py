@@ -159,6 +159,18 @@ class FallbackStore(NamespacedStore):
         if not ok:
             self.health.pending_deletes.append((self.primary, key))
 
+    async def pop(self, key: str) -> bytes | None:
+        """The value of ``key``, deleted: of two callers one gets it (the database copy,
+        always written, decides), the Redis copy deleted too."""
+        value = await self.fallback.pop(key)
+        ok, _ = await self._redis(self.primary.delete(key))
+        if not ok:
+            self.health.pending_deletes.append((self.primary, key))
+        return value
+
+    async def delete_expired(self) -> None:
+        await self.fallback.delete_expired()
+
     async def delete_all(self) -> None:
         await self.fallback.delete_all()
         await self._redis(self.primary.delete_all())
