@@ -8,7 +8,6 @@ reason, except under CI=true, where they fail.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import socket
@@ -190,19 +189,6 @@ async def log_in(client: httpx.AsyncClient, username: str, password: str) -> Non
 @pytest.fixture
 def sample_password() -> str:
     return "correct horse battery"
-
-
-@pytest.fixture
-async def one_login_window() -> None:
-    """Start a test that counts failed logins inside one throttle window.
-
-    The app's throttle counts in fixed windows of the real clock: guesses that straddle
-    a window's edge are counted in two windows, and the sixth is not refused."""
-    from conference.accounts.services import FAILURE_WINDOW_S
-
-    left = FAILURE_WINDOW_S - time.time() % FAILURE_WINDOW_S
-    if left < 20:
-        await asyncio.sleep(left + 0.1)
 
 
 @pytest.fixture(autouse=True)

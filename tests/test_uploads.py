@@ -12,6 +12,7 @@ from litestar.stores.base import NamespacedStore
 from litestar.stores.redis import RedisStore
 
 from conference.app import create_app
+from conference.redis_fallback import FallbackStore
 from conference.spreadsheets import MAX_FILE_BYTES, ImportFileError
 from conference.store import DatabaseStore
 from conference.uploads import KEPT_FOR, PreviewedUploads, previewed_uploads, upload_key
@@ -108,7 +109,7 @@ async def test_two_server_processes_share_the_uploads(db, tmp_path, redis):
     settings = db.settings(tmp_path, redis_url=REDIS_URL if redis else None)
     first, second = (create_app(settings, engine=db.engine) for _ in range(2))
     kept_in = previewed_uploads(first)
-    assert isinstance(kept_in.store, RedisStore if redis else DatabaseStore)
+    assert isinstance(kept_in.store, FallbackStore if redis else DatabaseStore)
     upload_id = await kept_in.keep(DATA, purpose="delegates-1")
     assert await previewed_uploads(second).take(upload_id, purpose="delegates-1") == DATA
     assert await kept_in.take(upload_id, purpose="delegates-1") is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -26,11 +27,10 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.stores.base import Store
-from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from piccolo.engine.base import Engine
 
-from conference import __version__, database, live, startup
+from conference import __version__, database, live, redis_fallback, startup, stream_caps
 from conference.accounts.controllers import AccountsController, SessionController
 from conference.auth import (
     ANY_ROLE,
@@ -94,12 +94,20 @@ def _wants_html(request: Request[Any, Any, Any]) -> bool:
     )
 
 
-def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+def _error_page(
+    request: Request[Any, Any, Any],
+    status: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
     if _wants_html(request):
         return Template(
-            "error.html", context={"status": status, "message": message}, status_code=status
+            "error.html",
+            context={"status": status, "message": message},
+            status_code=status,
+            headers=headers,
         )
-    return Response({"status_code": status, "detail": message}, status_code=status)
+    return Response({"status_code": status, "detail": message}, status_code=status, headers=headers)
 
 
 def _not_authorized(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -137,7 +145,7 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
 
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    return _error_page(request, exc.status_code, str(exc.detail))
+    return _error_page(request, exc.status_code, str(exc.detail), dict(exc.headers or {}))
 
 
 def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -153,7 +161,8 @@ def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[A
 def _stores(settings: Settings) -> StoreRegistry:
     stores: dict[str, Store]
     if settings.redis_url:
-        root = RedisStore.with_client(url=settings.redis_url, namespace="conference")
+        # Written through to the database, read from it while Redis is away.
+        root = redis_fallback.FallbackStore.of(settings.redis_url)
         stores = {
             "sessions": root.with_namespace("sessions"),
             "throttle": root.with_namespace("throttle"),
@@ -284,7 +293,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             FlashPlugin(config=FlashConfig(template_config=templates)),
             live.make_plugin(settings),
         ],
-        on_startup=[live.started, _spare_startup_objects_from_collection],
+        on_startup=[
+            partial(redis_fallback.say_if_unreachable, settings.redis_url),
+            live.started,
+            _spare_startup_objects_from_collection,
+        ],
         on_shutdown=[live.stopped, stop_workers],
         openapi_config=OpenAPIConfig(
             title="conference",
@@ -295,6 +308,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
         ),
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[_lifespan(engine, owns_engine=owns_engine)],
-        state=State({"settings": settings, EVENT_ID_OF_SLUG: event_id_of}),
+        state=State(
+            {
+                "settings": settings,
+                EVENT_ID_OF_SLUG: event_id_of,
+                stream_caps.STATE_KEY: stream_caps.configured(
+                    settings.public_streams, settings.public_streams_per_address
+                ),
+            }
+        ),
         debug=False,
     )

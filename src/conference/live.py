@@ -46,11 +46,9 @@ def make_plugin(settings: Settings) -> ChannelsPlugin:
     global _plugin
     backend: Any
     if settings.channels == "redis" and settings.redis_url:
-        from redis.asyncio import Redis
+        from conference.redis_fallback import ResilientRedisChannels
 
-        backend = RedisChannelsPubSubBackend(
-            redis=Redis.from_url(settings.redis_url), key_prefix="conference"
-        )
+        backend = ResilientRedisChannels(settings.redis_url, key_prefix="conference")
     elif settings.channels == "postgres":
         from conference.pg_channels import PostgresChannelsBackend
 
@@ -189,12 +187,26 @@ async def stream(
             pumping.cancel()
 
 
+async def _then(
+    messages: AsyncGenerator[ServerSentEventMessage, None], at_end: Callable[[], None]
+) -> AsyncGenerator[ServerSentEventMessage, None]:
+    try:
+        async for message in messages:
+            yield message
+    finally:
+        at_end()
+
+
 def response(
     plugin: ChannelsPlugin,
     event_id: int,
     only: Mapping[str, Collection[str]] | None = None,
     still_allowed: Callable[[], Awaitable[bool]] | None = None,
+    at_end: Callable[[], None] | None = None,
 ) -> ServerSentEvent:
+    """The event's stream as an answer; ``at_end`` is called once it ends, however."""
+    messages = stream(plugin, event_id, only, still_allowed)
     return ServerSentEvent(
-        stream(plugin, event_id, only, still_allowed), headers={"Cache-Control": "no-store"}
+        _then(messages, at_end) if at_end is not None else messages,
+        headers={"Cache-Control": "no-store"},
     )

@@ -88,6 +88,10 @@ class Settings:
     # Networks as written by ipaddress ("127.0.0.1/32"): plain strings, so the settings
     # stay a type Litestar can inject.
     trusted_proxies: tuple[str, ...] = ()
+    # Anonymous live streams (hall screens) a process serves, in all and from one address
+    # (None: in all what the open-file limit allows; see conference.stream_caps).
+    public_streams: int | None = None
+    public_streams_per_address: int | None = None
     # How live updates reach the other server processes: "memory" (one process),
     # "redis" (CONFERENCE_REDIS_URL) or "postgres" (LISTEN/NOTIFY on the database).
     channels: str = "memory"
@@ -138,6 +142,8 @@ class Settings:
         if "@" not in mail_from:
             raise ConfigurationError("CONFERENCE_MAIL_FROM must be an e-mail address")
         trusted_proxies = _networks(env.get("CONFERENCE_TRUSTED_PROXIES", ""))
+        public_streams = _count(env, "CONFERENCE_PUBLIC_STREAMS")
+        public_streams_per_address = _count(env, "CONFERENCE_PUBLIC_STREAMS_PER_ADDRESS")
         redis_url = env.get("CONFERENCE_REDIS_URL") or None
         channels = _channels(env.get("CONFERENCE_CHANNELS", ""), redis_url, database)
         return cls(
@@ -152,6 +158,8 @@ class Settings:
             instance_dir=instance_dir,
             outbox_dir=Path(env.get("CONFERENCE_OUTBOX_DIR") or "outbox"),
             trusted_proxies=trusted_proxies,
+            public_streams=public_streams,
+            public_streams_per_address=public_streams_per_address,
             channels=channels,
         )
 
@@ -171,6 +179,16 @@ def _channels(raw: str, redis_url: str | None, database: DatabaseURL) -> str:
             "CONFERENCE_CHANNELS=postgres needs a PostgreSQL CONFERENCE_DATABASE_URL"
         )
     return chosen
+
+
+def _count(env: dict[str, str], name: str) -> int | None:
+    """A positive whole number from the environment, or None when unset."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 1_000_000:
+        raise ConfigurationError("%(name)s must be a whole number above 0", name=name)
+    return int(raw)
 
 
 def _networks(raw: str) -> tuple[str, ...]:

@@ -40,8 +40,13 @@ from conference.errors import N_, InvalidInput
 
 MAX_FILE_MB = 5
 MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
-# An XLSX is a zip: refuse one that unpacks to far more than any real list.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# An XLSX is a zip: refuse one that unpacks to far more than any real list (a list of
+# 10,000 delegates unpacks to about 5 MB), before any of it is parsed.
+MAX_UNPACKED_MB = 25
+MAX_UNPACKED_BYTES = MAX_UNPACKED_MB * 1024 * 1024
+# Rows and cells of a sheet, counted while it is read: past them, reading stops.
+MAX_ROWS = 20_000
+MAX_CELLS = 400_000
 
 # A spreadsheet runs a cell starting with one of these; exports protect it with a quote.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -205,6 +210,20 @@ def check_size(size: int) -> None:
         )
 
 
+def check_shape(rows: int, cells: int) -> None:
+    """Raise ImportFileError when a sheet read so far has too many rows or cells."""
+    if rows > MAX_ROWS:
+        raise ImportFileError(
+            N_("The file has more than %(limit)s rows; split it into smaller files."),
+            limit=MAX_ROWS,
+        )
+    if cells > MAX_CELLS:
+        raise ImportFileError(
+            N_("The file has more than %(limit)s cells; remove the columns that are not needed."),
+            limit=MAX_CELLS,
+        )
+
+
 def read_file(path: Path) -> bytes:
     """The bytes of the file at ``path``, its size checked before it is read.
 
@@ -269,8 +288,14 @@ def _read_csv(data: bytes) -> list[list[str]]:
     except UnicodeDecodeError as error:
         raise _not_utf8(data[: error.start].count(b"\n") + 1, data) from error
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    rows: list[list[str]] = []
+    cells = 0
     try:
-        return list(reader)
+        for row in reader:
+            rows.append(row)
+            cells += len(row)
+            check_shape(len(rows), cells)
+        return rows
     except csv.Error as error:
         raise ImportFileError(
             N_("The CSV file cannot be read near line %(line)s."), line=reader.line_num
@@ -336,7 +361,13 @@ def _read_xlsx(data: bytes) -> tuple[list[list[str]], dict[int, frozenset[int]]]
     except zipfile.BadZipFile as error:
         raise _damaged_xlsx() from error
     if unpacked > MAX_UNPACKED_BYTES:
-        check_size(unpacked)
+        raise ImportFileError(
+            N_(
+                "The Excel file unpacks to more than %(limit)s MB; "
+                "split it into smaller files or save it as CSV UTF-8."
+            ),
+            limit=MAX_UNPACKED_MB,
+        )
     try:
         cells = _xlsx_cells(data, data_only=False)
         formulas = {
@@ -345,6 +376,8 @@ def _read_xlsx(data: bytes) -> tuple[list[list[str]], dict[int, frozenset[int]]]
         # A formula's value is only in the cache a spreadsheet writes on saving:
         # a second pass reads the cache, where there are formulas at all.
         values = _xlsx_cells(data, data_only=True) if formulas else cells
+    except ImportFileError:
+        raise
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         raise _damaged_xlsx() from error
     rows = [[_cell_text(value) for value, _ in row] for row in values]
@@ -362,7 +395,13 @@ def _xlsx_cells(data: bytes, *, data_only: bool) -> list[list[tuple[Any, str]]]:
         sheet = workbook.worksheets[0]
         # Some writers store a wrong size; read_only mode would believe it and cut rows.
         sheet.reset_dimensions()
-        return [[(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows()]
+        rows: list[list[tuple[Any, str]]] = []
+        cells = 0
+        for row in sheet.iter_rows():
+            rows.append([(cell.value, cell.data_type) for cell in row])
+            cells += len(row)
+            check_shape(len(rows), cells)
+        return rows
     finally:
         workbook.close()
 

@@ -22,6 +22,7 @@ from litestar import Litestar
 from litestar.stores.base import Store
 from litestar.stores.redis import RedisStore
 
+from conference.redis_fallback import FallbackStore
 from conference.spreadsheets import check_size
 from conference.store import DatabaseStore
 
@@ -48,7 +49,7 @@ class PreviewedUploads:
         Raises ImportFileError when it is larger than an import reads.
         """
         check_size(len(data))
-        if isinstance(self.store, DatabaseStore):
+        if isinstance(self.store, DatabaseStore | FallbackStore):
             await self.store.delete_expired()
         upload_id = secrets.token_urlsafe(16)
         await self.store.set(upload_key(purpose, upload_id), data, expires_in=self.kept_for)
@@ -66,7 +67,7 @@ class PreviewedUploads:
 
 
 async def _pop(store: Store, key: str) -> bytes | None:
-    if isinstance(store, DatabaseStore):
+    if isinstance(store, DatabaseStore | FallbackStore):
         return await store.pop(key)
     if isinstance(store, RedisStore):
         # Litestar's store has no "get and delete"; Redis has, as one command (6.2+).

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from litestar.stores.registry import StoreRegistry
 
 from conference import auth, sessions
-from conference.accounts import services
+from conference.accounts import known_devices, services
 from conference.accounts.addresses import client_address
 from conference.auth import ORGANIZER, PUBLIC, CurrentUser
 from conference.errors import DomainError, InvalidInput, NotFound
@@ -54,18 +54,25 @@ class SessionController(Controller):
     @post("/login")
     async def login(self, request: Request[Any, Any, Any], data: Form) -> Template | Redirect:
         target = _safe_next(data.get("next"))
+        settings: Settings = request.app.state["settings"]
+        username = data.get("username", "")
+        device = known_devices.device_of(
+            settings.secret_key, request.cookies.get(known_devices.COOKIE), username
+        )
         try:
             user = await services.log_in(
                 _throttle(request.app.stores),
                 _client_address(request),
-                data.get("username", ""),
+                username,
                 data.get("password", ""),
+                device=device,
             )
         except services.TooManyAttempts as error:
             return Template(
                 "accounts/login.html",
                 context={"next": target, "error": translate_error(error)},
                 status_code=429,
+                headers={"Retry-After": str(error.retry_after_s)},
             )
         except services.LoginFailed as error:
             return Template(
@@ -82,7 +89,17 @@ class SessionController(Controller):
         request.clear_session()
         sessions.renew_id(request)
         request.set_session(auth.user_session(user))
-        return Redirect(target)
+        response = Redirect(target)
+        response.set_cookie(
+            known_devices.COOKIE,
+            known_devices.issue(settings.secret_key, user.username, device),
+            max_age=known_devices.MAX_AGE_S,
+            path="/login",
+            httponly=True,
+            secure=settings.production,
+            samesite="lax",
+        )
+        return response
 
     @post("/logout", name="logout")
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:

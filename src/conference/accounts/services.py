@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import time
 import weakref
 from collections.abc import Callable
@@ -21,18 +22,36 @@ from conference.tables import DeskDevice, Event, Membership, Role, User
 class TooManyAttempts(DomainError):
     code = "too_many_attempts"
 
+    @property
+    def retry_after_s(self) -> int:
+        """How long to wait, in seconds, for a Retry-After header."""
+        return int(str(self.params["seconds"]))
+
 
 class LoginFailed(DomainError):
     code = "login_failed"
 
 
-# Failed logins allowed within one window of FAILURE_WINDOW_S (see LoginThrottle).
-PAIR_LIMIT = 5  # at one account from one address
+# Failed logins heard before the first wait (see LoginThrottle): past them each further
+# failure doubles the wait, from BASE_WAIT_S up to MAX_WAIT_S.
+PAIR_LIMIT = 5  # at one account from one address (or from one known device)
 ACCOUNT_LIMIT = 20  # at one account from every address together
 ADDRESS_LIMIT = 50  # from one address at every account together
-FAILURE_WINDOW_S = 15 * 60
+BASE_WAIT_S = 30
+MAX_WAIT_S = 15 * 60
+# Failures are forgotten this long after the last one.
+FORGET_S = 24 * 3600
 # How long an account's successful login from an address is remembered.
 KNOWN_ADDRESS_S = 30 * 24 * 3600
+
+
+def backoff_s(failures: int, limit: int) -> int:
+    """The wait after ``failures`` failures of a rule that hears ``limit`` freely: none
+    before the limit, then BASE_WAIT_S, doubled by each further failure, at most
+    MAX_WAIT_S."""
+    if failures < limit:
+        return 0
+    return int(min(MAX_WAIT_S, BASE_WAIT_S * 2 ** min(failures - limit, 20)))
 
 
 def _slot_lock() -> asyncio.Lock:
@@ -49,98 +68,135 @@ _locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
 
 
 @dataclass(frozen=True)
+class _Count:
+    """One rule's failures and the time of the last one."""
+
+    failures: int = 0
+    last: float = 0.0
+
+    def wait(self, limit: int, now: float) -> float:
+        return max(0.0, self.last + backoff_s(self.failures, limit) - now)
+
+
+@dataclass(frozen=True)
 class LoginThrottle:
-    """Counts failed logins in a shared store (database or Redis), three ways at once.
+    """Counts failed logins in a shared store (database or Redis: every server process
+    sees the same counts), three ways at once, and makes each rule wait longer with
+    each failure past its limit (exponential backoff, never a fixed lock-out).
 
     The rules, and why:
 
     * **One account from one address** (``PAIR_LIMIT``): the plain guesser. Someone
-      behind the venue's NAT who keeps mistyping their own password stops only their
+      behind the venue's NAT who keeps mistyping their own password slows only their
       own account from that address; every other staff member behind the same address
       still logs in.
     * **One account from every address** (``ACCOUNT_LIMIT``): guesses spread over many
-      addresses. Past it, only an address that has not failed in the window is still
-      heard, once: so 120 guesses at one account from 30 addresses are not all
+      addresses. While it waits, only an address that has not failed at the account is
+      still heard, once: so 120 guesses at one account from 30 addresses are not all
       evaluated (at most ``ACCOUNT_LIMIT`` plus one per address), and the staff
       member at a desk that has not failed still gets in with the right password.
     * **One address at every account** (``ADDRESS_LIMIT``, much higher than the
-      pair's): password spraying. Past it an account that has logged in from that
-      address before (in ``KNOWN_ADDRESS_S``) is still heard, within its own pair limit,
-      so a sprayer behind the NAT does not lock out the staff who work there.
+      pair's): password spraying. While it waits, an account that has logged in from
+      that address before (in ``KNOWN_ADDRESS_S``) is still heard, within its own pair
+      limit, so a sprayer behind the NAT does not lock out the staff who work there.
+    * **A known device** (a browser given a signed cookie at a successful login of the
+      account, ``accounts.known_devices``) is heard by its own count only, within
+      ``PAIR_LIMIT``: whatever others do from its address or at its account, the staff
+      member at their own desk still gets in with the right password.
 
-    Windows are fixed (``FAILURE_WINDOW_S``, aligned to the clock): a failure never
-    restarts one, so the wait is known and ends. A successful login takes back only
-    its own attempt, never the failures before it: another account's guesses from the
-    same address (or one's own) still count. An attempt is counted *before* its
-    password is checked (and taken back on success), under a lock, so a burst of
-    simultaneous guesses in one process cannot all slip past the check; several
-    server processes may each let in a few more.
+    The first wait is ``BASE_WAIT_S``; each failure after it doubles the wait, up to
+    ``MAX_WAIT_S``; a refusal is not counted and says how long is left. Failures are
+    forgotten ``FORGET_S`` after the last. A successful login takes back only its own
+    attempt, never the failures before it: another account's guesses from the same
+    address (or one's own) still count. An attempt is counted *before* its password is
+    checked (and taken back on success), under a lock, so a burst of simultaneous
+    guesses in one process cannot all slip past the check; several server processes
+    may each let in a few more.
     """
 
     store: Store
     pair_limit: int = PAIR_LIMIT
     account_limit: int = ACCOUNT_LIMIT
     address_limit: int = ADDRESS_LIMIT
-    window_s: int = FAILURE_WINDOW_S
     clock: Callable[[], float] = time.time
 
-    def _window(self) -> tuple[int, int]:
-        """This window's number and the seconds left in it."""
-        now = self.clock()
-        number = int(now // self.window_s)
-        return number, max(1, int((number + 1) * self.window_s - now))
-
-    def _keys(self, account: str, address: str, number: int) -> dict[str, str]:
-        return {
-            "pair": f"pair:{number}:{account}:{address}",
-            "account": f"account:{number}:{account}",
-            "address": f"address:{number}:{address}",
+    def _keys(self, account: str, address: str, device: str | None) -> dict[str, str]:
+        keys = {
+            "pair": f"pair:{account}:{address}",
+            "account": f"account:{account}",
+            "address": f"address:{address}",
         }
+        if device is not None:
+            keys["device"] = f"device:{account}:{device}"
+        return keys
 
-    async def _count(self, key: str) -> int:
+    async def _count(self, key: str) -> _Count:
         raw = await self.store.get(key)
-        return int(json.loads(raw)) if raw else 0
+        if not raw:
+            return _Count()
+        failures, last = json.loads(raw)
+        if self.clock() - last > FORGET_S:
+            return _Count()
+        return _Count(int(failures), float(last))
 
-    async def _add(self, key: str, delta: int, expires_in: int) -> None:
-        count = max(0, await self._count(key) + delta)
-        await self.store.set(key, json.dumps(count), expires_in=expires_in)
+    async def _save(self, key: str, count: _Count) -> None:
+        await self.store.set(key, json.dumps([count.failures, count.last]), expires_in=FORGET_S)
 
     async def failures(self, account: str, address: str) -> dict[str, int]:
-        """This window's failures of the pair, of the account and of the address."""
-        number, _ = self._window()
-        keys = self._keys(_account(account), address, number)
-        return {kind: await self._count(key) for kind, key in keys.items()}
+        """The failures counted of the pair, of the account and of the address."""
+        keys = self._keys(_account(account), address, None)
+        return {kind: (await self._count(key)).failures for kind, key in keys.items()}
 
-    async def admit(self, account: str, address: str) -> None:
-        """Count an attempt at ``account`` from ``address``, or raise TooManyAttempts
-        (without counting) while one of the rules says wait."""
+    async def _wait(self, account: str, address: str, counts: dict[str, _Count]) -> float:
+        now = self.clock()
+        if "device" in counts:
+            return counts["device"].wait(self.pair_limit, now)
+        wait = counts["pair"].wait(self.pair_limit, now)
+        if counts["pair"].failures:  # an address that never failed at the account is heard
+            wait = max(wait, counts["account"].wait(self.account_limit, now))
+        address_wait = counts["address"].wait(self.address_limit, now)
+        if address_wait and not await self.store.exists(f"known:{account}:{address}"):
+            wait = max(wait, address_wait)
+        return wait
+
+    async def admit(self, account: str, address: str, *, device: str | None = None) -> None:
+        """Count an attempt at ``account`` from ``address`` (from the known device
+        ``device``, when the browser showed one of this account), or raise
+        TooManyAttempts, saying how long to wait (without counting), while a rule waits."""
         account = _account(account)
-        number, left = self._window()
-        keys = self._keys(account, address, number)
+        keys = self._keys(account, address, device)
         async with _slot_lock():
             counts = {kind: await self._count(key) for kind, key in keys.items()}
-            refused = counts["pair"] >= self.pair_limit
-            if not refused and counts["account"] >= self.account_limit:
-                refused = counts["address"] > 0
-            if not refused and counts["address"] >= self.address_limit:
-                refused = not await self.store.exists(f"known:{account}:{address}")
-            if refused:
-                raise TooManyAttempts(
-                    "Too many failed logins. Try again in %(minutes)s minutes.",
-                    minutes=max(1, (left + 59) // 60),
-                )
-            for key in keys.values():
-                await self._add(key, 1, left + 1)
+            wait = await self._wait(account, address, counts)
+            if wait > 0:
+                raise _too_many(wait)
+            now = self.clock()
+            for kind, key in keys.items():
+                await self._save(key, _Count(counts[kind].failures + 1, now))
 
-    async def succeeded(self, account: str, address: str) -> None:
+    async def succeeded(self, account: str, address: str, *, device: str | None = None) -> None:
         """The attempt admitted was the right password: take back that attempt only, and
         remember that this account logs in from this address."""
         account = _account(account)
-        number, left = self._window()
         async with _slot_lock():
-            for key in self._keys(account, address, number).values():
-                await self._add(key, -1, left + 1)
+            for key in self._keys(account, address, device).values():
+                count = await self._count(key)
+                if count.failures:
+                    await self._save(key, _Count(count.failures - 1, count.last))
         await self.store.set(f"known:{account}:{address}", b"1", expires_in=KNOWN_ADDRESS_S)
+
+
+def _too_many(wait: float) -> TooManyAttempts:
+    seconds = max(1, math.ceil(wait))
+    if seconds < 120:
+        return TooManyAttempts(
+            "Too many failed logins. Try again in %(seconds)s seconds.", seconds=seconds
+        )
+    return TooManyAttempts(
+        "Too many failed logins. Try again in %(minutes)s minutes.",
+        minutes=math.ceil(seconds / 60),
+        seconds=seconds,
+    )
 
 
 def _account(username: str) -> str:
@@ -148,18 +204,24 @@ def _account(username: str) -> str:
 
 
 async def log_in(
-    throttle: LoginThrottle, address: str, username: str, password: str
+    throttle: LoginThrottle,
+    address: str,
+    username: str,
+    password: str,
+    *,
+    device: str | None = None,
 ) -> CurrentUser:
-    """Authenticate, within the throttle's rules (see LoginThrottle).
+    """Authenticate, within the throttle's rules (see LoginThrottle); ``device`` is the
+    known device the browser showed for this account, if any.
 
     Raises TooManyAttempts while the account or the address must wait, and LoginFailed
     with the same message for an unknown user, a wrong password or a disabled account.
     """
-    await throttle.admit(username, address)
+    await throttle.admit(username, address, device=device)
     user = await auth.authenticate(username, password)
     if user is None:
         raise LoginFailed("Wrong username or password.")
-    await throttle.succeeded(username, address)
+    await throttle.succeeded(username, address, device=device)
     return user
 
 

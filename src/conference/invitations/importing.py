@@ -128,17 +128,28 @@ async def plan_import(event_id: int, filename: str, data: bytes) -> DelegatePlan
     Reads the database, writes nothing. Raises ImportFileError for a file that
     cannot be imported at all (see ``spreadsheets.read_rows``; no full-name column).
     """
-    sheet = imports.read_sheet(filename, data, COLUMNS, required="full_name")
-    table = table_of(sheet, layout(sheet), COLUMNS)
+    table = await imports.off_loop(lambda: _read_table(filename, data))
     stored = await Delegate.select(*_STORED_COLUMNS).where(Delegate.event == event_id)
     event = await Event.select(Event.vip_rank_threshold).where(Event.id == event_id).first()
+    threshold = event["vip_rank_threshold"] if event else 0
+    return await imports.off_loop(lambda: _plan(filename, table, stored, threshold))
+
+
+def _read_table(filename: str, data: bytes) -> imports.Table:
+    sheet = imports.read_sheet(filename, data, COLUMNS, required="full_name")
+    return table_of(sheet, layout(sheet), COLUMNS)
+
+
+def _plan(
+    filename: str, table: imports.Table, stored: list[dict[str, Any]], vip_rank_threshold: int
+) -> DelegatePlan:
     plan: DelegatePlan = imports.new_plan(filename, table)
     planner = _Planner(stored, table.layout, plan)
     planner.plan(table.rows)
     plan.warnings = checks.warnings(
         planner.checked,
         stored,
-        vip_rank_threshold=event["vip_rank_threshold"] if event else 0,
+        vip_rank_threshold=vip_rank_threshold,
         has_honorific_column="honorific" in table.layout.positions,
     )
     return plan

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.channels import ChannelsPlugin
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, ServerSentEvent, Template
@@ -42,6 +43,7 @@ from conference.program.agenda.schemas import (
 )
 from conference.program.agenda.timing import delay_text, not_started, now_and_next, on_the_day
 from conference.settings import Settings
+from conference.stream_caps import public_stream_slot
 from conference.tables import Role
 
 # Organizers edit; the MC follows the programme and records when items start and end.
@@ -518,12 +520,22 @@ class ScreenController(Controller):
             headers={"Cache-Control": "no-store"},
         )
 
-    @get("/live", dependencies=CACHED_EVENT)
+    @get(
+        "/live",
+        dependencies=CACHED_EVENT,
+        responses={503: ResponseSpec(None, description="Too many screens: retry later")},
+    )
     async def live_stream(
-        self, event: NamedDependency[EventRow], channels: NamedDependency[ChannelsPlugin]
+        self,
+        request: Request[Any, Any, Any],
+        event: NamedDependency[EventRow],
+        channels: NamedDependency[ChannelsPlugin],
     ) -> ServerSentEvent:
-        """The event's stream filtered for a public screen: programme and cue changes only."""
-        return live.response(channels, event["id"], only=SCREEN_STREAM)
+        """The event's stream filtered for a public screen: programme and cue changes only.
+
+        Capped per address and in all (``conference.stream_caps``): past a cap, 503."""
+        give_back = public_stream_slot(request)
+        return live.response(channels, event["id"], only=SCREEN_STREAM, at_end=give_back)
 
 
 def _programme_out(programme: services.Programme) -> ProgrammeOut:

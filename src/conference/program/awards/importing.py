@@ -14,7 +14,15 @@ from typing import Any
 from conference import imports, live
 from conference.actors import Actor
 from conference.errors import N_, InvalidInput
-from conference.imports import Column, ImportPlan, ImportResult, RowCheck, TableRow, read_table
+from conference.imports import (
+    Column,
+    ImportPlan,
+    ImportResult,
+    RowCheck,
+    Table,
+    TableRow,
+    read_table,
+)
 from conference.program.awards import services as awards
 from conference.tables import AwardRecipient, Delegate, RecipientKind
 from conference.text import fold, nfc
@@ -164,8 +172,12 @@ async def plan_import(
     Reads the database, writes nothing. Raise ImportFileError for a file that cannot
     be read or has no name column.
     """
-    table = read_table(filename, data, COLUMNS, required="name")
+    table = await imports.off_loop(lambda: read_table(filename, data, COLUMNS, required="name"))
     known = await _known(event_id, default_form_id)
+    return await imports.off_loop(lambda: _plan(filename, table, known))
+
+
+def _plan(filename: str, table: Table, known: _Known) -> AwardImportPlan:
     plan: AwardImportPlan = imports.new_plan(filename, table)
     seen: dict[RecipientKey, int] = {}  # → the row it was first on
     for row in table.rows:
