@@ -51,6 +51,7 @@ from conference.events import EVENT, event_id_of
 from conference.events.controllers import EventController
 from conference.headers import add_security_headers
 from conference.i18n import LocaleMiddleware, gettext, translate_error
+from conference.input_guard import InputGuardMiddleware
 from conference.invitations import stop_workers
 from conference.invitations.api import DelegateApiController
 from conference.invitations.controllers import DelegateController, InvitationController
@@ -267,6 +268,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
         ],
         middleware=[
             LocaleMiddleware,
+            InputGuardMiddleware,
             session_config.middleware,
             DefineMiddleware(CSRFUnlessBearerMiddleware, config=csrf_config),
             DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/healthz$"]),
