@@ -291,7 +291,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             version=__version__,
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
-            openapi_router=Router(path="/schema", route_handlers=[], opt=ANY_ROLE),
+            # The schema's own routes are not operations of the API it describes.
+            openapi_router=Router(
+                path="/schema", route_handlers=[], opt=ANY_ROLE, include_in_schema=False
+            ),
         ),
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[_lifespan(engine, owns_engine=owns_engine)],

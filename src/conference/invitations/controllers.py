@@ -244,13 +244,14 @@ class DelegateController(Controller):
         return Template("invitations/import.html", context={"event": event})
 
     @get("/import/template.csv", name="delegates_import_template_csv")
-    async def template_csv(self) -> Response[bytes]:
+    async def template_csv(self, slug: FromPath[str]) -> Response[bytes]:
         """The import's headers and one example row, as CSV (UTF-8 with a BOM)."""
+        # ``slug`` is taken so that the schema documents the address's parameter.
         headers, rows = importing.template_rows()
         return _download(exporting.to_csv(headers, rows), "mau-danh-sach-dai-bieu.csv", "text/csv")
 
     @get("/import/template.xlsx", name="delegates_import_template_xlsx")
-    async def template_xlsx(self) -> Response[bytes]:
+    async def template_xlsx(self, slug: FromPath[str]) -> Response[bytes]:
         """The import's headers and one example row, as an Excel workbook."""
         headers, rows = importing.template_rows()
         return _download(
