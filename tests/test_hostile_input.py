@@ -110,6 +110,23 @@ PROBES = {
     "form-bell-in-position": _form(NEW, CONTROL, **NAME, position="Phó\x07Giám đốc"),
     "form-rank-2^31": _form(NEW, "vượt quá giới hạn", **NAME, protocol_rank=str(2**31)),
     "form-nul-in-event-title": _form(f"/events/{SLUG}/edit", CONTROL, title="Hội\x00nghị"),
+    "import-bell-and-overlong-name": Probe(
+        "browser",
+        "POST",
+        f"/events/{SLUG}/delegates/import",
+        {
+            "data": {},
+            "files": {
+                "file": (
+                    "ds.csv",
+                    ("Họ và tên,Danh xưng\nKhách\x07A,Ông\n" + "Khách" * 500 + ",Bà\n").encode(),
+                    "text/csv",
+                )
+            },
+        },
+        (400,),
+        "Cột Họ và tên có ký tự điều khiển",
+    ),
     "wording-import": _form(WORDING, WORDING_REFUSED, body="{% import 'base.html' as b %}"),
     "wording-from-import": _form(WORDING, WORDING_REFUSED, body="{% from 'base.html' import x %}"),
     "wording-include": _form(WORDING, WORDING_REFUSED, body="{% include 'base.html' %}"),
@@ -159,6 +176,9 @@ async def test_every_hostile_input_of_the_list_is_refused_with_a_message(client,
         f"{API}/delegates", params={"q": "nguyen " * 500}, headers=tokens["desk"]
     )
     assert [d["full_name"] for d in found.json()["delegates"]] == ["Nguyễn Thị Thủy Lệ"]
+    # A method the route does not take: 405, saying which it does.
+    wrong = await client.put(f"{API}/stats", headers=tokens["organizer"])
+    assert wrong.status_code == 405 and "GET" in wrong.headers["allow"]
 
 
 _ID = re.compile(r"{(\w+):int}")

@@ -94,12 +94,20 @@ def _wants_html(request: Request[Any, Any, Any]) -> bool:
     )
 
 
-def _error_page(request: Request[Any, Any, Any], status: int, message: str) -> Response[Any]:
+def _error_page(
+    request: Request[Any, Any, Any],
+    status: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
     if _wants_html(request):
         return Template(
-            "error.html", context={"status": status, "message": message}, status_code=status
+            "error.html",
+            context={"status": status, "message": message},
+            status_code=status,
+            headers=headers,
         )
-    return Response({"status_code": status, "detail": message}, status_code=status)
+    return Response({"status_code": status, "detail": message}, status_code=status, headers=headers)
 
 
 def _not_authorized(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -137,7 +145,8 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
 
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    return _error_page(request, exc.status_code, str(exc.detail))
+    # The exception's headers are part of the answer (a 405's Allow, a 429's Retry-After).
+    return _error_page(request, exc.status_code, str(exc.detail), exc.headers)
 
 
 def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
