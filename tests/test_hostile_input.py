@@ -161,6 +161,9 @@ async def test_every_hostile_input_of_the_list_is_refused_with_a_message(client,
     token = (await Delegate.select(Delegate.token).where(Delegate.id == ids[0]).first())["token"]
     await log_in(client, "btc", "correct horse battery")
     csrf = await csrf_token(client, NEW)
+    # The form says the limits the database keeps.
+    form = (await client.get(NEW)).text
+    assert 'name="honorific"' in form and 'maxlength="32"' in form and 'maxlength="40"' in form
     for name, probe in PROBES.items():
         headers = tokens.get(probe.who, {})
         answer = await _send(client, probe, headers, csrf=csrf, token=token)

@@ -22,7 +22,7 @@ from conference.invitations.background import run_for, start_sending
 from conference.invitations.printing import invitations_to_print
 from conference.invitations.qr import invitation_url
 from conference.invitations.rendering import build_invitation
-from conference.invitations.schemas import FIELDS, parse_delegate_form
+from conference.invitations.schemas import FIELDS, MAX_LENGTHS, parse_delegate_form
 from conference.invitations.sending import outbox_status
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, PLACEHOLDERS
 from conference.settings import Settings
@@ -63,6 +63,7 @@ def _delegate_form(
             "delegate_id": delegate_id,
             "story": found,
             "url": url,
+            "max_lengths": MAX_LENGTHS,
             **form_errors(error),
         },
         status_code=400 if error else 200,
