@@ -10,9 +10,10 @@ from conference import auth
 from conference.errors import Conflict, InvalidInput
 from conference.invitations import DelegateInput, create_delegate
 from conference.invitations.services import record_rsvp
+from conference.limits import LONG_TEXT_LIMIT, TEXT_LIMIT, guard_writes
 from conference.program.agenda.items import Day
 from conference.program.agenda.schemas import parse_moment, parse_shift
-from conference.tables import Role
+from conference.tables import ALL_TABLES, Delegate, Event, Role
 from tests.invitations.helpers import make_event
 
 
@@ -64,3 +65,45 @@ async def test_an_answer_that_is_neither_yes_nor_no_is_refused_before_anything_i
     with pytest.raises(InvalidInput) as refused:
         await record_rsvp("any-token", "maybe")
     assert refused.value.code == "rsvp_not_chosen"
+
+
+@pytest.mark.parametrize(
+    ("write", "code"),
+    [
+        (lambda: Delegate.update({Delegate.honorific: "Ô" * 33}), "too_long"),
+        (lambda: Delegate.update(seat="G" * 51), "too_long"),
+        (lambda: Delegate.update({"notes": "n\x00"}), "control_character"),
+        (lambda: Event.update({Event.title: "T" * (TEXT_LIMIT + 1)}), "too_long"),
+        (
+            lambda: Delegate.insert(Delegate(full_name="A", event=1, protocol_rank=2**31)),
+            "number_out_of_range",
+        ),
+        (
+            lambda: Delegate.insert(Delegate(full_name="A", event=-(2**31) - 1)),
+            "number_out_of_range",
+        ),
+    ],
+    ids=[
+        "varchar-by-column",
+        "varchar-by-keyword",
+        "nul-by-name",
+        "text",
+        "integer",
+        "foreign-key",
+    ],
+)
+def test_a_write_past_its_columns_limit_is_refused_before_it_is_sent(write, code):
+    """The database's limits, checked as the query is built: on SQLite too, which keeps
+    any length in a varchar, and before PostgreSQL could answer with an error."""
+    guard_writes(ALL_TABLES)  # as binding the tables to an engine does
+    with pytest.raises(InvalidInput) as refused:
+        write()
+    assert refused.value.code == code
+
+
+def test_long_texts_and_derived_columns_have_their_own_limits():
+    guard_writes(ALL_TABLES)
+    Event.update({Event.invitation_body: "x" * (TEXT_LIMIT * 10)})  # the wording is long text
+    Delegate.update({Delegate.search_key: "x" * (TEXT_LIMIT * 3)})  # written from checked parts
+    with pytest.raises(InvalidInput):
+        Event.update({Event.invitation_body: "x" * (LONG_TEXT_LIMIT + 1)})

@@ -52,6 +52,7 @@ from conference.events.controllers import EventController
 from conference.failures import database_failure
 from conference.headers import add_security_headers
 from conference.i18n import LocaleMiddleware, gettext, translate_error
+from conference.input_guard import InputGuardMiddleware
 from conference.invitations import stop_workers
 from conference.invitations.api import DelegateApiController
 from conference.invitations.controllers import DelegateController, InvitationController
@@ -145,6 +146,7 @@ def _domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response
 
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    # The exception's headers are part of the answer (a 405's Allow, a 429's Retry-After).
     return _error_page(request, exc.status_code, str(exc.detail), dict(exc.headers or {}))
 
 
@@ -278,6 +280,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
         ],
         middleware=[
             LocaleMiddleware,
+            InputGuardMiddleware,
             session_config.middleware,
             DefineMiddleware(CSRFUnlessBearerMiddleware, config=csrf_config),
             DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/", "^/healthz$"]),
@@ -304,7 +307,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             version=__version__,
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
-            openapi_router=Router(path="/schema", route_handlers=[], opt=ANY_ROLE),
+            # The schema's own routes are not operations of the API it describes.
+            openapi_router=Router(
+                path="/schema", route_handlers=[], opt=ANY_ROLE, include_in_schema=False
+            ),
         ),
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[_lifespan(engine, owns_engine=owns_engine)],

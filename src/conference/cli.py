@@ -436,7 +436,9 @@ def event_create(slug: str, title: str, day: object, copy_from: str | None) -> N
 
 @event.command(
     "export",
-    help=N_("Write the event SLUG whole to FILE (a new file), to carry it to another installation."),
+    help=N_(
+        "Write the event SLUG whole to FILE (a new file), to carry it to another installation."
+    ),
 )
 @click.argument("slug")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

@@ -158,11 +158,13 @@ def use_engine(engine: Engine[Any]) -> None:
     """Point every table, and Piccolo's migration runner, at ``engine``."""
     global _engine
     _engine = engine
+    from conference.limits import guard_writes
     from conference.tables import ALL_TABLES
 
     tables: tuple[type[Table], ...] = (*ALL_TABLES, Migration)
     for table in tables:
         table._meta.db = engine
+    guard_writes(ALL_TABLES)  # the columns' limits, on SQLite too
 
 
 # Both SQLite (since 3.32) and PostgreSQL take at most 32,766 values in one statement.

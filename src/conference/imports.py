@@ -22,6 +22,7 @@ from conference import audit
 from conference.actors import Actor
 from conference.errors import N_, InvalidInput
 from conference.i18n import gettext
+from conference.limits import has_control_characters
 from conference.spreadsheets import (
     HeaderNotFound,
     HeaderSearch,
@@ -56,7 +57,7 @@ class Column:
     field: str
     header: str  # the Vietnamese header, as an export writes it
     aliases: tuple[str, ...] = ()
-    max_length: int | None = None  # the database column's limit
+    max_length: int | None = None  # the database column's limit (conference.limits.limit_of)
 
 
 def header_key(header: str) -> str:
@@ -222,7 +223,13 @@ def _cell_values(
     for name, index in found.positions.items():
         text = row.cells[index].strip() if index < len(row.cells) else ""
         limit = limits.get(name)
-        if limit is not None and len(nfc(text)) > limit:
+        if has_control_characters(text):
+            check.problem(
+                N_("%(column)s contains a control character."),
+                in_column=found.headers[index],
+                column=found.headers[index],
+            )
+        elif limit is not None and len(nfc(text)) > limit:
             check.problem(
                 N_("%(column)s is longer than %(max)s characters."),
                 in_column=found.headers[index],

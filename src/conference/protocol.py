@@ -61,9 +61,17 @@ def sort_key(delegate: Mapping[str, Any]) -> tuple[bool, int, str, int]:
 _LIKE_SPECIAL = str.maketrans("", "", "%_\\")
 
 
+# What a search reads of a query: enough for a full name and an organization, and no
+# more (200 words made a condition too deep for the query builder).
+MAX_SEARCH_CHARACTERS = 200
+MAX_SEARCH_WORDS = 8
+
+
 def search_words(query: str) -> list[str]:
-    """The folded words of ``query`` a search looks for ("Nguyễn  VĂN" → nguyen, van)."""
-    return fold(query).translate(_LIKE_SPECIAL).split()
+    """The folded words of ``query`` a search looks for ("Nguyễn  VĂN" → nguyen, van):
+    of its first MAX_SEARCH_CHARACTERS characters, the first MAX_SEARCH_WORDS words."""
+    words = fold(query[:MAX_SEARCH_CHARACTERS]).translate(_LIKE_SPECIAL).split()
+    return words[:MAX_SEARCH_WORDS]
 
 
 def search_condition(query: str) -> Any:

@@ -7,6 +7,7 @@ worker's cache.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -273,10 +274,13 @@ async def test_a_server_failing_for_a_while_gets_the_scan_by_itself_exactly_once
     async with open_desk() as page:
         await _ready_for_offline(page)
         attempts: list[str] = []
+        nonces: set[str] = set()
 
         async def failing(route: Any) -> None:
             # The first four attempts meet a broken server; later ones reach the real one.
             attempts.append(route.request.url)
+            sent = json.loads(route.request.post_data or "{}")
+            nonces.update(scan["nonce"] for scan in sent.get("scans", [sent]))
             if len(attempts) <= 4:
                 await route.fulfill(status=503, body="{}", content_type="application/json")
             else:
@@ -291,6 +295,7 @@ async def test_a_server_failing_for_a_while_gets_the_scan_by_itself_exactly_once
         # No "online" event, nobody pressing anything: the page retries, less and less often.
         await page.wait_for_selector("#desk[data-pending='0']", timeout=60_000)
         assert len(attempts) == 5, attempts
+        assert len(nonces) == 1, nonces  # every attempt the same scan, by its one nonce
     arrived = await _checked_in()
     assert list(arrived) == ["Nguyễn Thị Thủy Lệ"]
     assert before <= arrived["Nguyễn Thị Thủy Lệ"] <= after

@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
 from conference.invitations import SubstituteOut
+from conference.limits import TEXT_LIMIT, limit_of
+from conference.tables import Delegate
+
+# What each text a desk sends may hold: the columns it is stored in.
+Code = Annotated[str, msgspec.Meta(max_length=TEXT_LIMIT)]
+DeskName = Annotated[str, msgspec.Meta(max_length=limit_of(Delegate.checked_in_desk))]
+Nonce = Annotated[str, msgspec.Meta(max_length=limit_of(Delegate.checked_in_nonce))]
+FullName = Annotated[str, msgspec.Meta(max_length=limit_of(Delegate.full_name))]
+Honorific = Annotated[str, msgspec.Meta(max_length=limit_of(Delegate.honorific))]
+Position = Annotated[str, msgspec.Meta(max_length=limit_of(Delegate.position))]
+Organization = Annotated[str, msgspec.Meta(max_length=limit_of(Delegate.organization))]
+Group = Annotated[str, msgspec.Meta(max_length=limit_of(Delegate.group_name))]
 
 
 class ScanIn(msgspec.Struct):
-    code: str  # what the scanner read: the bare token or the whole invitation URL
-    nonce: str | None = None  # the client's id for this scan; the same nonce twice is one check-in
-    desk: str | None = None
+    code: Code  # what the scanner read: the bare token or the whole invitation URL
+    nonce: Nonce | None = (
+        None  # the client's id for this scan; the same nonce twice is one check-in
+    )
+    desk: DeskName | None = None
     scanned_at: datetime | None = None  # when the desk made the scan, ISO-8601 with its offset
     offline: bool = False  # the desk admitted the person without the server
 
@@ -86,17 +100,17 @@ class SnapshotOut(msgspec.Struct):
 
 
 class WalkInIn(msgspec.Struct):
-    full_name: str
-    honorific: str = ""
-    position: str = ""
-    organization: str = ""
-    group: str = "Khách mời"
-    desk: str | None = None
+    full_name: FullName
+    honorific: Honorific = ""
+    position: Position = ""
+    organization: Organization = ""
+    group: Group = "Khách mời"
+    desk: DeskName | None = None
     # A walk-in of the same name is registered already: true when the desk has asked
     # and this is another person (otherwise refused with code walk_in_duplicate).
     confirm_duplicate: bool = False
     # The desk's own id for this registration: sent again, it is the same guest.
-    nonce: str | None = None
+    nonce: Nonce | None = None
 
 
 class WalkInMatch(msgspec.Struct):
@@ -119,8 +133,8 @@ class WalkInMatchesOut(msgspec.Struct):
 class DeskIn(msgspec.Struct):
     """A check-in by name; from a desk's queue it carries the scan's nonce, time and ``offline``."""
 
-    desk: str | None = None
-    nonce: str | None = None
+    desk: DeskName | None = None
+    nonce: Nonce | None = None
     scanned_at: datetime | None = None
     offline: bool = False
 

@@ -22,7 +22,7 @@ from conference.invitations.background import run_for, start_sending
 from conference.invitations.printing import invitations_to_print
 from conference.invitations.qr import invitation_url
 from conference.invitations.rendering import build_invitation
-from conference.invitations.schemas import FIELDS, parse_delegate_form
+from conference.invitations.schemas import FIELDS, MAX_LENGTHS, parse_delegate_form
 from conference.invitations.sending import outbox_status
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, PLACEHOLDERS
 from conference.settings import Settings
@@ -63,6 +63,7 @@ def _delegate_form(
             "delegate_id": delegate_id,
             "story": found,
             "url": url,
+            "max_lengths": MAX_LENGTHS,
             **form_errors(error),
         },
         status_code=400 if error else 200,
@@ -282,13 +283,14 @@ class DelegateController(Controller):
         return Template("invitations/import.html", context={"event": event})
 
     @get("/import/template.csv", name="delegates_import_template_csv")
-    async def template_csv(self) -> Response[bytes]:
+    async def template_csv(self, slug: FromPath[str]) -> Response[bytes]:
         """The import's headers and one example row, as CSV (UTF-8 with a BOM)."""
+        # ``slug`` is taken so that the schema documents the address's parameter.
         headers, rows = importing.template_rows()
         return _download(exporting.to_csv(headers, rows), "mau-danh-sach-dai-bieu.csv", "text/csv")
 
     @get("/import/template.xlsx", name="delegates_import_template_xlsx")
-    async def template_xlsx(self) -> Response[bytes]:
+    async def template_xlsx(self, slug: FromPath[str]) -> Response[bytes]:
         """The import's headers and one example row, as an Excel workbook."""
         headers, rows = importing.template_rows()
         return _download(

@@ -28,6 +28,7 @@ from conference.imports import (
 )
 from conference.invitations import checks
 from conference.invitations.services import DelegateInput, add_delegates, delegate_fields
+from conference.limits import limit_of
 from conference.spreadsheets import ImportFileError, Sheet
 from conference.tables import Delegate, DelegateSource, Event
 from conference.text import nfc
@@ -38,17 +39,22 @@ MAX_PROTOCOL_RANK = 100_000
 
 # In the export's order. Headers match whatever their case, marks, spaces and underscores.
 COLUMNS: tuple[Column, ...] = (
-    Column("code", "Mã", ("code",), 100),
-    Column("honorific", "Danh xưng", ("honorific",), 32),
-    Column("full_name", "Họ và tên", ("full_name", "Họ tên")),
-    Column("position", "Chức vụ", ("position",)),
-    Column("organization", "Đơn vị", ("organization", "organisation")),
-    Column("email", "Email", ("e-mail",), 254),
-    Column("phone", "Điện thoại", ("phone", "Số điện thoại"), 40),
-    Column("group", "Nhóm", ("group",), 100),
+    Column("code", "Mã", ("code",), limit_of(Delegate.code)),
+    Column("honorific", "Danh xưng", ("honorific",), limit_of(Delegate.honorific)),
+    Column("full_name", "Họ và tên", ("full_name", "Họ tên"), limit_of(Delegate.full_name)),
+    Column("position", "Chức vụ", ("position",), limit_of(Delegate.position)),
+    Column(
+        "organization",
+        "Đơn vị",
+        ("organization", "organisation"),
+        limit_of(Delegate.organization),
+    ),
+    Column("email", "Email", ("e-mail",), limit_of(Delegate.email)),
+    Column("phone", "Điện thoại", ("phone", "Số điện thoại"), limit_of(Delegate.phone)),
+    Column("group", "Nhóm", ("group",), limit_of(Delegate.group_name)),
     Column("protocol_rank", "Thứ tự", ("protocol_rank",)),
-    Column("seat", "Ghế", ("seat",), 50),
-    Column("notes", "Ghi chú", ("notes",)),
+    Column("seat", "Ghế", ("seat",), limit_of(Delegate.seat)),
+    Column("notes", "Ghi chú", ("notes",), limit_of(Delegate.notes)),
 )
 # What the export adds after the data: the importer knows and skips them.
 STATE_HEADERS = ("Phản hồi (chỉ đọc)", "Giấy mời (chỉ đọc)", "Giờ đến (chỉ đọc)")

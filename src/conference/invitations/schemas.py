@@ -9,6 +9,8 @@ import msgspec
 
 from conference.errors import N_, FormErrors
 from conference.invitations.services import DelegateInput
+from conference.limits import limit_of
+from conference.tables import Delegate
 from conference.text import nfc
 from conference.validation import is_email
 
@@ -25,6 +27,23 @@ FIELDS = (
     "code",
     "notes",
 )
+# The most each text field takes: its column's limit, as the form's maxlength (saving
+# checks the same limit, conference.limits).
+MAX_LENGTHS = {
+    name: limit_of(column)
+    for name, column in {
+        "full_name": Delegate.full_name,
+        "honorific": Delegate.honorific,
+        "position": Delegate.position,
+        "organization": Delegate.organization,
+        "email": Delegate.email,
+        "phone": Delegate.phone,
+        "group": Delegate.group_name,
+        "seat": Delegate.seat,
+        "code": Delegate.code,
+        "notes": Delegate.notes,
+    }.items()
+}
 
 
 def parse_delegate_form(form: Mapping[str, str]) -> DelegateInput:

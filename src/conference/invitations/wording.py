@@ -13,7 +13,7 @@ from functools import lru_cache
 from types import FrameType
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError, nodes
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
@@ -193,22 +193,53 @@ def _render_within_limits(template: Template, context: dict[str, Any]) -> str:
     return "".join(written)
 
 
+# Tags that bring in another template: the wording has none to reach (and must not
+# read the product's), so they are refused when the wording is read.
+_OTHER_TEMPLATES = (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)
+
+
+def refuse_other_templates(tree: nodes.Template) -> None:
+    """Raise WordingError when the parsed wording uses import, include or extends."""
+    found = next(tree.find_all(_OTHER_TEMPLATES), None)
+    if found is not None:
+        raise WordingError(
+            N_(
+                "The invitation wording has a mistake near line %(line)s: "
+                "import, include and extends are not allowed."
+            ),
+            line=found.lineno,
+        )
+
+
 @lru_cache(maxsize=64)
 def _compiled(source: str) -> Template:
-    return _sandbox.from_string(source)
+    tree = _sandbox.parse(source)
+    refuse_other_templates(tree)
+    return _sandbox.from_string(tree)
+
+
+def _mistake(error: Exception) -> WordingError:
+    """The organizer's mistake, told with its line: a template error, or an error of the
+    wording's own arithmetic (``10**5000`` has too many digits to print)."""
+    if isinstance(error, TemplateError):
+        line, detail = getattr(error, "lineno", None), error.message or error
+    else:
+        line, detail = None, f"{type(error).__name__}: {error}"
+    return WordingError(
+        N_("The invitation wording has a mistake near line %(line)s: %(detail)s"),
+        line=line or 1,
+        detail=str(detail)[:200],
+    )
 
 
 def render_wording(source: str, context: dict[str, Any]) -> str:
     """Render organizer-written text; raise WordingError with the line of a mistake."""
     try:
         return _render_within_limits(_compiled(source), context).strip()
-    except TemplateError as error:
-        line = getattr(error, "lineno", None)
-        raise WordingError(
-            "The invitation wording has a mistake near line %(line)s: %(detail)s",
-            line=line or 1,
-            detail=str(error.message or error)[:200],
-        ) from error
+    except WordingError:
+        raise
+    except (TemplateError, ArithmeticError, ValueError, TypeError, LookupError) as error:
+        raise _mistake(error) from error
 
 
 SAMPLE_CONTEXT: dict[str, Any] = {

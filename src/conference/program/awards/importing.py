@@ -23,6 +23,7 @@ from conference.imports import (
     TableRow,
     read_table,
 )
+from conference.limits import limit_of
 from conference.program.awards import services as awards
 from conference.tables import AwardRecipient, Delegate, RecipientKind
 from conference.text import fold, nfc
@@ -33,18 +34,31 @@ MAX_ORDER = 10_000
 COLUMNS: tuple[Column, ...] = (
     Column("award", "Hình thức khen thưởng", ("award", "Hình thức", "award_form")),
     Column("kind", "Loại", ("kind", "Tập thể/Cá nhân", "Cá nhân/Tập thể"), 20),
-    Column("honorific", "Danh xưng", ("honorific",), 32),
+    Column("honorific", "Danh xưng", ("honorific",), limit_of(AwardRecipient.honorific)),
     Column(
         "name",
         "Tên",
         ("name", "Họ và tên", "full_name", "Tên tập thể, cá nhân", "Tên tập thể/cá nhân"),
+        limit_of(AwardRecipient.name),
     ),
-    Column("title", "Chức vụ", ("position", "title")),
-    Column("organization", "Đơn vị", ("organization",)),
-    Column("representative", "Người nhận", ("representative", "Đại diện", "Người đại diện")),
-    Column("delegate_code", "Mã đại biểu", ("delegate_code", "Mã", "code"), 100),
-    Column("citation", "Thành tích", ("citation",)),
-    Column("pronunciation_note", "Ghi chú đọc tên", ("pronunciation_note", "Cách đọc")),
+    Column("title", "Chức vụ", ("position", "title"), limit_of(AwardRecipient.title)),
+    Column("organization", "Đơn vị", ("organization",), limit_of(AwardRecipient.organization)),
+    Column(
+        "representative",
+        "Người nhận",
+        ("representative", "Đại diện", "Người đại diện"),
+        limit_of(AwardRecipient.representative_name),
+    ),
+    Column(
+        "delegate_code", "Mã đại biểu", ("delegate_code", "Mã", "code"), limit_of(Delegate.code)
+    ),
+    Column("citation", "Thành tích", ("citation",), limit_of(AwardRecipient.citation)),
+    Column(
+        "pronunciation_note",
+        "Ghi chú đọc tên",
+        ("pronunciation_note", "Cách đọc"),
+        limit_of(AwardRecipient.pronunciation_note),
+    ),
     Column("order", "Thứ tự", ("order", "Thứ tự gọi")),
 )
 

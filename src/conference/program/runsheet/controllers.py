@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -155,6 +156,15 @@ MOVES = {
 # --------------------------------------------------------------------------- API
 
 
+# A move refused (someone moved first, the end of the sheet, a rehearsal's rule): the
+# state as it is now, with the code and message of the refusal.
+MOVE_REFUSED = {
+    HTTP_409_CONFLICT: ResponseSpec(
+        data_container=RunSheetConflictOut, description="Nothing moved: the current state, and why"
+    )
+}
+
+
 class RunSheetApiController(Controller):
     path = "/api/events/{slug:str}/runsheet"
     opt = STAGE
@@ -167,7 +177,7 @@ class RunSheetApiController(Controller):
 
     async def _move(
         self, request: StaffRequest, event: EventRow, move: str
-    ) -> RunSheetOut | Response[RunSheetConflictOut]:
+    ) -> Response[RunSheetOut]:
         expected = _move_input(await request.body())
         try:
             sheet = await MOVES[move](event, expected=expected, by=request.user)
@@ -177,26 +187,26 @@ class RunSheetApiController(Controller):
                 conflict_out(current, error.answer_code, translate_error(error)),
                 status_code=HTTP_409_CONFLICT,
             )
-        return runsheet_out(sheet)
+        return Response(runsheet_out(sheet))
 
-    @post("/next", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
+    @post("/next", status_code=HTTP_200_OK, dependencies=CACHED_EVENT, responses=MOVE_REFUSED)
     async def next_cue(
         self, request: StaffRequest, event: NamedDependency[EventRow]
-    ) -> RunSheetOut | Response[RunSheetConflictOut]:
+    ) -> Response[RunSheetOut]:
         """Make the next cue live; with ``{"from": id}`` only if ``id`` is still live (else 409)."""
         return await self._move(request, event, "next")
 
-    @post("/previous", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
+    @post("/previous", status_code=HTTP_200_OK, dependencies=CACHED_EVENT, responses=MOVE_REFUSED)
     async def previous_cue(
         self, request: StaffRequest, event: NamedDependency[EventRow]
-    ) -> RunSheetOut | Response[RunSheetConflictOut]:
+    ) -> Response[RunSheetOut]:
         """Go back one cue. ``{"from": id}`` moves only if ``id`` is still live (else 409)."""
         return await self._move(request, event, "previous")
 
-    @post("/skip", status_code=HTTP_200_OK, dependencies=CACHED_EVENT)
+    @post("/skip", status_code=HTTP_200_OK, dependencies=CACHED_EVENT, responses=MOVE_REFUSED)
     async def skip_cue(
         self, request: StaffRequest, event: NamedDependency[EventRow]
-    ) -> RunSheetOut | Response[RunSheetConflictOut]:
+    ) -> Response[RunSheetOut]:
         """Pass over the live cue and make the next one live; conditional like Next."""
         return await self._move(request, event, "skip")
 
