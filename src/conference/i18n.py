@@ -39,6 +39,7 @@ MESSAGE_KEYWORDS = (
     "FormErrors",
     "RehearsalRefused",
     "TooManyAttempts",
+    "_WordingLimit",
     "LoginFailed",
     "WordingError",
     "InvitationUnavailable",
