@@ -33,6 +33,23 @@ def _forkservers() -> set[int]:
     return found
 
 
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _descends_from(pid: int, ancestor: int) -> bool:
+    """Whether ``pid`` is ``ancestor``'s child, grandchild…: other suites running on the
+    same machine have fork servers of their own, which are not this server's."""
+    while pid > 1:
+        pid = _parent(pid)
+        if pid == ancestor:
+            return True
+    return False
+
+
 def _alive(pids: set[int]) -> set[int]:
     alive = set()
     for pid in pids:
@@ -56,7 +73,8 @@ async def _send_through(server_url: str, password: str) -> None:
 async def _workers_started_by(server, password: str, before: set[int]) -> set[int]:
     await _send_through(server.url, password)
     for _ in range(150):  # up to 30 s
-        if started := _forkservers() - before:
+        found = _forkservers() - before
+        if started := {pid for pid in found if _descends_from(pid, server.process.pid)}:
             break
         await asyncio.sleep(0.2)
     assert started, "sending made its QR codes without the worker processes"
