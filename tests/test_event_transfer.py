@@ -103,7 +103,10 @@ async def _everything() -> dict[str, Any]:
 async def test_arrivals_made_at_the_venue_come_back_to_the_central_database_exactly_once(
     db, laptop, tmp_path
 ):
-    _, tokens = await _central_event()
+    event_id, tokens = await _central_event()
+    await add_delegates(
+        event_id, [DelegateInput(full_name="Đại biểu Rút Tên")], source=DelegateSource.manual
+    )
     assert await _scan(tokens[0], "Trung tâm") == "ok"  # arrived before the laptop left
     await export_event((await get_event(SLUG))["id"], tmp_path / "to-the-hall.json.gz")
 
@@ -136,7 +139,12 @@ async def test_arrivals_made_at_the_venue_come_back_to_the_central_database_exac
     central_log = await CheckInAttempt.count()
     await Delegate.update({Delegate.position: "Chánh Văn phòng"}).where(Delegate.token == tokens[4])
 
+    # …and removed a delegate the laptop still holds: the laptop's file does not bring
+    # them (and their code) back.
+    await Delegate.delete().where(Delegate.full_name == "Đại biểu Rút Tên")
+
     merged = await import_event(tmp_path / "back-from-the-hall.json.gz")
+    assert await Delegate.count().where(Delegate.full_name == "Đại biểu Rút Tên") == 0
     # The second delegate's arrival, and the third's earlier one at the hall: the
     # earliest check-in stands, one for each.
     assert not merged.created and merged.arrivals == 2

@@ -152,10 +152,13 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
 
 def _server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     request.logger.exception("unhandled error", exc_info=exc)
+    # What the database said names tables and settings: staff who are signed in are told,
+    # an anonymous page (an invitation, the hall screen) only that something went wrong.
+    explained = database_failure(exc) if request.scope.get("user") is not None else None
     return _error_page(
         request,
         HTTP_500_INTERNAL_SERVER_ERROR,
-        database_failure(exc)
+        explained
         or gettext("Something went wrong on our side. Try again, or tell the organizers."),
     )
 

@@ -16,6 +16,7 @@ import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Collection, Mapping
 from typing import Any
 
+from litestar.background_tasks import BackgroundTask
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
@@ -204,9 +205,12 @@ def response(
     still_allowed: Callable[[], Awaitable[bool]] | None = None,
     at_end: Callable[[], None] | None = None,
 ) -> ServerSentEvent:
-    """The event's stream as an answer; ``at_end`` is called once it ends, however."""
+    """The event's stream as an answer; ``at_end`` is called once it ends, however: when
+    its messages end, and again (it must not mind) after the answer, for a stream whose
+    first message was never asked for (the client left before it began)."""
     messages = stream(plugin, event_id, only, still_allowed)
     return ServerSentEvent(
         _then(messages, at_end) if at_end is not None else messages,
         headers={"Cache-Control": "no-store"},
+        background=BackgroundTask(at_end) if at_end is not None else None,
     )

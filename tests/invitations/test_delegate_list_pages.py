@@ -63,6 +63,9 @@ async def test_the_list_comes_in_pages_in_vietnamese_order_keeping_its_filters(o
     assert len(_names(leaders.text)) == 50 and "Trang" not in leaders.text
     # Past the end: an empty page, not an error.
     assert _names((await organizer.get(BASE, params={"page": 9})).text) == []
+    # A page number no database offset can hold: still an empty page.
+    huge = await organizer.get(BASE, params={"page": str(10**20)})
+    assert huge.status_code == 200 and _names(huge.text) == []
 
 
 async def test_an_export_holds_the_whole_filter_whatever_page_is_shown(organizer):

@@ -95,10 +95,10 @@ class DelegateController(Controller):
         page: FromQuery[int] = 1,
     ) -> Template:
         """One page of the list, filtered and ordered; the exports take the whole filter."""
-        page = max(1, page)
-        size = services.PAGE_SIZE
+        offset = services.page_offset(page)
+        page = offset // services.PAGE_SIZE + 1
         listing = await services.list_delegates(
-            event["id"], wanted, limit=size, offset=(page - 1) * size
+            event["id"], wanted, limit=services.PAGE_SIZE, offset=offset
         )
         for row in listing.rows:
             row["url"] = invitation_url(settings.base_url, row["token"])
@@ -109,8 +109,8 @@ class DelegateController(Controller):
                 "listing": listing,
                 "wanted": wanted,
                 "page": page,
-                "pages": max(1, -(-listing.matched // size)),
-                "first": (page - 1) * size,
+                "pages": max(1, -(-listing.matched // services.PAGE_SIZE)),
+                "first": offset,
                 "user_id": request.user.id,  # whose chosen columns the page remembers
             },
         )

@@ -36,6 +36,13 @@ TOKEN_BYTES = 24
 LIST_LIMIT = 500
 # Delegates on one page of the list: a few screens at 1366×768, fast at 10,000.
 PAGE_SIZE = 100
+LAST_PAGE = 100_000  # ten million delegates: a page number past it is read as this one
+
+
+def page_offset(page: int) -> int:
+    """Where page ``page`` of the list starts: below 1 is the first page, and a number too
+    large for the database's offset (``?page=10**20``) the last one it could hold."""
+    return (min(max(1, page), LAST_PAGE) - 1) * PAGE_SIZE
 
 
 def new_token() -> str:

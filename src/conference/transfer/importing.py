@@ -151,7 +151,13 @@ async def _merge_table(merge: _Merge, carried: Carried) -> None:
     table = carried.table
     theirs = merge.body["tables"].get(carried.name, [])
     ours = merge.here.get(carried.name, {})
-    new = [row for row in theirs if row["uid"] not in ours]
+    # A row both sides held at their last exchange and missing here was deleted here: it
+    # is not brought back (a deleted delegate's code would admit them again).
+    new = [
+        row
+        for row in theirs
+        if row["uid"] not in ours and (carried.log or row["uid"] not in merge.base)
+    ]
     changed = [
         row
         for row in theirs
