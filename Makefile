@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist; each file's tests stay in one): most tests wait on a
+# server, a browser or a database, so two processes use two cores. TEST_WORKERS=0: one.
+TEST_WORKERS ?= 2
 # Message ids marked in Python: the list lives in conference.i18n.MESSAGE_KEYWORDS.
 BABEL_KEYWORDS = $(shell $(BIN)/python -c "from conference.i18n import MESSAGE_KEYWORDS as k; print(' '.join('-k ' + w for w in k))")
 
@@ -33,7 +36,7 @@ run: $(STAMP) ## Migrate SQLite, load the demo conference and serve on http://$(
 	$(BIN)/conference serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) ## Run every test (PostgreSQL too when CONFERENCE_TEST_DATABASE_URL is set)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(STAMP) ## ruff (lint and format check), mypy and the import contracts (import-linter)
 	$(BIN)/ruff check src tests bench

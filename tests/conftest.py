@@ -32,11 +32,16 @@ from conference.auth import forget_remembered_users
 from conference.events.services import forget_events
 from conference.settings import DatabaseURL, Settings
 from conference.tables import ALL_TABLES
+from tests.worker_services import create_database_if_missing, worker_database_url, worker_redis_url
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 REPOSITORY = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("CONFERENCE_TEST_DATABASE_URL", "")
-REDIS_URL = os.environ.get("CONFERENCE_TEST_REDIS_URL", "")
+# Under pytest-xdist (`make test` runs two workers) each worker has its own
+# PostgreSQL database and Redis number, named after the one given: no worker empties
+# the tables another is using.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+PG_URL = worker_database_url(os.environ.get("CONFERENCE_TEST_DATABASE_URL", ""), WORKER)
+REDIS_URL = worker_redis_url(os.environ.get("CONFERENCE_TEST_REDIS_URL", ""), WORKER)
 
 
 def require(available: bool, reason: str) -> None:
@@ -67,6 +72,7 @@ class Backend:
 
 
 async def _reset_postgres(url: str) -> None:
+    await create_database_if_missing(url)
     connection = await asyncpg.connect(url)
     try:
         await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
@@ -99,13 +105,31 @@ async def postgres_backend() -> AsyncIterator[Backend | None]:
     await database.close_pool(engine)
 
 
+def _empty_postgres_tables(names: list[str]) -> str:
+    """One statement deleting every row and restarting the tables' ids at 1.
+
+    TRUNCATE gives each table new files and took 0.5-1 s for these tables, before every
+    PostgreSQL test; deleting the few rows a test leaves takes milliseconds.
+    """
+    deletes = " ".join(f"DELETE FROM {name};" for name in reversed(names))
+    tables = ", ".join(f"'{name}'" for name in names)
+    return f"""DO $$ BEGIN {deletes}
+        PERFORM setval(sequence.oid, 1, false)
+        FROM pg_class sequence
+        JOIN pg_depend owned ON owned.objid = sequence.oid AND owned.deptype = 'a'
+        JOIN pg_class owner ON owner.oid = owned.refobjid
+        WHERE sequence.relkind = 'S' AND owner.relname IN ({tables});
+    END $$"""
+
+
 async def empty_tables(backend: Backend) -> None:
     names = [table._meta.tablename for table in ALL_TABLES]
     if backend.name == "postgres":
-        await backend.engine.run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+        await backend.engine.run_ddl(_empty_postgres_tables(names))
     else:
-        for name in reversed(names):
-            await backend.engine.run_ddl(f"DELETE FROM {name}")
+        async with backend.engine.transaction():
+            for name in reversed(names):
+                await backend.engine.run_ddl(f"DELETE FROM {name}")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -15,6 +15,7 @@ import json
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Collection, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar.background_tasks import BackgroundTask
 from litestar.channels import ChannelsPlugin
@@ -38,6 +39,17 @@ _on_broadcast: dict[str, Callable[[], None]] = {}
 _listening: asyncio.Task[None] | None = None
 
 
+def channel_prefix(redis_url: str) -> str:
+    """The prefix of this installation's channels on the Redis at ``redis_url``.
+
+    Redis delivers Pub/Sub messages across its numbered databases: two installations
+    sharing one Redis server on different numbers would hear each other's check-ins.
+    The number in the prefix keeps them apart (database 0 keeps the plain prefix).
+    """
+    number = urlsplit(redis_url).path.strip("/") or "0"
+    return "conference" if number == "0" else f"conference-db{number}"
+
+
 def make_plugin(settings: Settings) -> ChannelsPlugin:
     """The channels plugin of this app; remembered so services can publish through it.
 
@@ -49,7 +61,9 @@ def make_plugin(settings: Settings) -> ChannelsPlugin:
     if settings.channels == "redis" and settings.redis_url:
         from conference.redis_fallback import ResilientRedisChannels
 
-        backend = ResilientRedisChannels(settings.redis_url, key_prefix="conference")
+        backend = ResilientRedisChannels(
+            settings.redis_url, key_prefix=channel_prefix(settings.redis_url)
+        )
     elif settings.channels == "postgres":
         from conference.pg_channels import PostgresChannelsBackend
 

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from conference import auth
+from conference.live import channel_prefix
 from conference.tables import Delegate, Event, Role
 from tests.conftest import REDIS_URL, require
 from tests.invitations.helpers import make_event
@@ -82,3 +83,11 @@ async def test_two_server_processes_share_the_stream_through_redis(start_server,
     # Listening on one process, scanning on the other.
     data = await _listen_then_scan(first.url, second.url, headers, token)
     assert data["name"] == "Bà Nguyễn Thị Thủy Lệ" and data["vip"] is True
+
+
+def test_installations_on_different_redis_numbers_use_different_channels():
+    # Redis delivers Pub/Sub across its numbered databases: the prefix keeps them apart.
+    assert channel_prefix("redis://127.0.0.1:6379/0") == "conference"
+    assert channel_prefix("redis://127.0.0.1:6379") == "conference"
+    assert channel_prefix("redis://127.0.0.1:6379/3") == "conference-db3"
+    assert channel_prefix("redis://127.0.0.1:6379/3") != channel_prefix("redis://127.0.0.1:6379/4")

@@ -220,7 +220,7 @@ async def test_cues_can_be_reordered_added_edited_and_skipped_before_they_are_li
 
 
 async def test_names_and_scripts_keep_markup_as_text(event):
-    row = await AwardRecipient.select().first()
+    row = await AwardRecipient.select().order_by(AwardRecipient.id).first()
     await AwardRecipient.update(
         {AwardRecipient.name: "<b>Tổ</b> <script>alert(1)</script>", AwardRecipient.delegate: None}
     ).where(AwardRecipient.id == row["id"])
