@@ -6,7 +6,9 @@ side made and the other imported, remembered as ``EventTransfer.row_hashes``): c
 on one side only, that side's copy stands; changed on both, the newer change where the
 row keeps one (``updated_at``), else the file's. A delegate's arrival is merged apart:
 the earliest check-in stands, once, whichever side made it. The check-in log and the
-audit trail only gain rows. Nothing is ever deleted by an import.
+audit trail only gain rows. A row the other side deleted since the shared copy is
+deleted here, unless this side changed it since, checked the delegate in, or still
+refers to it (``deletions``): each row kept is one line of the report.
 
 An import is one transaction: refused or failed, it writes nothing.
 """
@@ -45,6 +47,7 @@ from conference.transfer.carried import (
     row_hash,
     scope_column,
 )
+from conference.transfer.deletions import Notice, delete_deleted_there, not_brought_back
 from conference.transfer.exporting import (
     content_digest,
     installation_uid,
@@ -67,7 +70,9 @@ class Imported:
     updated: int = 0
     arrivals: int = 0
     both_changed: int = 0
+    deleted: int = 0
     accounts_added: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
 
 @dataclass
@@ -158,6 +163,12 @@ async def _merge_table(merge: _Merge, carried: Carried) -> None:
         for row in theirs
         if row["uid"] not in ours and (carried.log or row["uid"] not in merge.base)
     ]
+    if not carried.log:
+        for row in theirs:
+            if row["uid"] not in ours:
+                notice = not_brought_back(table, row, merge.base.get(row["uid"]))
+                if notice is not None:
+                    merge.result.notices.append(notice)
     changed = [
         row
         for row in theirs
@@ -406,6 +417,16 @@ async def _import(body: dict[str, Any], me: str) -> Imported:
             await _merge_table(merge, carried)
             if carried.table is Delegate:
                 await _merge_arrivals(merge)
+        if merge.base:
+            result.deleted, kept = await delete_deleted_there(
+                event_id=merge.event_id,
+                tables=body["tables"],
+                here=merge.here,
+                base=merge.base,
+                local=merge.local,
+                scopes={carried.table: scope_column(carried) for carried in CARRIED},
+            )
+            result.notices.extend(kept)
         await _revoked_tokens(merge)
         await EventTransfer(
             event=merge.event_id,
@@ -422,5 +443,7 @@ async def _import(body: dict[str, Any], me: str) -> Imported:
             added=result.added,
             updated=result.updated,
             arrivals=result.arrivals,
+            deleted=result.deleted,
+            kept=len(result.notices),
         )
     return result
