@@ -22,6 +22,7 @@ from conference.tables import (
     Cue,
     CuePresenter,
     Delegate,
+    DeskDevice,
     Event,
     HallSeat,
     Introduction,
@@ -59,6 +60,7 @@ class Carried:
 # In an order where every row's references come before it.
 CARRIED: tuple[Carried, ...] = (
     Carried(Membership, ("event",)),
+    Carried(DeskDevice, ("event",)),
     Carried(Delegate, ("event",)),
     Carried(ProgrammeItem, ("event",)),
     Carried(Speaker, ("item", "event")),
@@ -75,6 +77,11 @@ CARRIED: tuple[Carried, ...] = (
     Carried(AuditEntry, ("event",), log=True),
 )
 BY_TABLE: dict[type[Table], Carried] = {carried.table: carried for carried in CARRIED}
+# Columns that stay on their installation: a desk device's pending pairing link works
+# once, where it was made (the phone paired by it is known everywhere by its key).
+LEFT_OUT: dict[type[Table], frozenset[str]] = {
+    DeskDevice: frozenset({"pairing_hash", "pairing_expires_at"}),
+}
 USER_FIELDS = ("username", "display_name", "role", "every_event")
 
 
@@ -127,6 +134,7 @@ def data_columns(table: type[Table]) -> list[Column]:
         column
         for column in table._meta.columns
         if column._meta.name != "id"
+        and column._meta.name not in LEFT_OUT.get(table, frozenset())
         and not (
             isinstance(column, ForeignKey) and column._foreign_key_meta.resolved_references is Event
         )

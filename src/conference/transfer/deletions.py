@@ -30,6 +30,7 @@ DELETE_BATCH = 500
 # What a row is called in the report, by table.
 KINDS: dict[str, str] = {
     "membership": N_("membership"),
+    "desk_device": N_("desk device"),
     "delegate": N_("delegate"),
     "programme_item": N_("programme item"),
     "speaker": N_("speaker"),

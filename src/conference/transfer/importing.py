@@ -30,6 +30,7 @@ from conference import audit
 from conference.errors import N_, Conflict, InvalidInput
 from conference.tables import (
     Delegate,
+    DeskDevice,
     Event,
     EventTransfer,
     RevokedToken,
@@ -91,10 +92,23 @@ def _newer_here(table: type[Table], theirs: dict[str, Any], ours: dict[str, Any]
     return str(ours.get("updated_at") or "") > str(theirs.get("updated_at") or "")
 
 
+def _revocation(table: type[Table], theirs: dict[str, Any], ours: dict[str, Any]) -> bool | None:
+    """A desk device revoked on one side only is revoked on both, whatever else changed
+    (a phone lost at the hall must not come back to life at the central server)."""
+    if table is not DeskDevice:
+        return None
+    if bool(theirs.get("revoked_at")) == bool(ours.get("revoked_at")):
+        return None
+    return bool(theirs.get("revoked_at"))
+
+
 def _take_theirs(
     merge: _Merge, table: type[Table], theirs: dict[str, Any], ours: dict[str, Any]
 ) -> bool:
     """Whether the file's copy of a row both sides hold replaces this one."""
+    revoked = _revocation(table, theirs, ours)
+    if revoked is not None:
+        return revoked
     mine, yours = row_hash(ours), row_hash(theirs)
     if mine == yours:
         return False
@@ -230,6 +244,8 @@ async def _accounts(merge: _Merge) -> None:
     """Each account the file names, by username; one this installation lacks is added
     without a password and disabled (an administrator here gives it one)."""
     names = [user["username"] for user in merge.body.get("users", [])]
+    # A desk device's own account is no person's: it is not listed as one to enable.
+    devices = {row["user"] for row in merge.body["tables"].get(DeskDevice._meta.tablename, [])}
     known = {
         row["username"]: row["id"]
         for row in await User.select(User.id, User.username).where(
@@ -244,7 +260,8 @@ async def _accounts(merge: _Merge) -> None:
             password_hash=UNUSABLE_PASSWORD,
             active=False,
         ).save()
-        merge.result.accounts_added.append(user["username"])
+        if user["username"] not in devices:
+            merge.result.accounts_added.append(user["username"])
     merge.local[User] = {
         row["username"]: row["id"]
         for row in await User.select(User.id, User.username).where(
