@@ -37,6 +37,7 @@ from conference.tables import (
     TransferDirection,
     User,
 )
+from conference.text import fold
 from conference.transfer import document
 from conference.transfer.carried import (
     ARRIVAL,
@@ -56,6 +57,11 @@ from conference.transfer.exporting import (
     snapshot,
 )
 
+OTHER_PERSON = N_(
+    "The account %(username)s here (%(ours)s) is another person than the one of that name "
+    "in the file (%(theirs)s): the file's memberships and actions of that account were not "
+    "given to the one here."
+)
 UNUSABLE_PASSWORD = "!"  # noqa: S105 (no password hashes to it: the account cannot sign in yet)
 INSERT_BATCH = 200
 
@@ -200,12 +206,14 @@ async def _merge_table(merge: _Merge, carried: Carried) -> None:
         changed.sort(key=lambda row: row.get("state") == "live")  # one live cue: last
     for row in changed:
         values = from_file(table, row, merge.local)
+        if not _complete(values):
+            continue  # it names a row or an account this installation does not take
         for name in ARRIVAL:
             values.pop(getattr(table, name, None), None)
         await table.update(_stamp(table, values)).where(
             column_of(table, "id") == merge.local[table][row["uid"]]
         )
-    merge.result.updated += len(changed)
+        merge.result.updated += 1
     await _add(merge, carried, new)
     await _refresh(merge, carried)
 
@@ -247,13 +255,26 @@ async def _accounts(merge: _Merge) -> None:
     # A desk device's own account is no person's: it is not listed as one to enable.
     devices = {row["user"] for row in merge.body["tables"].get(DeskDevice._meta.tablename, [])}
     known = {
-        row["username"]: row["id"]
-        for row in await User.select(User.id, User.username).where(
+        row["username"]: row["display_name"]
+        for row in await User.select(User.username, User.display_name).where(
             User.username.is_in(names or [""])
         )
     }
+    others: set[str] = set()
     for user in merge.body.get("users", []):
         if user["username"] in known:
+            if not _same_person(known[user["username"]], user.get("display_name")):
+                others.add(user["username"])
+                merge.result.notices.append(
+                    Notice(
+                        OTHER_PERSON,
+                        {
+                            "username": user["username"],
+                            "ours": known[user["username"]],
+                            "theirs": str(user.get("display_name")),
+                        },
+                    )
+                )
             continue
         await User(
             **{name: user[name] for name in USER_FIELDS},
@@ -262,12 +283,21 @@ async def _accounts(merge: _Merge) -> None:
         ).save()
         if user["username"] not in devices:
             merge.result.accounts_added.append(user["username"])
+    # The file's rows naming another person's account name nobody here: a membership
+    # of theirs is not added, a scan of theirs is logged without an account.
     merge.local[User] = {
         row["username"]: row["id"]
         for row in await User.select(User.id, User.username).where(
             User.username.is_in(names or [""])
         )
+        if row["username"] not in others
     }
+
+
+def _same_person(ours: str | None, theirs: str | None) -> bool:
+    """Whether two accounts of one username are one person, as far as their names tell
+    (an account without a name is taken to be the same)."""
+    return not fold(ours) or not fold(theirs) or fold(ours) == fold(theirs)
 
 
 async def _revoked_tokens(merge: _Merge) -> None:
