@@ -59,8 +59,8 @@ from conference.transfer.exporting import (
 
 OTHER_PERSON = N_(
     "The account %(username)s here (%(ours)s) is another person than the one of that name "
-    "in the file (%(theirs)s): the file's memberships and actions of that account were not "
-    "given to the one here."
+    "in the file (%(theirs)s): rename or remove the account here, then import again. "
+    "Nothing was imported."
 )
 UNUSABLE_PASSWORD = "!"  # noqa: S105 (no password hashes to it: the account cannot sign in yet)
 INSERT_BATCH = 200
@@ -206,14 +206,12 @@ async def _merge_table(merge: _Merge, carried: Carried) -> None:
         changed.sort(key=lambda row: row.get("state") == "live")  # one live cue: last
     for row in changed:
         values = from_file(table, row, merge.local)
-        if not _complete(values):
-            continue  # it names a row or an account this installation does not take
         for name in ARRIVAL:
             values.pop(getattr(table, name, None), None)
         await table.update(_stamp(table, values)).where(
             column_of(table, "id") == merge.local[table][row["uid"]]
         )
-        merge.result.updated += 1
+    merge.result.updated += len(changed)
     await _add(merge, carried, new)
     await _refresh(merge, carried)
 
@@ -248,9 +246,30 @@ async def _merge_arrivals(merge: _Merge) -> None:
         merge.result.arrivals += len(landed)
 
 
-async def _accounts(merge: _Merge) -> None:
+def _check_same_people(merge: _Merge, known: dict[str, str]) -> None:
+    """Raises Conflict ``other_person`` for an account of the file whose username an
+    account here has that is another person (their names differ, diacritics and case
+    aside): the file's memberships would give this one their roles.
+
+    Asked when the event first comes here only: once both installations hold it, their
+    accounts were matched, and a name that differs later was changed on one side.
+    """
+    for user in merge.body.get("users", []):
+        ours = known.get(user["username"])
+        if ours is not None and not _same_person(ours, user.get("display_name")):
+            raise Conflict(
+                OTHER_PERSON,
+                code="other_person",
+                username=user["username"],
+                ours=ours,
+                theirs=str(user.get("display_name")),
+            )
+
+
+async def _accounts(merge: _Merge, *, first: bool) -> None:
     """Each account the file names, by username; one this installation lacks is added
-    without a password and disabled (an administrator here gives it one)."""
+    without a password and disabled (an administrator here gives it one). ``first``:
+    the event comes here for the first time (its accounts are matched)."""
     names = [user["username"] for user in merge.body.get("users", [])]
     # A desk device's own account is no person's: it is not listed as one to enable.
     devices = {row["user"] for row in merge.body["tables"].get(DeskDevice._meta.tablename, [])}
@@ -260,21 +279,10 @@ async def _accounts(merge: _Merge) -> None:
             User.username.is_in(names or [""])
         )
     }
-    others: set[str] = set()
+    if first:
+        _check_same_people(merge, known)
     for user in merge.body.get("users", []):
         if user["username"] in known:
-            if not _same_person(known[user["username"]], user.get("display_name")):
-                others.add(user["username"])
-                merge.result.notices.append(
-                    Notice(
-                        OTHER_PERSON,
-                        {
-                            "username": user["username"],
-                            "ours": known[user["username"]],
-                            "theirs": str(user.get("display_name")),
-                        },
-                    )
-                )
             continue
         await User(
             **{name: user[name] for name in USER_FIELDS},
@@ -283,14 +291,11 @@ async def _accounts(merge: _Merge) -> None:
         ).save()
         if user["username"] not in devices:
             merge.result.accounts_added.append(user["username"])
-    # The file's rows naming another person's account name nobody here: a membership
-    # of theirs is not added, a scan of theirs is logged without an account.
     merge.local[User] = {
         row["username"]: row["id"]
         for row in await User.select(User.id, User.username).where(
             User.username.is_in(names or [""])
         )
-        if row["username"] not in others
     }
 
 
@@ -403,8 +408,10 @@ async def import_event(source: Path) -> Imported:
 
     Raises InvalidInput ``export_missing``, ``export_damaged``, ``export_tampered`` or
     ``export_newer`` (nothing read), Conflict ``other_event`` (an event of the same slug
-    that is another event), ``stale_export`` (an older copy over newer data) or
-    ``import_refused`` (a row the database refuses); each writes nothing.
+    that is another event), ``other_person`` (an account here of a username the file
+    names is another person: asked when the event first comes here), ``stale_export``
+    (an older copy over newer data) or ``import_refused`` (a row the database refuses);
+    each writes nothing.
     """
     body = document.read(source)
     _shape(body, source)
@@ -438,7 +445,7 @@ async def _import(body: dict[str, Any], me: str) -> Imported:
                     code="other_event",
                     slug=body["event"]["slug"],
                 )
-            await _accounts(merge)
+            await _accounts(merge, first=True)
             merge.event_id = await _create_event(body, merge.local)
             result.created = True
         else:
@@ -451,7 +458,7 @@ async def _import(body: dict[str, Any], me: str) -> Imported:
                 name: {row["uid"]: row for row in rows} for name, rows in here["tables"].items()
             }
             merge.base = await _shared_state(merge.event_id, body.get("bases") or [])
-            await _accounts(merge)
+            await _accounts(merge, first=False)
             if _take_theirs(merge, Event, body["event"], here["event"]):
                 values = from_file(Event, body["event"], merge.local)
                 values.pop(Event.slug, None)  # an event renamed here keeps its address here
