@@ -57,6 +57,17 @@ async def test_rows_deleted_on_the_laptop_are_deleted_on_the_central_server(db, 
     assert (await import_event(back)).unchanged
     assert await Delegate.count() == len(PEOPLE) - 1
 
+    # And the other way: what the central server deletes next goes from the laptop too.
+    await Delegate.delete().where(Delegate.full_name == PEOPLE[4].full_name)
+    await export_event(event_id, tmp_path / "next-day.json.gz")
+    with bound_to(laptop):
+        again = await import_event(tmp_path / "next-day.json.gz")
+        assert again.deleted == 1 and again.notices == []
+        assert await _names() == {p.full_name for p in PEOPLE} - {
+            PEOPLE[3].full_name,
+            PEOPLE[4].full_name,
+        }
+
 
 async def test_a_deletion_that_would_lose_a_change_made_here_is_refused_one_line_each(
     db, laptop, tmp_path
