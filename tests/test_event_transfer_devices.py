@@ -19,7 +19,7 @@ from conference.settings import DatabaseURL
 from conference.tables import Delegate, DeskDevice, Role, User
 from conference.transfer import export_event, import_event
 from tests.checkin.test_devices import BASE, LABEL, _api_post, create_device
-from tests.conftest import log_in
+from tests.conftest import Backend, log_in, servers_of
 from tests.test_event_transfer import SLUG, _central_event, bound_to, laptop
 
 __all__ = ["laptop"]  # the fixture, used by name
@@ -130,3 +130,35 @@ async def test_a_phone_paired_centrally_works_on_the_laptop_and_revocations_come
     assert (await Delegate.select(Delegate.checked_in_at).where(Delegate.token == tokens[3]))[0][
         "checked_in_at"
     ] is None
+
+
+async def test_a_phone_paired_with_the_running_central_server_scans_at_the_running_laptop(
+    db, laptop, tmp_path, start_server, sample_password
+):
+    """The same with `conference serve` on each side, each with its own secret key, and a
+    phone whose cookies go to both (one host: a browser ignores the port, as here)."""
+    _, tokens = await _central_event()
+    await auth.create_user("btc", sample_password, Role.organizer)
+    central = start_server()
+    async with httpx.AsyncClient(base_url=central.url) as organizer:
+        await log_in(organizer, "btc", sample_password)
+        url = await create_device(organizer)
+    async with httpx.AsyncClient() as phone:
+        assert (await phone.get(url, follow_redirects=False)).status_code == 302
+        await export_event((await get_event(SLUG))["id"], tmp_path / "to-the-hall.json.gz")
+        with bound_to(laptop):
+            await import_event(tmp_path / "to-the-hall.json.gz")
+        hall_db = Backend("sqlite", f"sqlite:///{tmp_path / 'laptop.sqlite3'}", laptop)
+        with servers_of(hall_db, tmp_path / "hall") as start:
+            hall = start(CONFERENCE_SECRET_KEY="the-laptop-has-a-secret-of-its-own-" + "z" * 16)
+            desk = await phone.get(f"{hall.url}{DESK}", follow_redirects=False)
+            assert desk.status_code == 200 and f'data-desk="{LABEL}"' in desk.text
+            scan = await phone.post(
+                f"{hall.url}/api/events/{SLUG}/checkins",
+                json={"code": tokens[1]},
+                headers={"x-csrftoken": phone.cookies["conference_csrf"]},
+            )
+            assert scan.json()["result"] == "ok", scan.text
+    with bound_to(laptop):
+        row = await Delegate.select(Delegate.checked_in_desk).where(Delegate.token == tokens[1])
+        assert row[0]["checked_in_desk"] == LABEL
