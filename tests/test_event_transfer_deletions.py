@@ -6,7 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from conference.events import get_event
-from conference.tables import AwardForm, AwardRecipient, Cue, Delegate, Membership, Speaker
+from conference.invitations import DelegateInput, add_delegates
+from conference.tables import (
+    AwardForm,
+    AwardRecipient,
+    Cue,
+    Delegate,
+    DelegateSource,
+    Membership,
+    Speaker,
+)
 from conference.transfer import export_event, import_event
 from tests.invitations.helpers import PEOPLE
 from tests.test_cli import conference
@@ -75,7 +84,10 @@ async def test_a_deletion_that_would_lose_a_change_made_here_is_refused_one_line
     event_id, tokens = await _central_event()
     form = AwardForm(event=event_id, rank=1, title="Bằng khen của Bộ trưởng")
     await form.save()
-    deleted_at_the_hall = [p.full_name for p in PEOPLE[2:5]]
+    await add_delegates(
+        event_id, [DelegateInput(full_name="Đại biểu Rút Tên")], source=DelegateSource.manual
+    )
+    deleted_at_the_hall = [p.full_name for p in PEOPLE[2:5]] + ["Đại biểu Rút Tên"]
 
     async def at_the_hall() -> None:
         await Delegate.delete().where(Delegate.full_name.is_in(deleted_at_the_hall))
@@ -110,7 +122,8 @@ async def test_a_deletion_that_would_lose_a_change_made_here_is_refused_one_line
         assert why in line, line
     [line] = [line for line in lines if line.startswith("Not brought back")]
     assert f"the delegate “{PEOPLE[0].full_name}”, deleted here" in line
-    assert len(lines) == 5, done.stdout
+    assert "1 rows deleted on the other installation were deleted here." in lines
+    assert len(lines) == 6, done.stdout
     # Nothing was lost on either side: the three stay, the one deleted here stays deleted.
     assert await _names() == {p.full_name for p in PEOPLE[1:]}
     assert (
