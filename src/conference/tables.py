@@ -299,11 +299,13 @@ class Substitution(Table):
 
     The latest row is what ``Delegate.substitute_*`` holds; a row with an empty
     ``full_name`` cleared the substitute. ``named_by`` is None when the delegate named
-    them on the invitation page.
+    them on the invitation page. ``uid`` carries the row with its event to another
+    installation (a naming at the venue laptop comes back in the history).
     """
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
 
+    uid = _uid()
     delegate = ForeignKey(Delegate, on_delete=OnDelete.cascade, null=False, index=True)
     honorific = Varchar(length=32, default="")
     full_name = Text(default="")

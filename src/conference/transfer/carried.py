@@ -31,6 +31,7 @@ from conference.tables import (
     SeatingHall,
     Speaker,
     SpeechTimer,
+    Substitution,
 )
 
 # A delegate's arrival is merged on its own (the earliest check-in stands, once), not as
@@ -45,12 +46,15 @@ class Carried:
 
     ``scope`` is the column path from the table to its event (``("event",)``, or through
     a parent: ``("item", "event")``). ``log`` tables only ever gain rows (the check-in
-    log, the audit trail); every other row is merged by its uid.
+    log, the audit trail); every other row is merged by its uid. ``goes_with`` names the
+    reference to the parent a row is deleted with and never without (a delegate's history
+    of substitutes): while the parent stays on an installation, so do its rows.
     """
 
     table: type[Table]
     scope: tuple[str, ...]
     log: bool = False
+    goes_with: str | None = None
 
     @property
     def name(self) -> str:
@@ -62,6 +66,7 @@ CARRIED: tuple[Carried, ...] = (
     Carried(Membership, ("event",)),
     Carried(DeskDevice, ("event",)),
     Carried(Delegate, ("event",)),
+    Carried(Substitution, ("delegate", "event"), goes_with="delegate"),
     Carried(ProgrammeItem, ("event",)),
     Carried(Speaker, ("item", "event")),
     Carried(SpeechTimer, ("event",)),

@@ -7,7 +7,10 @@ is deleted here too, unless deleting it would lose something this side did since
 - it changed here since the exchange (its digest here is no longer the shared one);
 - it is a delegate who checked in here (an arrival is never undone by an import);
 - a row kept here still refers to it (a seat, a speaker, a recipient changed or added
-  here since), so deleting it would drop or blank that change.
+  here since, a substitute named here), so deleting it would drop or blank that change.
+
+A delegate kept so keeps its whole history of substitutes (the other side lost it only
+with the delegate).
 
 Each row kept is one line of the import's report. The other way round, a row deleted
 here and changed there since is not brought back (its code would admit a delegate
@@ -32,6 +35,7 @@ KINDS: dict[str, str] = {
     "membership": N_("membership"),
     "desk_device": N_("desk device"),
     "delegate": N_("delegate"),
+    "substitution": N_("naming of a substitute"),
     "programme_item": N_("programme item"),
     "speaker": N_("speaker"),
     "speech_timer": N_("speech timer"),
@@ -163,6 +167,20 @@ async def _spare_the_referred(plan: _Plan, event_id: int, scopes: dict[type[Tabl
             return
 
 
+def _keep_with_parents(plan: _Plan, local: dict[type[Table], dict[str, int]]) -> None:
+    """Spare each doomed row that goes with its parent when that parent stays here."""
+    for carried in CARRIED:
+        if carried.goes_with is None:
+            continue
+        parent = references(carried.table)[carried.goes_with]
+        doomed_parents = plan.doomed.get(parent, {})
+        parents = local.get(parent, {})
+        doomed = plan.doomed.get(carried.table, {})
+        for row_id, row in list(doomed.items()):
+            if parents.get(row[carried.goes_with]) not in doomed_parents:
+                del doomed[row_id]
+
+
 async def delete_deleted_there(
     *,
     event_id: int,
@@ -190,6 +208,7 @@ async def delete_deleted_there(
                 plan,
             )
     await _spare_the_referred(plan, event_id, scopes)
+    _keep_with_parents(plan, local)
     deleted = 0
     # Children before their parents (a parent's cascade then finds nothing of them left).
     for carried in reversed(CARRIED):
