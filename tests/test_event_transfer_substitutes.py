@@ -11,7 +11,7 @@ from conference import auth
 from conference.events import get_event
 from conference.invitations.substitutes import history, read_substitute, set_substitute
 from conference.tables import Delegate, Role, Substitution, User
-from conference.transfer import export_event, import_event
+from conference.transfer import document, export_event, import_event
 from tests.invitations.helpers import PEOPLE
 from tests.test_event_transfer import SLUG, _central_event, bound_to, laptop
 
@@ -140,3 +140,26 @@ async def test_a_delegate_deleted_there_stays_with_their_history_while_a_naming_
         assert [name for name, _ in await _story(0)] == ["Trần Văn Bình", "Đỗ Minh Châu"]
         assert [name for name, _ in await _story(3)] == ["Lê Thị Hoa", "Ngô Thanh Tâm"]
         assert await Substitution.count() == 4
+
+
+async def test_a_file_written_before_the_history_travelled_is_merged_and_deletes_none_of_it(
+    db, laptop, tmp_path: Path
+):
+    event_id, _ = await _central_event()
+    await auth.create_user("btc", "correct horse battery", Role.organizer, events=[event_id])
+    await _name(0, "Trần Văn Bình")
+    await export_event(event_id, tmp_path / "to-the-hall.json.gz")
+    with bound_to(laptop):
+        await import_event(tmp_path / "to-the-hall.json.gz")
+        await Delegate.update({Delegate.seat: "A-05"}).where(
+            Delegate.full_name == PEOPLE[2].full_name
+        )
+        await export_event((await get_event(SLUG))["id"], tmp_path / "back.json.gz")
+    # The laptop's program was the one before: its file has no table of substitutions.
+    body = document.read(tmp_path / "back.json.gz")
+    del body["tables"]["substitution"]
+    document.write(tmp_path / "older.json.gz", body)
+
+    merged = await import_event(tmp_path / "older.json.gz")
+    assert merged.updated == 1 and merged.deleted == 0 and merged.notices == []
+    assert await _story(0) == [("Trần Văn Bình", "btc")]
