@@ -38,17 +38,26 @@ async def _story(index: int) -> list[tuple[str, str]]:
     return [(row["full_name"], row["by"]) for row in await history((await _delegate(index))["id"])]
 
 
+async def _to_the_hall(tmp_path: Path, laptop, namings: dict[int, str]) -> int:
+    """The central event with its organizer ``btc``, who names each substitute of
+    ``namings`` (PEOPLE's index → name) before it is exported and imported on the laptop;
+    answers the central event's id."""
+    event_id, _ = await _central_event()
+    await auth.create_user("btc", "correct horse battery", Role.organizer, events=[event_id])
+    for index, substitute in namings.items():
+        await _name(index, substitute)
+    await export_event(event_id, tmp_path / "to-the-hall.json.gz")
+    with bound_to(laptop):
+        await import_event(tmp_path / "to-the-hall.json.gz")
+    return event_id
+
+
 async def test_substitutes_named_at_the_hall_come_back_in_the_delegates_history(
     db, laptop, tmp_path: Path
 ):
-    event_id, _ = await _central_event()
-    await auth.create_user("btc", "correct horse battery", Role.organizer, events=[event_id])
-    await _name(0, "Trần Văn Bình")  # before the laptop leaves
+    event_id = await _to_the_hall(tmp_path, laptop, {0: "Trần Văn Bình"})
     named_centrally = (await Substitution.select(Substitution.named_at).first())["named_at"]
-    await export_event(event_id, tmp_path / "to-the-hall.json.gz")
-
     with bound_to(laptop):
-        await import_event(tmp_path / "to-the-hall.json.gz")
         # The history came along, who named him and when included.
         assert await _story(0) == [("Trần Văn Bình", "btc")]
         assert (await Substitution.select(Substitution.named_at).first())["named_at"] == (
@@ -100,14 +109,10 @@ async def test_substitutes_named_at_the_hall_come_back_in_the_delegates_history(
 async def test_a_delegate_deleted_there_stays_with_their_history_while_a_naming_here_refers_to_them(
     db, laptop, tmp_path: Path
 ):
-    event_id, _ = await _central_event()
-    await auth.create_user("btc", "correct horse battery", Role.organizer, events=[event_id])
-    await _name(0, "Trần Văn Bình")
-    await _name(3, "Lê Thị Hoa")
-    await _name(4, "Phạm Quốc Việt")
-    await export_event(event_id, tmp_path / "to-the-hall.json.gz")
+    event_id = await _to_the_hall(
+        tmp_path, laptop, {0: "Trần Văn Bình", 3: "Lê Thị Hoa", 4: "Phạm Quốc Việt"}
+    )
     with bound_to(laptop):
-        await import_event(tmp_path / "to-the-hall.json.gz")
         # At the hall: the first delegate names a substitute; a naming of the fourth is
         # recorded here while their row stays as it was (the history alone refers to them).
         await _name(0, "Đỗ Minh Châu", by=None)
@@ -145,12 +150,8 @@ async def test_a_delegate_deleted_there_stays_with_their_history_while_a_naming_
 async def test_a_file_written_before_the_history_travelled_is_merged_and_deletes_none_of_it(
     db, laptop, tmp_path: Path
 ):
-    event_id, _ = await _central_event()
-    await auth.create_user("btc", "correct horse battery", Role.organizer, events=[event_id])
-    await _name(0, "Trần Văn Bình")
-    await export_event(event_id, tmp_path / "to-the-hall.json.gz")
+    await _to_the_hall(tmp_path, laptop, {0: "Trần Văn Bình"})
     with bound_to(laptop):
-        await import_event(tmp_path / "to-the-hall.json.gz")
         await Delegate.update({Delegate.seat: "A-05"}).where(
             Delegate.full_name == PEOPLE[2].full_name
         )
