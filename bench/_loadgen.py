@@ -4,19 +4,33 @@ The server and the load share this machine's two cores, so the load must cost li
 httpx spends about a millisecond of CPU a request, which is more than a scan costs the
 server. Here each client is one keep-alive connection that writes a request and reads
 its answer (Content-Length bodies only, which is what the app sends for JSON).
+
+Also the latency benchmarks' own loop (``Desk``, ``failed_logins``, ``figures``,
+``on_each_database``): one desk scanning one delegate after another, alone and while
+something else loads the server, on a fresh SQLite database and on PostgreSQL. One desk
+at a time costs the machine little, so that loop uses httpx.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import json
+import os
+import re
 import statistics
+import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+
+CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
 @dataclass
@@ -127,3 +141,103 @@ async def drive(
         await asyncio.gather(*(c.close() for c in connections))
         gc.enable()
     return run
+
+
+class Desk:
+    """One desk of the event ``bench`` scanning its delegates' codes one after another
+    (then again: a repeated scan is answered too), with the API token ``api_token``."""
+
+    def __init__(self, base: str, api_token: str, codes: Iterable[str], timeout: float) -> None:
+        self.client = httpx.AsyncClient(
+            base_url=base, headers={"authorization": f"Bearer {api_token}"}, timeout=timeout
+        )
+        self.pending = itertools.cycle(codes)
+
+    async def scan(self) -> float:
+        """One scan; how long it took, in seconds."""
+        started = time.perf_counter()
+        response = await self.client.post(
+            "/api/events/bench/checkins", json={"code": next(self.pending)}
+        )
+        assert response.status_code == 200, response.text
+        return time.perf_counter() - started
+
+    async def alone(self, scans: int) -> list[float]:
+        """``scans`` scans after 20 to warm up, nothing else running."""
+        for _ in range(20):
+            await self.scan()
+        return [await self.scan() for _ in range(scans)]
+
+    async def scans_while(self, work: Awaitable[object], *, head_start: float = 0.0) -> list[float]:
+        """Scans back to back until ``work`` is done (started ``head_start`` seconds
+        before the first scan)."""
+        task = asyncio.ensure_future(work)
+        await asyncio.sleep(head_start)
+        during: list[float] = []
+        while not task.done():
+            during.append(await self.scan())
+        await task
+        return during
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+async def login_token(client: httpx.AsyncClient) -> str:
+    """The CSRF token of the login page, for ``client``'s cookies."""
+    form = CSRF_FIELD.search((await client.get("/login")).text)
+    assert form
+    return form.group(1)
+
+
+async def failed_logins(
+    client: httpx.AsyncClient,
+    csrf: str,
+    logins: int,
+    *,
+    network: int,
+    answers: frozenset[int] = frozenset({401}),
+) -> None:
+    """``logins`` wrong passwords for ``bantochuc`` at once, each from its own address in
+    10.``network``.0.0/16 (the server believes X-Forwarded-For from loopback), each
+    answered one of ``answers``."""
+
+    async def guess(n: int) -> None:
+        response = await client.post(
+            "/login",
+            data={"username": "bantochuc", "password": f"guess {n}", "_csrf_token": csrf},
+            headers={"x-forwarded-for": f"10.{network}.{n // 250}.{n % 250 + 1}"},
+        )
+        assert response.status_code in answers, response.status_code
+
+    await asyncio.gather(*(guess(n) for n in range(logins)))
+
+
+def figures(latencies: list[float], *, upper: int = 99) -> str:
+    """p50, the ``upper`` percentile (90 or 99) and the maximum of scan ``latencies``."""
+    ms = sorted(x * 1000 for x in latencies)
+    high = statistics.quantiles(ms, n=100, method="inclusive")[upper - 1]
+    return (
+        f"p50 {statistics.median(ms):6.1f} ms  p{upper} {high:6.1f} ms  "
+        f"max {ms[-1]:6.1f} ms  ({len(ms)} scans)"
+    )
+
+
+async def on_each_database(run: Callable[[str, str], Awaitable[None]], database: str) -> None:
+    """``run(label, url)`` on a fresh SQLite file, then on PostgreSQL when
+    CONFERENCE_TEST_DATABASE_URL is set, in a database ``database`` created and dropped
+    here."""
+    with tempfile.TemporaryDirectory() as folder:
+        await run("SQLite", f"sqlite:///{folder}/bench.sqlite3")
+    pg = os.environ.get("CONFERENCE_TEST_DATABASE_URL")
+    if not pg:
+        return
+    parts = urlsplit(pg)
+    connection = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
+    await connection.execute(f"DROP DATABASE IF EXISTS {database}")
+    await connection.execute(f"CREATE DATABASE {database}")
+    try:
+        await run("PostgreSQL", urlunsplit(parts._replace(path=f"/{database}")))
+    finally:
+        await connection.execute(f"DROP DATABASE IF EXISTS {database}")
+        await connection.close()

@@ -16,35 +16,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import os
 import re
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _loadgen import CSRF_FIELD, Desk, failed_logins, figures, login_token, on_each_database  # noqa: E402
 from login_load import seed, start_server  # noqa: E402
 
-CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 UPLOAD_ID = re.compile(r'name="upload_id" value="([^"]+)"')
-
-
-def figures(latencies: list[float]) -> str:
-    ms = sorted(x * 1000 for x in latencies)
-    p99 = statistics.quantiles(ms, n=100, method="inclusive")[98]
-    return (
-        f"p50 {statistics.median(ms):6.1f} ms  p99 {p99:6.1f} ms  "
-        f"max {ms[-1]:6.1f} ms  ({len(ms)} scans)"
-    )
 
 
 def delegate_csv(rows: int) -> bytes:
@@ -56,48 +43,24 @@ def delegate_csv(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-async def _while(task: asyncio.Future[object], scan) -> list[float]:
-    during: list[float] = []
-    while not task.done():
-        during.append(await scan())
-    await task
-    return during
-
-
 async def run_on(label: str, url: str, rows: int, logins: int) -> None:
     api_token, codes = await seed(url)
     with tempfile.TemporaryDirectory() as folder:
         process, base = start_server(url, folder)
         try:
-            desk = httpx.AsyncClient(
-                base_url=base, headers={"authorization": f"Bearer {api_token}"}, timeout=120
-            )
+            desk = Desk(base, api_token, codes, timeout=120)
             organizer = httpx.AsyncClient(base_url=base, timeout=600)
             guessers = httpx.AsyncClient(
                 base_url=base, limits=httpx.Limits(max_connections=logins + 5), timeout=300
             )
-            pending = itertools.cycle(codes)
+            alone = await desk.alone(200)
 
-            async def one_scan() -> float:
-                started = time.perf_counter()
-                response = await desk.post(
-                    "/api/events/bench/checkins", json={"code": next(pending)}
-                )
-                assert response.status_code == 200, response.text
-                return time.perf_counter() - started
-
-            for _ in range(20):  # warm up
-                await one_scan()
-            alone = [await one_scan() for _ in range(200)]
-
-            form = CSRF_FIELD.search((await organizer.get("/login")).text)
-            assert form
             signed_in = await organizer.post(
                 "/login",
                 data={
                     "username": "bantochuc",
                     "password": "the right password",
-                    "_csrf_token": form.group(1),
+                    "_csrf_token": await login_token(organizer),
                 },
             )
             assert signed_in.status_code == 302, signed_in.status_code
@@ -125,27 +88,16 @@ async def run_on(label: str, url: str, rows: int, logins: int) -> None:
                 assert confirmed.status_code == 302, confirmed.status_code
 
             started = time.perf_counter()
-            during_import = await _while(asyncio.ensure_future(import_rows()), one_scan)
+            during_import = await desk.scans_while(import_rows())
             import_s = time.perf_counter() - started
 
-            login_form = CSRF_FIELD.search((await guessers.get("/login")).text)
-            assert login_form
-
-            async def guess(n: int) -> None:
-                response = await guessers.post(
-                    "/login",
-                    data={
-                        "username": "bantochuc",
-                        "password": f"guess {n}",
-                        "_csrf_token": login_form.group(1),
-                    },
-                    headers={"x-forwarded-for": f"10.9.{n // 250}.{n % 250 + 1}"},
-                )
-                assert response.status_code in {401, 429}, response.status_code
-
+            csrf_login = await login_token(guessers)
             started = time.perf_counter()
-            attack = asyncio.ensure_future(asyncio.gather(*(guess(n) for n in range(logins))))
-            during_logins = await _while(attack, one_scan)
+            during_logins = await desk.scans_while(
+                failed_logins(
+                    guessers, csrf_login, logins, network=9, answers=frozenset({401, 429})
+                )
+            )
             logins_s = time.perf_counter() - started
             print(f"{label}: scan alone                   {figures(alone)}")
             print(
@@ -156,7 +108,8 @@ async def run_on(label: str, url: str, rows: int, logins: int) -> None:
                 f"{label}: during {logins} failed logins      {figures(during_logins)}"
                 f"  (the logins took {logins_s:.1f} s)"
             )
-            for client in (desk, organizer, guessers):
+            await desk.aclose()
+            for client in (organizer, guessers):
                 await client.aclose()
         finally:
             process.terminate()
@@ -169,25 +122,11 @@ async def main() -> None:
     parser.add_argument("--logins", type=int, default=60)
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.1f} (a loaded machine slows every figure)")
-    with tempfile.TemporaryDirectory() as folder:
-        await run_on("SQLite", f"sqlite:///{folder}/bench.sqlite3", args.rows, args.logins)
-    pg = os.environ.get("CONFERENCE_TEST_DATABASE_URL")
-    if pg:
-        parts = urlsplit(pg)
-        admin = urlunsplit(parts._replace(path="/postgres"))
-        connection = await asyncpg.connect(admin)
-        await connection.execute("DROP DATABASE IF EXISTS conference_bench_organizing")
-        await connection.execute("CREATE DATABASE conference_bench_organizing")
-        try:
-            await run_on(
-                "PostgreSQL",
-                urlunsplit(parts._replace(path="/conference_bench_organizing")),
-                args.rows,
-                args.logins,
-            )
-        finally:
-            await connection.execute("DROP DATABASE IF EXISTS conference_bench_organizing")
-            await connection.close()
+
+    async def run(label: str, url: str) -> None:
+        await run_on(label, url, args.rows, args.logins)
+
+    await on_each_database(run, "conference_bench_organizing")
 
 
 if __name__ == "__main__":

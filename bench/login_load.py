@@ -14,31 +14,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import os
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _loadgen import Desk, failed_logins, figures, login_token, on_each_database  # noqa: E402
+
 from checkin import free_port  # noqa: E402
 from conference import auth, database  # noqa: E402
 from conference.invitations import DelegateInput, add_delegates  # noqa: E402
 from conference.settings import DatabaseURL, Settings  # noqa: E402
 from conference.tables import Delegate, DelegateSource, Event, Role  # noqa: E402
-
-CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
 async def seed(url: str) -> tuple[str, list[str]]:
@@ -88,67 +84,26 @@ def start_server(url: str, folder: str) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("server did not start")
 
 
-def figures(latencies: list[float]) -> str:
-    ms = sorted(x * 1000 for x in latencies)
-    deciles = statistics.quantiles(ms, n=10, method="inclusive")
-    return (
-        f"p50 {statistics.median(ms):6.1f} ms  p90 {deciles[8]:6.1f} ms  "
-        f"max {ms[-1]:6.1f} ms  ({len(ms)} scans)"
-    )
-
-
 async def run_on(label: str, url: str, logins: int, rounds: int) -> None:
     api_token, codes = await seed(url)
     with tempfile.TemporaryDirectory() as folder:
         process, base = start_server(url, folder)
         try:
-            desk = httpx.AsyncClient(
-                base_url=base, headers={"authorization": f"Bearer {api_token}"}, timeout=60
-            )
+            desk = Desk(base, api_token, codes, timeout=60)
             guessers = httpx.AsyncClient(
                 base_url=base, limits=httpx.Limits(max_connections=logins + 5), timeout=120
             )
-            pending = itertools.cycle(codes)  # then repeated scans, also answered
-
-            async def one_scan() -> float:
-                started = time.perf_counter()
-                response = await desk.post(
-                    "/api/events/bench/checkins", json={"code": next(pending)}
-                )
-                assert response.status_code == 200, response.text
-                return time.perf_counter() - started
-
-            for _ in range(20):  # warm up
-                await one_scan()
-            alone = [await one_scan() for _ in range(100)]
-            form = CSRF_FIELD.search((await guessers.get("/login")).text)
-            assert form
+            alone = await desk.alone(100)
+            csrf = await login_token(guessers)
             during: list[float] = []
             spent: list[float] = []
             for round_ in range(rounds):
-
-                async def guess(n: int, round_: int = round_) -> None:
-                    response = await guessers.post(
-                        "/login",
-                        data={
-                            "username": "bantochuc",
-                            "password": f"guess {n}",
-                            "_csrf_token": form.group(1),
-                        },
-                        headers={"x-forwarded-for": f"10.{round_}.{n // 250}.{n % 250 + 1}"},
-                    )
-                    assert response.status_code == 401, response.status_code
-
                 started = time.perf_counter()
-                attack = asyncio.gather(*(guess(n) for n in range(logins)))
-                task = asyncio.ensure_future(attack)
-                await asyncio.sleep(0.05)  # the logins are in
-                while not task.done():
-                    during.append(await one_scan())
-                await task
+                attack = failed_logins(guessers, csrf, logins, network=round_)
+                during += await desk.scans_while(attack, head_start=0.05)  # the logins are in
                 spent.append(time.perf_counter() - started)
-            print(f"{label}: scan alone            {figures(alone)}")
-            print(f"{label}: during {logins} failed logins {figures(during)}")
+            print(f"{label}: scan alone            {figures(alone, upper=90)}")
+            print(f"{label}: during {logins} failed logins {figures(during, upper=90)}")
             at_once = getattr(auth, "MAX_CONCURRENT_HASHES", "any number of")  # before: all
             print(
                 f"{label}: {logins} failed logins took {statistics.median(spent):.2f} s "
@@ -166,25 +121,11 @@ async def main() -> None:
     parser.add_argument("--logins", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        await run_on("SQLite", f"sqlite:///{folder}/bench.sqlite3", args.logins, args.rounds)
-    pg = os.environ.get("CONFERENCE_TEST_DATABASE_URL")
-    if pg:
-        parts = urlsplit(pg)
-        admin = urlunsplit(parts._replace(path="/postgres"))
-        connection = await asyncpg.connect(admin)
-        await connection.execute("DROP DATABASE IF EXISTS conference_bench_login")
-        await connection.execute("CREATE DATABASE conference_bench_login")
-        try:
-            await run_on(
-                "PostgreSQL",
-                urlunsplit(parts._replace(path="/conference_bench_login")),
-                args.logins,
-                args.rounds,
-            )
-        finally:
-            await connection.execute("DROP DATABASE IF EXISTS conference_bench_login")
-            await connection.close()
+
+    async def run(label: str, url: str) -> None:
+        await run_on(label, url, args.logins, args.rounds)
+
+    await on_each_database(run, "conference_bench_login")
 
 
 if __name__ == "__main__":

@@ -20,17 +20,20 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, datetime, timedelta
+from http.cookies import CookieError, SimpleCookie
 from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
 from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
-from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.csrf import CSRFMiddleware, generate_csrf_token
 from litestar.types import Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 
 from conference import audit, live
 from conference.actors import Actor
@@ -43,6 +46,10 @@ SESSION_USER_KEY = "user_id"
 SESSION_GENERATION_KEY = "generation"
 # A paired desk device's session: [device id, the pairing number it was signed in by].
 SESSION_DEVICE_KEY = "desk_device"
+# A paired phone's own key (its SHA-256 is ``DeskDevice.key_hash``): the phone is known by
+# it where the session it got at pairing is not (a venue laptop the event was carried to).
+DEVICE_KEY_COOKIE = "conference_desk_device"
+DEVICE_KEY_MAX_AGE_S = 14 * 24 * 3600
 # The app's state holds, under this name, the function from an event's slug to its id
 # (None when there is no such event): the event guard's one question to the events.
 EVENT_ID_OF_SLUG = "event_id_of_slug"
@@ -600,6 +607,66 @@ async def get_paired_device(device_id: int, pairing: int) -> CurrentUser | None:
     return _remember(key, device)
 
 
+async def get_device_by_key(key: str) -> CurrentUser | None:
+    """The desk device whose phone keeps ``key`` (its cookie), or None once the device is
+    revoked or paired again on another phone (remembered for ``AUTH_CACHE_S``)."""
+    digest = hashlib.sha256(key[:200].encode()).hexdigest()
+    cache_key = ("device_key", digest)
+    remembered = _recall(cache_key)
+    if remembered is not None:
+        return remembered
+    row = (
+        await DeskDevice.select(
+            DeskDevice.id,
+            DeskDevice.event,
+            DeskDevice.label,
+            DeskDevice.user.id.as_alias("user_id"),
+            DeskDevice.user.username.as_alias("username"),
+        )
+        .where((DeskDevice.key_hash == digest) & DeskDevice.revoked_at.is_null())
+        .first()
+        .run()
+    )
+    if row is None:
+        return None
+    device = CurrentUser(
+        id=row["user_id"],
+        username=row["username"],
+        display_name=row["label"],
+        role=Role.desk,
+        events=frozenset({row["event"]}),
+        device=row["id"],
+    )
+    return _remember(cache_key, device)
+
+
+def device_key_cookie(key: str, *, secure: bool) -> Cookie:
+    """The cookie a phone keeps its device key in: sent to this host only, never to scripts."""
+    return Cookie(
+        key=DEVICE_KEY_COOKIE,
+        value=key,
+        max_age=DEVICE_KEY_MAX_AGE_S,
+        path="/",
+        httponly=True,
+        secure=secure,
+        samesite="lax",
+    )
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    """The value of the request's cookie ``name`` (read before any middleware parses them)."""
+    for header, value in scope.get("headers", ()):
+        if header == b"cookie":
+            jar: SimpleCookie = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except CookieError:
+                continue
+            if name in jar and jar[name].value:
+                return jar[name].value
+    return None
+
+
 def device_session(device_id: int, pairing: int) -> dict[str, Any]:
     """What a session holds for a phone signed in as a paired desk device."""
     return {SESSION_DEVICE_KEY: [device_id, pairing]}
@@ -643,15 +710,20 @@ async def _who(scope: Scope) -> tuple[CurrentUser | None, str | None]:
     if device is not None:
         user = await get_paired_device(*device)
         return (user, "device") if user is not None else (None, None)
-    if not isinstance(session, dict):
-        return None, None
-    user_id = session.get(SESSION_USER_KEY)
+    held: dict[str, Any] = session if isinstance(session, dict) else {}
+    user_id = held.get(SESSION_USER_KEY)
     if isinstance(user_id, int):
         user = await get_active_user(user_id)
         # A session of an older generation was ended (a password reset, a disable, a
         # membership change): for good, whatever happens to the account later.
-        if user is not None and session.get(SESSION_GENERATION_KEY, 0) == user.generation:
+        if user is not None and held.get(SESSION_GENERATION_KEY, 0) == user.generation:
             return user, "session"
+        return None, None
+    key = _cookie(scope, DEVICE_KEY_COOKIE)
+    if key is not None:
+        user = await get_device_by_key(key)
+        if user is not None:
+            return user, "device"
     return None, None
 
 
@@ -699,10 +771,26 @@ class AuthenticationMiddleware(AbstractAuthenticationMiddleware):
 
 
 class CSRFUnlessBearerMiddleware(CSRFMiddleware):
-    """CSRF for browsers; a request carrying a bearer token has no ambient credential."""
+    """CSRF for browsers; a request carrying a bearer token has no ambient credential.
+
+    A page read with a CSRF cookie another installation signed (a phone paired on the
+    central server, now at the venue laptop answering at the same address) is sent a
+    fresh one: Litestar would keep the foreign cookie and refuse every form after it.
+    """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == ScopeType.HTTP and bearer_token(scope) is not None:
             await self.app(scope, receive, send)
             return
+        if scope["type"] == ScopeType.HTTP and scope["method"] in self.config.safe_methods:
+            cookie = _cookie(scope, self.config.cookie_name)
+            if cookie is not None and self._decode_csrf_token(cookie) is None:
+                token = generate_csrf_token(secret=self.config.secret)
+                ScopeState.from_scope(scope).csrf_token = token
+                await self.app(
+                    scope,
+                    receive,
+                    self.create_send_wrapper(send=send, csrf_cookie=None, token=token),
+                )
+                return
         await super().__call__(scope, receive, send)

@@ -512,6 +512,23 @@ def event_import(file: Path) -> None:
                     names=", ".join(done.accounts_added),
                 )
             )
+        if done.deleted:
+            click.echo(
+                gettext(
+                    N_("%(deleted)s rows deleted on the other installation were deleted here."),
+                    deleted=done.deleted,
+                )
+            )
+        for notice in done.notices:
+            click.echo(
+                gettext(
+                    notice.message,
+                    **{
+                        key: gettext(value) if key.endswith("kind") and value else value
+                        for key, value in notice.params.items()
+                    },
+                )
+            )
 
     run(work)
 

@@ -22,8 +22,10 @@ delegate_changed         delegate (event, updated_at), not unique: the
                          desks' incremental snapshot
 hall_seat_label_once     hall_seat (event, label): a label names one seat
 membership_once          membership (user, event)
+desk_device_key_once     desk_device (key_hash): a phone's key names one
+                         device
 {table}_uid_once         uid of each table an event export carries
-                         (event, delegate, check_in_attempt, …): the
+                         (event, delegate, desk_device, …): the
                          row's id on every installation
 event_transfer_once      event_transfer (event, direction, file_id)
 =======================  =============================================
@@ -188,9 +190,14 @@ class DeskDevice(Table):
     only by its pairing link. Only the SHA-256 of the link's secret is stored. Each
     use of a link adds one to ``pairings`` and a session keeps the number it got, so
     a phone paired later as the same device signs the earlier one out.
+
+    ``key_hash`` is the SHA-256 of the key the phone paired last keeps in a cookie: an
+    installation the event was carried to (a venue laptop) knows the phone by it, with
+    no session of its own. The device travels with its event (``uid``).
     """
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
+    uid = _uid()
 
     event = ForeignKey(Event, on_delete=OnDelete.cascade, null=False, index=True)
     user = ForeignKey(User, on_delete=OnDelete.cascade, null=False, unique=True)
@@ -203,6 +210,7 @@ class DeskDevice(Table):
     revoked_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     created_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+    key_hash = Varchar(length=64, null=True, default=None)
 
 
 class Membership(Table):
@@ -291,11 +299,13 @@ class Substitution(Table):
 
     The latest row is what ``Delegate.substitute_*`` holds; a row with an empty
     ``full_name`` cleared the substitute. ``named_by`` is None when the delegate named
-    them on the invitation page.
+    them on the invitation page. ``uid`` carries the row with its event to another
+    installation (a naming at the venue laptop comes back in the history).
     """
 
     id: Serial  # the primary key Piccolo adds; declared for type checkers
 
+    uid = _uid()
     delegate = ForeignKey(Delegate, on_delete=OnDelete.cascade, null=False, index=True)
     honorific = Varchar(length=32, default="")
     full_name = Text(default="")

@@ -109,7 +109,12 @@ class PairingController(Controller):
     opt = PUBLIC
 
     @get("/pair/{secret:str}", name="pair_device")
-    async def pair(self, request: Request[Any, Any, Any], secret: FromPath[str]) -> Any:
+    async def pair(
+        self,
+        request: Request[Any, Any, Any],
+        secret: FromPath[str],
+        settings: NamedDependency[Settings],
+    ) -> Any:
         """Sign this phone in as the desk device whose pairing QR code it opened (once)."""
         try:
             paired = await devices.pair(secret)
@@ -124,4 +129,6 @@ class PairingController(Controller):
         request.clear_session()
         sessions.renew_id(request)
         request.set_session(auth.device_session(paired.device_id, paired.pairing))
-        return Redirect(f"/events/{paired.event_slug}/desk/", headers=_SECRET_HEADERS)
+        response = Redirect(f"/events/{paired.event_slug}/desk/", headers=_SECRET_HEADERS)
+        response.set_cookie(auth.device_key_cookie(paired.key, secure=settings.production))
+        return response

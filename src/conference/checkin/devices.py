@@ -10,6 +10,11 @@ the device (``auth.get_paired_device``): role desk, for its event only, its labe
 check-in's desk. A new link for the same device moves it to another phone: the phone
 paired before is signed out when the new one pairs.
 
+Pairing also gives the phone a key of its own (a cookie; only its SHA-256 is stored, and
+carried with the event's export): a venue laptop that imported the event, answering at
+the address the phone was paired on, knows the phone by it (``auth.get_device_by_key``)
+although it holds none of the central server's sessions.
+
 A device acts through an account of its own (disabled, with no usable password, left
 out of the accounts page), so check-ins, undo and the audit log name it like any
 account. When it last scanned is read from the check-in log, which already records
@@ -63,6 +68,7 @@ class Paired:
     device_id: int
     pairing: int
     event_slug: str
+    key: str  # the phone's own key, kept in a cookie: shown to nobody, stored as a digest
 
 
 def pairing_url(base_url: str, secret: str) -> str:
@@ -175,12 +181,14 @@ async def pair(secret: str) -> Paired:
     """
     digest = _digest(secret[:200])
     now = datetime.now(UTC)
+    key = secrets.token_urlsafe(_SECRET_BYTES)
     claimed = (
         await DeskDevice.update(
             {
                 DeskDevice.pairing_used_at: now,
                 DeskDevice.paired_at: now,
                 DeskDevice.pairings: DeskDevice.pairings + 1,
+                DeskDevice.key_hash: _digest(key),
             }
         )
         .where(
@@ -206,7 +214,7 @@ async def pair(secret: str) -> Paired:
     )
     # The organizer's pairing page, still showing the code, says the phone is in.
     live.publish(row["event"], "device_paired", {"device_id": row["id"]})
-    return Paired(row["id"], row["pairings"], event["slug"])
+    return Paired(row["id"], row["pairings"], event["slug"], key)
 
 
 async def _refuse(digest: str, now: datetime) -> None:

@@ -22,6 +22,7 @@ from conference.tables import (
     Cue,
     CuePresenter,
     Delegate,
+    DeskDevice,
     Event,
     HallSeat,
     Introduction,
@@ -30,6 +31,7 @@ from conference.tables import (
     SeatingHall,
     Speaker,
     SpeechTimer,
+    Substitution,
 )
 
 # A delegate's arrival is merged on its own (the earliest check-in stands, once), not as
@@ -44,12 +46,15 @@ class Carried:
 
     ``scope`` is the column path from the table to its event (``("event",)``, or through
     a parent: ``("item", "event")``). ``log`` tables only ever gain rows (the check-in
-    log, the audit trail); every other row is merged by its uid.
+    log, the audit trail); every other row is merged by its uid. ``goes_with`` names the
+    reference to the parent a row is deleted with and never without (a delegate's history
+    of substitutes): while the parent stays on an installation, so do its rows.
     """
 
     table: type[Table]
     scope: tuple[str, ...]
     log: bool = False
+    goes_with: str | None = None
 
     @property
     def name(self) -> str:
@@ -59,7 +64,9 @@ class Carried:
 # In an order where every row's references come before it.
 CARRIED: tuple[Carried, ...] = (
     Carried(Membership, ("event",)),
+    Carried(DeskDevice, ("event",)),
     Carried(Delegate, ("event",)),
+    Carried(Substitution, ("delegate", "event"), goes_with="delegate"),
     Carried(ProgrammeItem, ("event",)),
     Carried(Speaker, ("item", "event")),
     Carried(SpeechTimer, ("event",)),
@@ -75,6 +82,11 @@ CARRIED: tuple[Carried, ...] = (
     Carried(AuditEntry, ("event",), log=True),
 )
 BY_TABLE: dict[type[Table], Carried] = {carried.table: carried for carried in CARRIED}
+# Columns that stay on their installation: a desk device's pending pairing link works
+# once, where it was made (the phone paired by it is known everywhere by its key).
+LEFT_OUT: dict[type[Table], frozenset[str]] = {
+    DeskDevice: frozenset({"pairing_hash", "pairing_expires_at"}),
+}
 USER_FIELDS = ("username", "display_name", "role", "every_event")
 
 
@@ -127,6 +139,7 @@ def data_columns(table: type[Table]) -> list[Column]:
         column
         for column in table._meta.columns
         if column._meta.name != "id"
+        and column._meta.name not in LEFT_OUT.get(table, frozenset())
         and not (
             isinstance(column, ForeignKey) and column._foreign_key_meta.resolved_references is Event
         )

@@ -115,7 +115,7 @@ def row_hashes(body: dict[str, Any]) -> dict[str, str]:
     hashes = {body["event"]["uid"]: row_hash(body["event"])}
     for carried in CARRIED:
         if not carried.log:
-            for row in body["tables"][carried.name]:
+            for row in body["tables"].get(carried.name, []):  # a file from before it
                 hashes[row["uid"]] = row_hash(row)
     return hashes
 

@@ -6,7 +6,9 @@ side made and the other imported, remembered as ``EventTransfer.row_hashes``): c
 on one side only, that side's copy stands; changed on both, the newer change where the
 row keeps one (``updated_at``), else the file's. A delegate's arrival is merged apart:
 the earliest check-in stands, once, whichever side made it. The check-in log and the
-audit trail only gain rows. Nothing is ever deleted by an import.
+audit trail only gain rows. A row the other side deleted since the shared copy is
+deleted here, unless this side changed it since, checked the delegate in, or still
+refers to it (``deletions``): each row kept is one line of the report.
 
 An import is one transaction: refused or failed, it writes nothing.
 """
@@ -28,12 +30,14 @@ from conference import audit
 from conference.errors import N_, Conflict, InvalidInput
 from conference.tables import (
     Delegate,
+    DeskDevice,
     Event,
     EventTransfer,
     RevokedToken,
     TransferDirection,
     User,
 )
+from conference.text import fold
 from conference.transfer import document
 from conference.transfer.carried import (
     ARRIVAL,
@@ -45,6 +49,7 @@ from conference.transfer.carried import (
     row_hash,
     scope_column,
 )
+from conference.transfer.deletions import Notice, delete_deleted_there, not_brought_back
 from conference.transfer.exporting import (
     content_digest,
     installation_uid,
@@ -52,6 +57,11 @@ from conference.transfer.exporting import (
     snapshot,
 )
 
+OTHER_PERSON = N_(
+    "The account %(username)s here (%(ours)s) is another person than the one of that name "
+    "in the file (%(theirs)s): rename or remove the account here, then import again. "
+    "Nothing was imported."
+)
 UNUSABLE_PASSWORD = "!"  # noqa: S105 (no password hashes to it: the account cannot sign in yet)
 INSERT_BATCH = 200
 
@@ -67,7 +77,9 @@ class Imported:
     updated: int = 0
     arrivals: int = 0
     both_changed: int = 0
+    deleted: int = 0
     accounts_added: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
 
 @dataclass
@@ -86,10 +98,23 @@ def _newer_here(table: type[Table], theirs: dict[str, Any], ours: dict[str, Any]
     return str(ours.get("updated_at") or "") > str(theirs.get("updated_at") or "")
 
 
+def _revocation(table: type[Table], theirs: dict[str, Any], ours: dict[str, Any]) -> bool | None:
+    """A desk device revoked on one side only is revoked on both, whatever else changed
+    (a phone lost at the hall must not come back to life at the central server)."""
+    if table is not DeskDevice:
+        return None
+    if bool(theirs.get("revoked_at")) == bool(ours.get("revoked_at")):
+        return None
+    return bool(theirs.get("revoked_at"))
+
+
 def _take_theirs(
     merge: _Merge, table: type[Table], theirs: dict[str, Any], ours: dict[str, Any]
 ) -> bool:
     """Whether the file's copy of a row both sides hold replaces this one."""
+    revoked = _revocation(table, theirs, ours)
+    if revoked is not None:
+        return revoked
     mine, yours = row_hash(ours), row_hash(theirs)
     if mine == yours:
         return False
@@ -158,6 +183,12 @@ async def _merge_table(merge: _Merge, carried: Carried) -> None:
         for row in theirs
         if row["uid"] not in ours and (carried.log or row["uid"] not in merge.base)
     ]
+    if not carried.log:
+        for row in theirs:
+            if row["uid"] not in ours:
+                notice = not_brought_back(table, row, merge.base.get(row["uid"]))
+                if notice is not None:
+                    merge.result.notices.append(notice)
     changed = [
         row
         for row in theirs
@@ -215,16 +246,41 @@ async def _merge_arrivals(merge: _Merge) -> None:
         merge.result.arrivals += len(landed)
 
 
-async def _accounts(merge: _Merge) -> None:
+def _check_same_people(merge: _Merge, known: dict[str, str]) -> None:
+    """Raises Conflict ``other_person`` for an account of the file whose username an
+    account here has that is another person (their names differ, diacritics and case
+    aside): the file's memberships would give this one their roles.
+
+    Asked when the event first comes here only: once both installations hold it, their
+    accounts were matched, and a name that differs later was changed on one side.
+    """
+    for user in merge.body.get("users", []):
+        ours = known.get(user["username"])
+        if ours is not None and not _same_person(ours, user.get("display_name")):
+            raise Conflict(
+                OTHER_PERSON,
+                code="other_person",
+                username=user["username"],
+                ours=ours,
+                theirs=str(user.get("display_name")),
+            )
+
+
+async def _accounts(merge: _Merge, *, first: bool) -> None:
     """Each account the file names, by username; one this installation lacks is added
-    without a password and disabled (an administrator here gives it one)."""
+    without a password and disabled (an administrator here gives it one). ``first``:
+    the event comes here for the first time (its accounts are matched)."""
     names = [user["username"] for user in merge.body.get("users", [])]
+    # A desk device's own account is no person's: it is not listed as one to enable.
+    devices = {row["user"] for row in merge.body["tables"].get(DeskDevice._meta.tablename, [])}
     known = {
-        row["username"]: row["id"]
-        for row in await User.select(User.id, User.username).where(
+        row["username"]: row["display_name"]
+        for row in await User.select(User.username, User.display_name).where(
             User.username.is_in(names or [""])
         )
     }
+    if first:
+        _check_same_people(merge, known)
     for user in merge.body.get("users", []):
         if user["username"] in known:
             continue
@@ -233,13 +289,20 @@ async def _accounts(merge: _Merge) -> None:
             password_hash=UNUSABLE_PASSWORD,
             active=False,
         ).save()
-        merge.result.accounts_added.append(user["username"])
+        if user["username"] not in devices:
+            merge.result.accounts_added.append(user["username"])
     merge.local[User] = {
         row["username"]: row["id"]
         for row in await User.select(User.id, User.username).where(
             User.username.is_in(names or [""])
         )
     }
+
+
+def _same_person(ours: str | None, theirs: str | None) -> bool:
+    """Whether two accounts of one username are one person, as far as their names tell
+    (an account without a name is taken to be the same)."""
+    return not fold(ours) or not fold(theirs) or fold(ours) == fold(theirs)
 
 
 async def _revoked_tokens(merge: _Merge) -> None:
@@ -345,8 +408,10 @@ async def import_event(source: Path) -> Imported:
 
     Raises InvalidInput ``export_missing``, ``export_damaged``, ``export_tampered`` or
     ``export_newer`` (nothing read), Conflict ``other_event`` (an event of the same slug
-    that is another event), ``stale_export`` (an older copy over newer data) or
-    ``import_refused`` (a row the database refuses); each writes nothing.
+    that is another event), ``other_person`` (an account here of a username the file
+    names is another person: asked when the event first comes here), ``stale_export``
+    (an older copy over newer data) or ``import_refused`` (a row the database refuses);
+    each writes nothing.
     """
     body = document.read(source)
     _shape(body, source)
@@ -380,7 +445,7 @@ async def _import(body: dict[str, Any], me: str) -> Imported:
                     code="other_event",
                     slug=body["event"]["slug"],
                 )
-            await _accounts(merge)
+            await _accounts(merge, first=True)
             merge.event_id = await _create_event(body, merge.local)
             result.created = True
         else:
@@ -393,7 +458,7 @@ async def _import(body: dict[str, Any], me: str) -> Imported:
                 name: {row["uid"]: row for row in rows} for name, rows in here["tables"].items()
             }
             merge.base = await _shared_state(merge.event_id, body.get("bases") or [])
-            await _accounts(merge)
+            await _accounts(merge, first=False)
             if _take_theirs(merge, Event, body["event"], here["event"]):
                 values = from_file(Event, body["event"], merge.local)
                 values.pop(Event.slug, None)  # an event renamed here keeps its address here
@@ -406,6 +471,16 @@ async def _import(body: dict[str, Any], me: str) -> Imported:
             await _merge_table(merge, carried)
             if carried.table is Delegate:
                 await _merge_arrivals(merge)
+        if merge.base:
+            result.deleted, kept = await delete_deleted_there(
+                event_id=merge.event_id,
+                tables=body["tables"],
+                here=merge.here,
+                base=merge.base,
+                local=merge.local,
+                scopes={carried.table: scope_column(carried) for carried in CARRIED},
+            )
+            result.notices.extend(kept)
         await _revoked_tokens(merge)
         await EventTransfer(
             event=merge.event_id,
@@ -422,5 +497,7 @@ async def _import(body: dict[str, Any], me: str) -> Imported:
             added=result.added,
             updated=result.updated,
             arrivals=result.arrivals,
+            deleted=result.deleted,
+            kept=len(result.notices),
         )
     return result
