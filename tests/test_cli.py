@@ -16,6 +16,7 @@ from conference.tables import (
     AwardForm,
     Delegate,
     Event,
+    HallSeat,
     Membership,
     ProgrammeItem,
     Role,
@@ -296,6 +297,50 @@ async def test_event_create_copies_settings_programme_and_award_forms_never_peop
             env=env,
         )
     )
+
+
+async def test_event_create_copy_from_copies_the_hall_without_its_placements(env):
+    from conference import seating
+    from tests.invitations.helpers import make_event
+
+    old_id, _ = await make_event("hn-2022")
+    layout = {
+        "name": "Hội trường tầng 3",
+        "presidium": {"places": 3},
+        "blocks": [{"name": "A", "rows": 2, "seats": 3, "reserved_rows": {"A": "Lãnh đạo"}}],
+    }
+    await seating.save_hall(old_id, layout, honour_side="left")
+    await seating.assign(old_id)  # the old event's people in their seats
+    placed = [r for r in await seating.seats(old_id) if r["delegate"] is not None]
+    assert placed
+    await HallSeat.update({HallSeat.pinned: True}).where(HallSeat.id == placed[0]["id"])
+    result = conference(
+        "event",
+        "create",
+        "hn-2023",
+        "--title",
+        "Hội nghị 2023",
+        "--date",
+        "2023-09-12",
+        "--copy-from",
+        "hn-2022",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    new = await Event.select(Event.id).where(Event.slug == "hn-2023").first()
+    old_hall, new_hall = await seating.get_hall(old_id), await seating.get_hall(new["id"])
+    assert old_hall is not None and new_hall is not None
+    assert new_hall.layout == old_hall.layout
+    assert (new_hall.honour_side, new_hall.coming) == ("left", old_hall.coming)
+    seats = await seating.seats(new["id"])
+    assert [(r["label"], r["reserved_for"]) for r in seats] == [
+        (r["label"], r["reserved_for"]) for r in await seating.seats(old_id)
+    ]
+    # The hall, not its people: nobody sits, nothing is pinned, the old placement stays.
+    assert all(r["delegate"] is None and not r["pinned"] for r in seats)
+    assert await Delegate.count().where(Delegate.event == new["id"]) == 0
+    still = [r for r in await seating.seats(old_id) if r["delegate"] is not None]
+    assert [r["label"] for r in still] == [r["label"] for r in placed]
 
 
 async def test_tokens_are_named_listed_revoked_and_may_expire(env, client):

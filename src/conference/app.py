@@ -169,7 +169,8 @@ def _stores(settings: Settings) -> StoreRegistry:
         # Written through to the database, read from it while Redis is away.
         root = redis_fallback.FallbackStore.of(settings.redis_url)
         stores = {
-            "sessions": root.with_namespace("sessions"),
+            # A session ended stays ended, whatever copy Redis or a request still holds.
+            "sessions": root.with_namespace("sessions", tombstone_s=SESSION_MAX_AGE_S),
             "throttle": root.with_namespace("throttle"),
             "uploads": root.with_namespace("uploads"),
         }

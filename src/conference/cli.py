@@ -420,15 +420,25 @@ def event() -> None:
     "copy_from",
     default=None,
     metavar="SLUG",
-    help=N_("Copy the settings, programme and award forms of this event (never its people)."),
+    help=N_("Copy the settings, programme, award forms and hall of this event (never its people)."),
 )
 def event_create(slug: str, title: str, day: object, copy_from: str | None) -> None:
+    from conference import seating
     from conference.events import create_event_copy
+
+    async def copy_hall(source_id: int, new_id: int) -> None:
+        await seating.copy_hall(source_id, new_id, if_any=True)
 
     async def work(settings: Settings) -> None:
         await database.migrate()
         source = await event_or_fail(copy_from) if copy_from else None
-        created = await create_event_copy(slug, title, day.date(), source)  # type: ignore[attr-defined]
+        created = await create_event_copy(
+            slug,
+            title,
+            day.date(),  # type: ignore[attr-defined]
+            source,
+            copy_also=[copy_hall],
+        )
         click.echo(gettext(N_("Created event %(slug)s."), slug=created["slug"]))
 
     run(work)

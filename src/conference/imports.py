@@ -16,8 +16,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-import anyio
-
 from conference import audit
 from conference.actors import Actor
 from conference.errors import N_, InvalidInput
@@ -255,15 +253,6 @@ class Table:
     rows: list[TableRow]
     layout: Layout
     header_row: int
-
-
-_T = TypeVar("_T")
-
-
-async def off_loop(work: Callable[[], _T]) -> _T:
-    """Run ``work`` (reading a file, planning its rows: CPU, no database) in a worker
-    thread, so the event loop keeps answering scans while an organizer imports."""
-    return await anyio.to_thread.run_sync(work)
 
 
 def read_table(

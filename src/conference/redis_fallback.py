@@ -6,6 +6,14 @@ server says so and goes on, and picks Redis up again once it is back.
   key (a Redis restarted empty), from the database. So a desk stays signed in and a
   login works while Redis is down, never a 500. A delete Redis cannot take is retried
   as soon as Redis answers again, so a session ended meanwhile stays ended.
+* **A session ended stays ended** (the sessions' store, ``tombstone_s``): its end is
+  written to the database (a tombstone), so a request still in flight cannot write it
+  back, and no copy brings it back to life: not Redis', and not the database's. A session
+  ended (or changed) while Redis is away is listed in the database as stale in Redis;
+  every server process deletes the listed keys from Redis before it next reads a
+  session from Redis, the process that saw Redis fail at once, every other one within
+  ``STALE_CHECK_S`` (a Redis that persisted the session and answers again sooner than
+  that could serve it to another process meanwhile).
 * **Live updates** (``ResilientRedisChannels``): a message Redis cannot take reaches this
   process's own pages and is not raised (which would end the channels plugin's sending
   task, and every later update); a lost subscription is made again every second until
@@ -38,6 +46,7 @@ log = logging.getLogger(__name__)
 
 CALL_TIMEOUT_S = 2.0
 PAUSE_S = 2.0
+STALE_CHECK_S = 1.0
 RESUBSCRIBE_S = 1.0
 FAILURES = (RedisError, OSError, TimeoutError)
 _T = TypeVar("_T")
@@ -89,6 +98,7 @@ class _Health:
 
     def __init__(self) -> None:
         self.paused_until = 0.0
+        self.failures = 0  # how many times Redis has failed: a store sees a new failure
         self.pending_deletes: list[tuple[RedisStore, str]] = []
 
     def usable(self) -> bool:
@@ -98,16 +108,29 @@ class _Health:
         if self.usable():
             log.warning("Redis does not answer (%s); using the database store", error)
         self.paused_until = time.monotonic() + PAUSE_S
+        self.failures += 1
 
 
 class FallbackStore(NamespacedStore):
     """A store in Redis, written through to the database store, read from the database
-    when Redis fails or has lost the key."""
+    when Redis fails or has lost the key. With ``tombstone_s`` (sessions), a deleted key
+    is ended for that long: never written again, never read from a stale copy."""
 
-    def __init__(self, primary: RedisStore, fallback: DatabaseStore, health: _Health) -> None:
+    def __init__(
+        self,
+        primary: RedisStore,
+        fallback: DatabaseStore,
+        health: _Health,
+        *,
+        tombstone_s: int | None = None,
+    ) -> None:
         self.primary = primary
         self.fallback = fallback
         self.health = health
+        self.tombstone_s = tombstone_s
+        self.ended = fallback.with_namespace("ended")  # keys deleted for good
+        self.stale = fallback.with_namespace("stale-in-redis")  # Redis' copy to delete
+        self._stale_checked = (-STALE_CHECK_S, -1)  # (when, health.failures then)
 
     @classmethod
     def of(cls, url: str, namespace: str = "conference") -> FallbackStore:
@@ -115,11 +138,12 @@ class FallbackStore(NamespacedStore):
             RedisStore(client(url), namespace=namespace), DatabaseStore(namespace), _Health()
         )
 
-    def with_namespace(self, namespace: str) -> FallbackStore:
+    def with_namespace(self, namespace: str, *, tombstone_s: int | None = None) -> FallbackStore:
         return FallbackStore(
             self.primary.with_namespace(namespace),
             self.fallback.with_namespace(namespace),
             self.health,
+            tombstone_s=tombstone_s,
         )
 
     async def _redis(self, call: Awaitable[_T]) -> tuple[bool, _T | None]:
@@ -141,22 +165,59 @@ class FallbackStore(NamespacedStore):
             await asyncio.wait_for(store.delete(key), CALL_TIMEOUT_S)
             self.health.pending_deletes.pop(0)
 
+    async def _mark_stale(self, key: str) -> None:
+        assert self.tombstone_s is not None
+        await self.stale.set(key, b"", self.tombstone_s)
+
+    async def _delete_stale_copies(self) -> None:
+        """Before reading from Redis: delete from it every key whose Redis copy is stale
+        (ended or changed while Redis was away, by any server process). Looked up at
+        once after a failure of Redis here, else at most every STALE_CHECK_S."""
+        if not self.health.usable():
+            return  # reads go to the database meanwhile
+        when, failures = self._stale_checked
+        now = time.monotonic()
+        if failures == self.health.failures and now - when < STALE_CHECK_S:
+            return
+        stale = await self.stale.keys()
+        if stale:
+            try:
+                for key in stale:
+                    await asyncio.wait_for(self.primary.delete(key), CALL_TIMEOUT_S)
+            except FAILURES as error:
+                self.health.failed(error)
+                return
+            await self.stale.delete_many(stale)
+        self._stale_checked = (now, self.health.failures)
+
     async def set(
         self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
     ) -> None:
+        if self.tombstone_s is not None and await self.ended.get(key) is not None:
+            return  # ended: a request still in flight does not bring it back
         await self.fallback.set(key, value, expires_in)
-        await self._redis(self.primary.set(key, value, expires_in))
+        ok, _ = await self._redis(self.primary.set(key, value, expires_in))
+        if not ok and self.tombstone_s is not None:
+            await self._mark_stale(key)  # Redis may keep an older copy
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
+        if self.tombstone_s is not None:
+            await self._delete_stale_copies()
         ok, value = await self._redis(self.primary.get(key, renew_for))
         if ok and value is not None:
             return value
         return await self.fallback.get(key, renew_for)
 
     async def delete(self, key: str) -> None:
+        if self.tombstone_s is not None:
+            await self.ended.set(key, b"", self.tombstone_s)
         await self.fallback.delete(key)
         ok, _ = await self._redis(self.primary.delete(key))
-        if not ok:
+        if ok:
+            return
+        if self.tombstone_s is not None:
+            await self._mark_stale(key)  # durable: every process, and after a restart
+        else:
             self.health.pending_deletes.append((self.primary, key))
 
     async def pop(self, key: str) -> bytes | None:

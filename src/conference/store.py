@@ -89,6 +89,23 @@ class DatabaseStore(NamespacedStore):
     async def exists(self, key: str) -> bool:
         return await self.get(key) is not None
 
+    async def keys(self) -> list[str]:
+        """The keys of this namespace not yet expired (its own names, without the prefix)."""
+        prefix = self._key("")
+        rows = await StoreEntry.select(StoreEntry.key, StoreEntry.expires_at).where(
+            StoreEntry.key.like(f"{prefix}%")
+        )
+        now = datetime.now(UTC)
+        return [
+            row["key"][len(prefix) :]
+            for row in rows
+            if row["expires_at"] is None or row["expires_at"] > now
+        ]
+
+    async def delete_many(self, keys: list[str]) -> None:
+        if keys:
+            await StoreEntry.delete().where(StoreEntry.key.is_in([self._key(k) for k in keys]))
+
     async def expires_in(self, key: str) -> int | None:
         row = (
             await StoreEntry.select(StoreEntry.expires_at)

@@ -42,6 +42,7 @@ from conference.forms import StaffRequest
 from conference.i18n import gettext
 from conference.invitations import DelegateInput, SubstituteOut, attendance, substitute_of
 from conference.tables import Role
+from conference.threads import off_loop
 
 DESK = allow(Role.organizer, Role.desk)
 
@@ -223,7 +224,7 @@ class ArrivalsController(Controller):
         """Who arrived, when and at which desk, as CSV."""
         headers, rows = await exporting.arrival_rows(event)
         return _download(
-            exporting.to_csv(headers, rows),
+            await off_loop(lambda: exporting.to_csv(headers, rows)),
             f"dai-bieu-da-den-{event['slug']}.csv",
             "text/csv",
         )
@@ -233,7 +234,7 @@ class ArrivalsController(Controller):
         """Who arrived, when and at which desk, as an Excel workbook (times as date cells)."""
         headers, rows = await exporting.arrival_rows(event)
         return _download(
-            exporting.to_xlsx(headers, rows),
+            await off_loop(lambda: exporting.to_xlsx(headers, rows)),
             f"dai-bieu-da-den-{event['slug']}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )

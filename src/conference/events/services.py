@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
@@ -32,6 +33,9 @@ async def get_event(slug: str) -> EventRow:
 
 _by_slug: dict[str, tuple[float, EventRow]] = {}
 # A scan looks its event up by slug; the event barely changes during the day.
+# A copy a module above this one makes for a new event: (source's id, new event's id).
+CopyStep = Callable[[int, int], Awaitable[None]]
+
 EVENT_CACHE_S = 30.0
 
 
@@ -97,12 +101,20 @@ NEW_EVENT_DEFAULTS = {
 
 
 async def create_event_copy(
-    slug: str, title: str, day: date, source: EventRow | None, *, by: Actor | None = None
+    slug: str,
+    title: str,
+    day: date,
+    source: EventRow | None,
+    *,
+    by: Actor | None = None,
+    copy_also: Sequence[CopyStep] = (),
 ) -> EventRow:
     """Create the event ``slug`` titled ``title`` on ``day``; with ``source``, copying its
     settings, its programme (moved to the new day, without speakers or actual times) and
-    its award forms (without recipients): never a person. Raises FormErrors for a bad
-    slug or title, Conflict when the slug is taken."""
+    its award forms (without recipients): never a person. ``copy_also``: what the modules
+    above this one copy too (the hall, ``seating.copy_hall``), each called with the source's
+    id and the new event's, in the same transaction. Raises FormErrors for a bad slug or
+    title, Conflict when the slug is taken."""
     form: dict[str, str] = dict(NEW_EVENT_DEFAULTS)
     if source is not None:
         form.update(
@@ -122,6 +134,8 @@ async def create_event_copy(
         created = await create_event(data, by=by)
         if source is not None:
             await _copy_programme_and_awards(source, created)
+            for step in copy_also:
+                await step(source["id"], created["id"])
     return created
 
 

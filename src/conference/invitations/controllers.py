@@ -26,6 +26,8 @@ from conference.invitations.schemas import FIELDS, MAX_LENGTHS, parse_delegate_f
 from conference.invitations.sending import outbox_status
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, PLACEHOLDERS
 from conference.settings import Settings
+from conference.templating import render_off_loop
+from conference.threads import off_loop
 from conference.uploads import previewed_uploads
 
 
@@ -118,16 +120,18 @@ class DelegateController(Controller):
     @get("/print", name="delegates_print", dependencies=LIST_FILTER)
     async def print_list(
         self,
+        request: StaffRequest,
         event: NamedDependency[EventRow],
         wanted: NamedDependency[services.DelegateFilter],
         sign: FromQuery[bool] = False,
-    ) -> Template:
+    ) -> Response[bytes]:
         """The list as filtered on screen, every row, on A4 under the official heading;
         ``sign`` adds a column for signatures (an attendance sheet)."""
         listing = await services.list_delegates(event["id"], wanted, limit=None)
-        return Template(
+        return await render_off_loop(
+            request,
             "invitations/list_print.html",
-            context={
+            {
                 "event": event,
                 "listing": listing,
                 "wanted": wanted,
@@ -356,7 +360,8 @@ class DelegateController(Controller):
     ) -> Response[bytes]:
         """The list as filtered on the list page (its query string), every row, as CSV."""
         headers, rows = await exporting.export_rows(event["id"], wanted)
-        return _download(exporting.to_csv(headers, rows), f"dai-bieu-{slug}.csv", "text/csv")
+        content = await off_loop(lambda: exporting.to_csv(headers, rows))
+        return _download(content, f"dai-bieu-{slug}.csv", "text/csv")
 
     @get("/export.xlsx", name="delegates_export_xlsx", dependencies=LIST_FILTER)
     async def export_xlsx(
@@ -368,7 +373,7 @@ class DelegateController(Controller):
         """The list as filtered on the list page, as an Excel workbook."""
         headers, rows = await exporting.export_rows(event["id"], wanted)
         return _download(
-            exporting.to_xlsx(headers, rows),
+            await off_loop(lambda: exporting.to_xlsx(headers, rows)),
             f"dai-bieu-{slug}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
@@ -481,16 +486,17 @@ class InvitationController(Controller):
     @get("/print", name="invitations_print")
     async def print_view(
         self,
+        request: StaffRequest,
         event: NamedDependency[EventRow],
         settings: NamedDependency[Settings],
         ids: FromQuery[str] = "",
         group: FromQuery[str] = "",
-    ) -> Template:
+    ) -> Response[bytes]:
         """A4, one invitation a page: every delegate, a group, or the chosen ids."""
         wanted = {int(i) for i in ids.split(",") if i.strip().isdigit()}
         invitations = await invitations_to_print(event, settings.base_url, group=group, ids=wanted)
-        return Template(
-            "invitations/print.html", context={"event": event, "invitations": invitations}
+        return await render_off_loop(
+            request, "invitations/print.html", {"event": event, "invitations": invitations}
         )
 
 

@@ -32,6 +32,7 @@ from conference.limits import limit_of
 from conference.spreadsheets import ImportFileError, Sheet
 from conference.tables import Delegate, DelegateSource, Event
 from conference.text import nfc
+from conference.threads import off_loop
 from conference.uploads import PreviewedUploads
 from conference.validation import is_email
 
@@ -134,11 +135,11 @@ async def plan_import(event_id: int, filename: str, data: bytes) -> DelegatePlan
     Reads the database, writes nothing. Raises ImportFileError for a file that
     cannot be imported at all (see ``spreadsheets.read_rows``; no full-name column).
     """
-    table = await imports.off_loop(lambda: _read_table(filename, data))
+    table = await off_loop(lambda: _read_table(filename, data))
     stored = await Delegate.select(*_STORED_COLUMNS).where(Delegate.event == event_id)
     event = await Event.select(Event.vip_rank_threshold).where(Event.id == event_id).first()
     threshold = event["vip_rank_threshold"] if event else 0
-    return await imports.off_loop(lambda: _plan(filename, table, stored, threshold))
+    return await off_loop(lambda: _plan(filename, table, stored, threshold))
 
 
 def _read_table(filename: str, data: bytes) -> imports.Table:

@@ -8,6 +8,7 @@ from conference.actors import EventRow
 from conference.invitations.rendering import Invitation, build_invitation
 from conference.invitations.services import DelegateFilter, list_delegates
 from conference.program import agenda
+from conference.threads import off_loop
 
 
 async def invitations_to_print(
@@ -22,4 +23,7 @@ async def invitations_to_print(
         row for row in listing.rows if row["revoked_at"] is None and (not ids or row["id"] in ids)
     ]
     programme = await agenda.programme_outline(event["id"])
-    return [build_invitation(event, row, programme, base_url) for row in rows]
+    # Each letter renders the organizer's wording: seconds for a large event, in a thread.
+    return await off_loop(
+        lambda: [build_invitation(event, row, programme, base_url) for row in rows]
+    )

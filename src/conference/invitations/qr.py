@@ -19,6 +19,8 @@ from functools import lru_cache
 
 import segno
 
+from conference.threads import off_loop
+
 # Error correction M survives a creased or badly printed card; never a Micro QR,
 # which phone cameras and hand scanners often do not read.
 ERROR_LEVEL = "m"
@@ -156,9 +158,14 @@ def stop_workers() -> None:
 async def prepare_png(payloads: list[str]) -> None:
     """Make the e-mail PNGs of ``payloads`` not yet cached, on every core, and cache them."""
     missing = list(dict.fromkeys(p for p in payloads if png_cache.get((p, EMAIL_SCALE)) is None))
+    if not missing:
+        return
     if len(missing) < PARALLEL_FROM or _workers() == 1:
-        for payload in missing:
-            qr_png(payload)
+        # A thread, not the loop: one core still makes thousands of codes in seconds. The
+        # cache is filled here, on the loop, so only the loop ever touches it.
+        images = await off_loop(lambda: _render_many(missing))
+        for payload, image in zip(missing, images, strict=True):
+            png_cache.put((payload, EMAIL_SCALE), image)
         return
     loop = asyncio.get_running_loop()
     workers = _workers()

@@ -5,6 +5,6 @@ these services whenever placement changes.
 """
 
 from conference.seating.hall import MAX_SEATS
-from conference.seating.services import assign, get_hall, save_hall, seats
+from conference.seating.services import assign, copy_hall, get_hall, save_hall, seats
 
-__all__ = ["MAX_SEATS", "assign", "get_hall", "save_hall", "seats"]
+__all__ = ["MAX_SEATS", "assign", "copy_hall", "get_hall", "save_hall", "seats"]

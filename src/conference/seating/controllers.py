@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 from litestar.plugins.flash import flash
@@ -24,6 +24,7 @@ from conference.seating import hall as halls
 from conference.seating.schemas import AssignIn, HallIn, MoveIn, PinIn, SeatIn, SwapIn
 from conference.settings import Settings
 from conference.tables import Role
+from conference.templating import render_off_loop
 
 # Desk staff read the plan (names and seats; never a contact), organizers change it.
 READERS = allow(Role.organizer, Role.desk)
@@ -427,10 +428,11 @@ class SeatingController(Controller):
     @get("/cards")
     async def cards(
         self,
+        request: StaffRequest,
         event: NamedDependency[EventRow],
         all: FromQuery[str] = "",
         blocks: FromQuery[str] = "",
-    ) -> Template:
+    ) -> Response[bytes]:
         """Name cards (biển tên) for the presidium and the front rows; ``?all=1``: everyone;
         ``?blocks=1``: a table card a block."""
         everyone = all == "1"
@@ -439,31 +441,34 @@ class SeatingController(Controller):
             if blocks == "1"
             else await prints.name_cards(event["id"], everyone=everyone)
         )
-        return Template(
-            "seating/cards.html",
-            context={"event": event, "cards": cards, "everyone": everyone},
+        return await render_off_loop(
+            request, "seating/cards.html", {"event": event, "cards": cards, "everyone": everyone}
         )
 
     @get("/chart")
-    async def chart(self, event: NamedDependency[EventRow]) -> Template:
+    async def chart(
+        self, request: StaffRequest, event: NamedDependency[EventRow]
+    ) -> Response[bytes]:
         """The seating chart with names, block by block (A3 landscape)."""
-        return Template(
+        return await render_off_loop(
+            request,
             "seating/chart.html",
-            context={"event": event, "blocks": await prints.chart(event["id"])},
+            {"event": event, "blocks": await prints.chart(event["id"])},
         )
 
     @get("/badges")
     async def badges(
-        self, event: NamedDependency[EventRow], settings: NamedDependency[Settings]
-    ) -> Template:
+        self,
+        request: StaffRequest,
+        event: NamedDependency[EventRow],
+        settings: NamedDependency[Settings],
+    ) -> Response[bytes]:
         """Badges (A6) of everyone who will come: name, title, organization, group colour,
         seat and the personal QR code."""
-        return Template(
+        return await render_off_loop(
+            request,
             "seating/badges.html",
-            context={
-                "event": event,
-                "badges": await prints.badges(event["id"], settings.base_url),
-            },
+            {"event": event, "badges": await prints.badges(event["id"], settings.base_url)},
         )
 
 

@@ -233,10 +233,16 @@ async def publish_seats(event_id: int, published: bool, *, by: Actor | None = No
     await audit.record("seating.publish", by=by, event_id=event_id, published=published)
 
 
-async def copy_hall(from_event_id: int, to_event_id: int, *, by: Actor | None = None) -> None:
+async def copy_hall(
+    from_event_id: int, to_event_id: int, *, by: Actor | None = None, if_any: bool = False
+) -> None:
     """The hall of another event, without its delegates; only from an event where ``by``
-    is an organizer (another one is ``hall_missing``, as if it had no hall)."""
+    is an organizer (another one is ``hall_missing``, as if it had no hall). With
+    ``if_any`` (a new event copying another, `event create --copy-from`), an event without
+    a hall copies nothing instead."""
     source = await get_hall(from_event_id)
+    if source is None and if_any:
+        return
     if source is None or not _may_copy_from(by, from_event_id):
         raise NotFound("That event has no hall to copy.", code="hall_missing")
     await save_hall(

@@ -27,6 +27,7 @@ from conference.limits import limit_of
 from conference.program.awards import services as awards
 from conference.tables import AwardRecipient, Delegate, RecipientKind
 from conference.text import fold, nfc
+from conference.threads import off_loop
 from conference.uploads import PreviewedUploads
 
 MAX_ORDER = 10_000
@@ -186,9 +187,9 @@ async def plan_import(
     Reads the database, writes nothing. Raise ImportFileError for a file that cannot
     be read or has no name column.
     """
-    table = await imports.off_loop(lambda: read_table(filename, data, COLUMNS, required="name"))
+    table = await off_loop(lambda: read_table(filename, data, COLUMNS, required="name"))
     known = await _known(event_id, default_form_id)
-    return await imports.off_loop(lambda: _plan(filename, table, known))
+    return await off_loop(lambda: _plan(filename, table, known))
 
 
 def _plan(filename: str, table: Table, known: _Known) -> AwardImportPlan:

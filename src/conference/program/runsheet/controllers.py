@@ -33,6 +33,7 @@ from conference.program.runsheet.schemas import (
 )
 from conference.spreadsheets import to_csv
 from conference.tables import Role
+from conference.templating import render_off_loop
 
 STAGE = allow(Role.organizer, Role.mc)
 
@@ -530,10 +531,14 @@ class RunSheetController(Controller):
     # ------------------------------------------------------------ printables
 
     @get("/print", name="runsheet_print")
-    async def print_script(self, event: NamedDependency[EventRow]) -> Template:
+    async def print_script(
+        self, request: StaffRequest, event: NamedDependency[EventRow]
+    ) -> Response[bytes]:
         """The MC's script on A4, large type, one cue after another."""
-        return Template(
-            "program/runsheet/print.html", context=_sheet_context(event, await runsheet.load(event))
+        return await render_off_loop(
+            request,
+            "program/runsheet/print.html",
+            _sheet_context(event, await runsheet.load(event)),
         )
 
     @get("/tray", name="runsheet_tray")
@@ -649,11 +654,14 @@ class IntroductionController(Controller):
         )
 
     @get("/print", name="runsheet_introduction_print")
-    async def print_introduction(self, event: NamedDependency[EventRow]) -> Template:
+    async def print_introduction(
+        self, request: StaffRequest, event: NamedDependency[EventRow]
+    ) -> Response[bytes]:
         """The introduction on A4, in large type."""
-        return Template(
+        return await render_off_loop(
+            request,
             "program/runsheet/introduction_print.html",
-            context={"event": event, "intro": await runsheet.load_introduction(event)},
+            {"event": event, "intro": await runsheet.load_introduction(event)},
         )
 
 
