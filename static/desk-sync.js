@@ -156,7 +156,7 @@
     const inFlight = new Set(); // nonces being sent by the scan itself, left out of a flush
     const byHash = new Map();
     const byId = new Map();
-    const searchKeys = new Map(); // id → folded name, organization and position
+    const searchKeys = new Map(); // id → folded name, organization, position and substitute
     let failures = 0;
     let timer = null;
     let flushing = null;
@@ -186,7 +186,9 @@
       if (old && old.token_sha256) byHash.delete(old.token_sha256);
       if (d.removed) { byId.delete(d.id); searchKeys.delete(d.id); return; }
       byId.set(d.id, d);
-      searchKeys.set(d.id, fold([d.full_name, d.organization, d.position].filter(Boolean).join(" | ")));
+      // As the server's search key (substitutes.delegate_search_key): found by a substitute's name too.
+      const substitute = d.substitute ? d.substitute.full_name : "";
+      searchKeys.set(d.id, fold([d.full_name, d.organization, d.position, substitute].filter(Boolean).join(" | ")));
       if (d.token_sha256) byHash.set(d.token_sha256, d);
     }
 
@@ -236,8 +238,8 @@
       store.setArrival(slug, d).catch(() => {});
     }
 
-    // ---- the offline search: each folded word somewhere in the name, organization or
-    // position, as the server's search (protocol.search_condition) matches them
+    // ---- the offline search: each folded word somewhere in the name, organization,
+    // position or substitute's name, as the server's search (protocol.search_condition) matches them
     function findOffline(query, limit) {
       const words = fold(query).split(" ").filter(Boolean);
       if (!words.length) return [];

@@ -18,6 +18,7 @@ import pytest
 
 from conference import auth
 from conference.invitations import services as invitations
+from conference.invitations import substitutes
 from conference.tables import CheckInAttempt, Delegate, Event, Role
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.invitations.helpers import make_event
@@ -436,6 +437,34 @@ async def test_offline_a_name_typed_without_diacritics_is_found_and_admitted_onc
     # The arrival is the moment the desk admitted him, not the upload's.
     assert before.replace(microsecond=0) <= arrived["Đặng Văn Đức"] <= after
     assert await CheckInAttempt.count() == 1
+
+
+async def test_online_and_offline_the_desk_finds_a_substitute_by_name_in_the_leaders_place(
+    open_desk,
+):
+    await invitations.name_substitute_by_token(
+        await _token("Đặng Văn Đức"),
+        substitutes.read_substitute("Trần Văn Bình", "Ông", "Phó Giám đốc"),
+    )
+    greeting = "Ông Trần Văn Bình, dự thay Ông Đặng Văn Đức"
+    async with open_desk() as page:
+        await _ready_for_offline(page)
+        await page.fill("#search", "tran van binh")
+        await page.wait_for_selector("#found button[data-delegate]")
+        online = await page.inner_text("#found")
+        assert greeting in online and "ngoại tuyến" not in online
+        await page.context.set_offline(True)
+        await page.fill("#search", "")
+        await page.fill("#search", "TRẦN văn binh")
+        await page.wait_for_function(
+            "() => document.getElementById('found').innerText.includes('ngoại tuyến')"
+        )
+        offline = await page.inner_text("#found")
+        assert greeting in offline
+        assert offline.count("dự thay") == 1  # him alone, not everyone named Văn
+        await page.click("#found button[data-delegate]")
+        await page.wait_for_selector("#result[data-result=ok][data-offline=yes]")
+        assert greeting in await page.inner_text("#result")
 
 
 async def test_a_walk_in_whose_answer_was_lost_is_registered_once_when_pressed_again(open_desk):

@@ -22,7 +22,7 @@ from conference.actors import Actor
 from conference.errors import N_, InvalidInput
 from conference.i18n import translations
 from conference.tables import Delegate, Rsvp, Substitution
-from conference.text import nfc
+from conference.text import nfc, search_key
 
 MAX_HONORIFIC = 32
 MAX_NAME = 200
@@ -95,6 +95,15 @@ def substitute_of(delegate: dict[str, Any]) -> dict[str, str] | None:
     }
 
 
+def delegate_search_key(
+    full_name: str, organization: str, position: str, substitute_name: str = ""
+) -> str:
+    """The folded text a delegate is found by: their name, organization and title, then
+    the name of their substitute, so the desk finds whoever comes on the invitation by
+    the name they give ("Trần Bình" finds Ông Nguyễn Văn An's record)."""
+    return search_key(full_name, organization, position, substitute_name)
+
+
 def _person(honorific: str, full_name: str) -> str:
     return " ".join(p for p in (honorific, full_name) if p)
 
@@ -142,6 +151,9 @@ async def set_substitute(
         Delegate.substitute_honorific: wanted.honorific,
         Delegate.substitute_name: wanted.full_name,
         Delegate.substitute_position: wanted.position,
+        Delegate.search_key: delegate_search_key(
+            delegate["full_name"], delegate["organization"], delegate["position"], wanted.full_name
+        ),
         Delegate.updated_at: now,  # the desks' snapshots carry the substitute
     }
     if not wanted.nobody:
