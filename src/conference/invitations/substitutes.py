@@ -121,6 +121,27 @@ def attendee(delegate: dict[str, Any], language: str = "vi") -> str:
     }
 
 
+def who_attends(delegate: dict[str, Any]) -> dict[str, str]:
+    """Who comes on this invitation, as a print for the day names them (a name card, a
+    badge, the seating chart): the substitute's ``honorific``, ``full_name`` and
+    ``position`` when one is named (they are the one attending), else the delegate's;
+    ``in_place_of`` is the invited delegate ("Ông Nguyễn Văn An") or "" for nobody.
+
+    The row must carry ``honorific``, ``full_name``, ``position`` and the
+    ``substitute_*`` columns.
+    """
+    substitute = substitute_of(delegate)
+    if substitute is None:
+        return {
+            "honorific": delegate.get("honorific") or "",
+            "full_name": delegate["full_name"],
+            "position": delegate.get("position") or "",
+            "in_place_of": "",
+        }
+    in_place_of = _person(delegate.get("honorific") or "", delegate["full_name"])
+    return {**substitute, "in_place_of": in_place_of}
+
+
 def _same(delegate: dict[str, Any], wanted: SubstituteInput) -> bool:
     named = (
         delegate["substitute_name"],
