@@ -14,7 +14,6 @@ import anyio
 
 from conference import audit, protocol
 from conference.actors import Actor, EventRow
-from conference.database import insert_rows
 from conference.errors import Conflict, InvalidInput, NotFound
 from conference.invitations import substitutes
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, check_wording
@@ -95,9 +94,14 @@ def delegate_fields(data: DelegateInput, *, substitute_name: str = "") -> dict[s
     }
 
 
-def delegate_row(event_id: int, data: DelegateInput, *, source: DelegateSource) -> Delegate:
-    """A new Delegate row with a fresh token."""
-    return Delegate(event=event_id, source=source, token=new_token(), **delegate_fields(data))
+def delegate_row(event_id: int, data: DelegateInput, *, source: DelegateSource) -> dict[str, Any]:
+    """A new delegate's columns (``database.insert_values``), with a fresh token."""
+    return {
+        "event": event_id,
+        "source": source.value,
+        "token": new_token(),
+        **delegate_fields(data),
+    }
 
 
 async def add_delegates(
@@ -110,8 +114,7 @@ async def add_delegates(
     rows = await anyio.to_thread.run_sync(
         lambda: [delegate_row(event_id, data, source=source) for data in delegates]
     )
-    inserted = await insert_rows(Delegate, rows, returning=Delegate.id)
-    return [row["id"] for row in inserted]
+    return await protocol.insert_delegates(rows)
 
 
 # ------------------------------------------------------------------ one delegate
