@@ -138,11 +138,18 @@
     return words.length < 2 ? words.join(" ") : [words.at(-1), ...words.slice(1, -1), words[0]].join(" ");
   }
 
-  // Protocol order, as the server lists people: ranked ones first, by rank, then by name.
+  // Protocol order, as the server lists people (conference.protocol.ORDER_BY): ranked ones
+  // first, by rank, then by the server's own name key compared by code point (Vietnamese
+  // collation, punctuation ignored), as the database compares it; the browser's collation
+  // only for a delegate kept from before the snapshot carried the key.
+  const byCodePoint = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   function protocolOrder(a, b) {
     const ra = a.protocol_rank ?? Infinity;
     const rb = b.protocol_rank ?? Infinity;
-    return ra - rb || nameOrder(a.full_name).localeCompare(nameOrder(b.full_name), "vi") || a.id - b.id;
+    const names = typeof a.name_sort_key === "string" && typeof b.name_sort_key === "string"
+      ? byCodePoint(a.name_sort_key, b.name_sort_key)
+      : nameOrder(a.full_name).localeCompare(nameOrder(b.full_name), "vi");
+    return ra - rb || names || a.id - b.id;
   }
 
   function start({ slug, api, onChange, onLate }) {
@@ -196,6 +203,8 @@
       const kept = await store.snapshot(slug);
       kept.delegates.forEach(remember);
       if (kept.meta) Object.assign(state.snapshot, { loaded: true, savedAt: kept.meta.saved_at, cursor: kept.meta.cursor });
+      // Kept before the snapshot carried the name key: the next refresh is a full one.
+      if (kept.delegates.some((d) => !d.removed && d.name_sort_key === undefined)) state.snapshot.cursor = null;
       state.snapshot.count = byId.size;
       changed();
     }
