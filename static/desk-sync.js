@@ -138,11 +138,18 @@
     return words.length < 2 ? words.join(" ") : [words.at(-1), ...words.slice(1, -1), words[0]].join(" ");
   }
 
-  // Protocol order, as the server lists people: ranked ones first, by rank, then by name.
+  // Protocol order, as the server lists people (conference.protocol.ORDER_BY): ranked ones
+  // first, by rank, then by the server's own name key compared by code point (Vietnamese
+  // collation, punctuation ignored), as the database compares it; the browser's collation
+  // only for a delegate kept from before the snapshot carried the key.
+  const byCodePoint = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   function protocolOrder(a, b) {
     const ra = a.protocol_rank ?? Infinity;
     const rb = b.protocol_rank ?? Infinity;
-    return ra - rb || nameOrder(a.full_name).localeCompare(nameOrder(b.full_name), "vi") || a.id - b.id;
+    const names = typeof a.name_sort_key === "string" && typeof b.name_sort_key === "string"
+      ? byCodePoint(a.name_sort_key, b.name_sort_key)
+      : nameOrder(a.full_name).localeCompare(nameOrder(b.full_name), "vi");
+    return ra - rb || names || a.id - b.id;
   }
 
   function start({ slug, api, onChange, onLate }) {
@@ -156,7 +163,7 @@
     const inFlight = new Set(); // nonces being sent by the scan itself, left out of a flush
     const byHash = new Map();
     const byId = new Map();
-    const searchKeys = new Map(); // id → folded name, organization and position
+    const searchKeys = new Map(); // id → folded name, organization, position and substitute
     let failures = 0;
     let timer = null;
     let flushing = null;
@@ -186,7 +193,9 @@
       if (old && old.token_sha256) byHash.delete(old.token_sha256);
       if (d.removed) { byId.delete(d.id); searchKeys.delete(d.id); return; }
       byId.set(d.id, d);
-      searchKeys.set(d.id, fold([d.full_name, d.organization, d.position].filter(Boolean).join(" | ")));
+      // As the server's search key (substitutes.delegate_search_key): found by a substitute's name too.
+      const substitute = d.substitute ? d.substitute.full_name : "";
+      searchKeys.set(d.id, fold([d.full_name, d.organization, d.position, substitute].filter(Boolean).join(" | ")));
       if (d.token_sha256) byHash.set(d.token_sha256, d);
     }
 
@@ -194,6 +203,8 @@
       const kept = await store.snapshot(slug);
       kept.delegates.forEach(remember);
       if (kept.meta) Object.assign(state.snapshot, { loaded: true, savedAt: kept.meta.saved_at, cursor: kept.meta.cursor });
+      // Kept before the snapshot carried the name key: the next refresh is a full one.
+      if (kept.delegates.some((d) => !d.removed && d.name_sort_key === undefined)) state.snapshot.cursor = null;
       state.snapshot.count = byId.size;
       changed();
     }
@@ -236,8 +247,8 @@
       store.setArrival(slug, d).catch(() => {});
     }
 
-    // ---- the offline search: each folded word somewhere in the name, organization or
-    // position, as the server's search (protocol.search_condition) matches them
+    // ---- the offline search: each folded word somewhere in the name, organization,
+    // position or substitute's name, as the server's search (protocol.search_condition) matches them
     function findOffline(query, limit) {
       const words = fold(query).split(" ").filter(Boolean);
       if (!words.length) return [];

@@ -113,6 +113,8 @@
   const hhmm = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: root.dataset.timezone || undefined });
   const clock = (iso) => (iso ? hhmm.format(new Date(iso)).replace(":", "h") : "");
   const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
+  // Who comes on a delegate's invitation: "Ông X, dự thay Ông Y" when a substitute was named.
+  const attendee = (d) => (d.substitute ? fill(msg.msgSubstitute, { substitute: person(d.substitute), delegate: person(d) }) : person(d));
 
   // The message of an answer made here, from the snapshot, when the server is away.
   function offlineMessage(answer) {
@@ -137,7 +139,7 @@
     if (d) {
       // A substitute comes on the delegate's code: "Ông X, dự thay Ông Y", with their own title.
       const sub = d.substitute;
-      result.append(el("p", "who", sub ? fill(msg.msgSubstitute, { substitute: person(sub), delegate: person(d) }) : person(d)));
+      result.append(el("p", "who", attendee(d)));
       const what = [sub ? sub.position : d.position, d.organization].filter(Boolean).join(" – ");
       if (what) result.append(el("p", "what", what));
       if (d.group) result.append(el("p", "what", d.group));
@@ -292,7 +294,8 @@
 
   function foundItem(d, label) {
     const item = el("li");
-    const who = el("span", "", person(d));
+    // Found by a substitute's name too: shown as the scan greets them.
+    const who = el("span", "", attendee(d));
     if (d.organization) who.append(el("small", "muted", ` · ${d.organization}`));
     if (d.seat) who.append(el("small", "", ` · ${d.seat}`));
     item.append(who);

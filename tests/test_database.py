@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from conference import database
+from conference.errors import InvalidInput
 from conference.invitations import DelegateInput, add_delegates
 from conference.tables import ALL_TABLES, Delegate, DelegateSource, Event, InvitationDelivery
 from tests.conftest import empty_tables
@@ -144,3 +145,28 @@ async def test_sqlite_waits_off_the_loop_while_another_connection_holds_the_writ
     # Reads and writes go back to the loop's own connection afterwards.
     await _event("after")
     assert await Event.count() == 2
+
+
+async def test_a_bulk_insert_gives_each_row_its_defaults_and_refuses_what_a_column_cannot_take(db):
+    event = await _event()
+    people = [DelegateInput(full_name=f"Người {i}", protocol_rank=i) for i in range(1, 1201)]
+    ids = await add_delegates(event, people, source=DelegateSource.imported)
+    assert len(ids) == 1200 and ids == sorted(ids)  # in order, across several statements
+    rows = await Delegate.select().order_by(Delegate.id)
+    assert [r["full_name"] for r in rows] == [p.full_name for p in people]
+    assert len({r["uid"] for r in rows}) == 1200  # a callable default is called for each row
+    first = rows[0]
+    assert first["source"] == "imported" and first["rsvp"] == "pending"
+    assert first["created_at"].tzinfo is not None and first["checked_in_at"] is None
+    assert first["notify_on_arrival"] is False and first["protocol_rank"] == 1
+    with pytest.raises(InvalidInput, match="control character"):
+        await add_delegates(
+            event, [DelegateInput(full_name="Lê\x00An")], source=DelegateSource.imported
+        )
+    with pytest.raises(InvalidInput, match="out of range"):
+        await add_delegates(
+            event,
+            [DelegateInput(full_name="An", protocol_rank=2**40)],
+            source=DelegateSource.manual,
+        )
+    assert await Delegate.count() == 1200

@@ -218,3 +218,27 @@ async def test_the_award_choices_leave_out_withdrawn_invitations(event):
     assert [d["full_name"] for d in choices] == [
         n for n in PROTOCOL_ORDER if n != "Nguyễn Văn Tùng"
     ]
+
+
+async def test_a_large_insert_is_found_by_trigrams_and_keeps_the_index_up_for_later_ones(event):
+    many = [DelegateInput(full_name=f"Vũ Hải {n:04d}x") for n in range(protocol.BULK_TRIGRAMS)]
+    ids = await add_delegates(event["id"], many, source=DelegateSource.imported)
+    [later] = await add_delegates(
+        event["id"], [DelegateInput(full_name="Quách Tĩnh")], source=DelegateSource.manual
+    )
+
+    async def found(query: str) -> list[int]:
+        rows = await search_delegates(event["id"], query, limit=20)
+        return [row["id"] for row in rows]
+
+    # Long words: on SQLite the trigram table answers (it must hold every new row).
+    assert await found("vu hai 0042x") == [ids[42]]
+    assert await found(f"{protocol.BULK_TRIGRAMS - 1:04d}x") == [ids[-1]]
+    assert await found("quach tinh") == [later]  # the trigger is back for single rows
+    if Delegate._meta.db.engine_type == "sqlite":
+        matched = await Delegate.raw(
+            "SELECT rowid FROM delegate_trigram WHERE delegate_trigram MATCH {}", '"hai 0"'
+        )
+        assert sorted(row["rowid"] for row in matched) == ids
+        triggers = await Delegate.raw("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        assert "delegate_trigram_insert" in {row["name"] for row in triggers}

@@ -14,8 +14,8 @@ import io
 import os
 import sqlite3
 import warnings
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import aiosqlite
 import asyncpg
@@ -27,6 +27,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 from piccolo.table import Table
+from piccolo.utils.sql_values import convert_to_sql_value
 
 from conference.errors import ConfigurationError
 from conference.settings import DEFAULT_DATABASE_URL, DatabaseURL
@@ -196,6 +197,124 @@ async def insert_rows(
     if len(rows) >= ANALYZE_AFTER_ROWS:
         await refresh_statistics(table)
     return inserted
+
+
+async def insert_values(
+    table: type[Table],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    returning: Column | None = None,
+) -> list[dict[str, Any]]:
+    """Insert many rows given as ``{column name: value}`` (every row the same names), in
+    as few statements as the parameter limit allows; returns ``returning`` of each row.
+
+    For large lists (an import): building a Table instance and its query for each row
+    took 0.6 ms a row, most of a 10,000-row import. A column the rows do not name takes
+    its default, worked out once for the whole call (a time default: one moment for
+    every row) unless it is a function (a uid), called for each row. Every value is
+    checked against its column's limits first (``limits.values_checker``), as the
+    guarded ``insert`` checks every other row; raises InvalidInput as it does.
+    """
+    from conference.limits import values_checker
+
+    if not rows:
+        return []
+    given = list(rows[0])
+    named = set(given)
+    constant: dict[str, Any] = {}
+    per_row: dict[str, Any] = {}
+    for column in table._meta.columns:
+        name = column._meta.name
+        if name in named or column._meta.primary_key:
+            continue
+        default: Any = getattr(column, "default", None)
+        if callable(default):
+            per_row[name] = default
+        elif hasattr(default, "python"):  # Piccolo's TimestamptzNow and the like
+            constant[name] = convert_to_sql_value(default.python(), column)
+        else:
+            constant[name] = convert_to_sql_value(column.get_default_value(), column)
+    names = [*given, *per_row, *constant]
+    columns = [table._meta.get_column_by_name(name) for name in given]
+    fixed = list(constant.values())
+    makers = list(per_row.values())
+    values = [
+        [
+            *(
+                value if value is None or type(value) in _PLAIN else convert_to_sql_value(value, c)
+                for value, c in zip((row[name] for name in given), columns, strict=True)
+            ),
+            *(make() for make in makers),
+            *fixed,
+        ]
+        for row in rows
+    ]
+    check = values_checker(table, names)
+    for row_values in values:
+        check(row_values)
+    engine = table._meta.db
+    quoted = ", ".join(f'"{name}"' for name in names)
+    tail = f' RETURNING "{returning._meta.name}"' if returning is not None else ""
+    if isinstance(engine, PostgresEngine):
+        # One statement, one array a column: PostgreSQL parses and plans it once
+        # (11 statements of 32,000 parameters took it 3 s for 10,000 rows).
+        arrays = ", ".join(
+            f"${i}::{table._meta.get_column_by_name(name).column_type}[]"
+            for i, name in enumerate(names, start=1)
+        )
+        sql = (
+            f'INSERT INTO "{table._meta.tablename}" ({quoted}) '  # noqa: S608 - names from the table
+            f"SELECT {quoted} FROM unnest({arrays}) WITH ORDINALITY AS v({quoted}, n) "
+            f"ORDER BY n{tail}"
+        )
+        inserted = await _run_written(
+            engine, sql, [list(column) for column in zip(*values, strict=True)]
+        )
+    else:
+        inserted = []
+        per_statement = max(1, MAX_PARAMETERS // len(names))
+        one_row = "(" + ", ".join(["?"] * len(names)) + ")"
+        for start in range(0, len(values), per_statement):
+            chunk = values[start : start + per_statement]
+            sql = (
+                f'INSERT INTO "{table._meta.tablename}" ({quoted}) '  # noqa: S608 - names from the table
+                f"VALUES {', '.join([one_row] * len(chunk))}{tail}"
+            )
+            args = [value for row_values in chunk for value in row_values]
+            inserted += await _run_written(engine, sql, args)
+    if len(rows) >= ANALYZE_AFTER_ROWS:
+        await refresh_statistics(table)
+    return inserted if returning is not None else []
+
+
+async def _run_written(engine: Engine[Any], sql: str, args: list[Any]) -> list[dict[str, Any]]:
+    """Run ``sql`` with its placeholders already written for the engine ("?" or "$1"),
+    in the current transaction if there is one.
+
+    Piccolo's own path (``table.raw``) looks at every argument twice to find nested
+    queries: over a second for the 350,000 values of a 10,000-row import.
+    """
+    transaction = engine.current_transaction.get()
+    if isinstance(engine, SQLiteEngine):
+        if transaction is None:
+            return cast(list[dict[str, Any]], await engine._run_in_new_connection(sql, args))
+        connection = transaction.connection
+        await connection.execute("PRAGMA foreign_keys = 1")
+        connection.row_factory = dict_factory
+        async with connection.execute(sql, args) as cursor:
+            return list(await cursor.fetchall())
+    assert isinstance(engine, PostgresEngine)
+    if transaction is not None:
+        records = await transaction.connection.fetch(sql, *args)
+    elif engine.pool:
+        records = await engine._run_in_pool(sql, args)
+    else:
+        records = await engine._run_in_new_connection(sql, args)
+    return [dict(record) for record in records]
+
+
+# Values a database driver takes as they are; others go through Piccolo's conversion.
+_PLAIN = frozenset({str, int, float, bool})
 
 
 # A bulk insert this large refreshes the planner's statistics of its table.

@@ -18,9 +18,10 @@ import pytest
 
 from conference import auth
 from conference.invitations import services as invitations
-from conference.tables import CheckInAttempt, Delegate, Event, Role
+from conference.invitations import substitutes
+from conference.tables import CheckInAttempt, Delegate, DelegateSource, Event, Role
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.invitations.helpers import make_event
+from tests.invitations.helpers import DelegateInput, make_event
 
 DESK = "/events/hn-2022/desk/"
 PHONE = {"width": 390, "height": 844}
@@ -436,6 +437,56 @@ async def test_offline_a_name_typed_without_diacritics_is_found_and_admitted_onc
     # The arrival is the moment the desk admitted him, not the upload's.
     assert before.replace(microsecond=0) <= arrived["Đặng Văn Đức"] <= after
     assert await CheckInAttempt.count() == 1
+
+
+async def test_online_and_offline_the_desk_finds_a_substitute_by_name_in_the_leaders_place(
+    open_desk,
+):
+    await invitations.name_substitute_by_token(
+        await _token("Đặng Văn Đức"),
+        substitutes.read_substitute("Trần Văn Bình", "Ông", "Phó Giám đốc"),
+    )
+    greeting = "Ông Trần Văn Bình, dự thay Ông Đặng Văn Đức"
+    async with open_desk() as page:
+        await _ready_for_offline(page)
+        await page.fill("#search", "tran van binh")
+        await page.wait_for_selector("#found button[data-delegate]")
+        online = await page.inner_text("#found")
+        assert greeting in online and "ngoại tuyến" not in online
+        await page.context.set_offline(True)
+        await page.fill("#search", "")
+        await page.fill("#search", "TRẦN văn binh")
+        await page.wait_for_function(
+            "() => document.getElementById('found').innerText.includes('ngoại tuyến')"
+        )
+        offline = await page.inner_text("#found")
+        assert greeting in offline
+        assert offline.count("dự thay") == 1  # him alone, not everyone named Văn
+        await page.click("#found button[data-delegate]")
+        await page.wait_for_selector("#result[data-result=ok][data-offline=yes]")
+        assert greeting in await page.inner_text("#result")
+
+
+async def test_offline_the_names_found_come_in_the_servers_vietnamese_order(open_desk, live_server):
+    # Punctuation does not count on the server (Oanh before O'Neil: a before n); the
+    # browser's own collation puts the apostrophe first.
+    event = await Event.select(Event.id).where(Event.slug == "hn-2022").first()
+    await invitations.add_delegates(
+        event["id"],
+        [DelegateInput(full_name="Bùi O'Neil"), DelegateInput(full_name="Bùi Oanh")],
+        source=DelegateSource.manual,
+    )
+    online = await invitations.search_delegates(event["id"], "bui o", limit=20)
+    assert [d["full_name"] for d in online] == ["Bùi Oanh", "Bùi O'Neil"]
+    async with open_desk() as page:
+        await _ready_for_offline(page)
+        await page.context.set_offline(True)
+        await page.fill("#search", "bui o")
+        await page.wait_for_function(
+            "() => document.getElementById('found').innerText.includes('ngoại tuyến')"
+        )
+        shown = await page.locator("#found li span").all_inner_texts()
+        assert [name.split(" · ")[0] for name in shown] == ["Bùi Oanh", "Bùi O'Neil"]
 
 
 async def test_a_walk_in_whose_answer_was_lost_is_registered_once_when_pressed_again(open_desk):

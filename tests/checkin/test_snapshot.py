@@ -12,6 +12,7 @@ from conference.checkin.snapshot import SNAPSHOT_OVERLAP, make_cursor
 from conference.invitations import services as invitations
 from conference.invitations.services import DelegateInput
 from conference.tables import Delegate, Role
+from conference.text import name_sort_key
 from tests.invitations.helpers import PEOPLE, make_event
 
 SNAPSHOT = "/api/events/hn-2022/desk/snapshot"
@@ -41,7 +42,9 @@ async def staff(db, sample_password) -> dict[str, dict[str, str]]:
 
 
 async def _rows() -> list[dict]:
-    return await Delegate.select(Delegate.id, Delegate.token, Delegate.phone).order_by(Delegate.id)
+    return await Delegate.select(
+        Delegate.id, Delegate.token, Delegate.phone, Delegate.full_name
+    ).order_by(Delegate.id)
 
 
 async def _age_everything() -> None:
@@ -71,6 +74,8 @@ async def test_the_snapshot_holds_what_the_desk_shows_and_never_a_contact_or_a_t
     for row in rows:
         expected = hashlib.sha256(row["token"].encode()).hexdigest()
         assert by_id[row["id"]]["token_sha256"] == expected
+    for row in rows:  # the server's name order, for the offline search to keep
+        assert by_id[row["id"]]["name_sort_key"] == name_sort_key(row["full_name"])
     first = by_id[rows[0]["id"]]
     assert (first["full_name"], first["group"], first["protocol_rank"]) == (
         "Nguyễn Thị Thủy Lệ",

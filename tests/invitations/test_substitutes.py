@@ -4,12 +4,13 @@ greeted, listed and introduced in the invited delegate's place, and kept in thei
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 
 import pytest
 
 from conference import auth
-from conference.invitations import services, substitutes
+from conference.invitations import importing, services, substitutes
 from conference.tables import Delegate, Role, Substitution
 from tests.conftest import CSRF_FIELD, log_in
 from tests.invitations.helpers import make_event
@@ -186,3 +187,64 @@ async def test_declining_clears_the_substitute_and_a_nameless_or_huge_one_is_ref
     await services.revoke_invitation(row["event"], ids[3])
     gone = await client.post(f"/i/{token}/substitute", data={**BINH, "_csrf_token": csrf})
     assert gone.status_code == 404 and "Trần Văn Bình" not in gone.text
+
+
+async def _found_by(client, bearer: dict[str, str], query: str) -> list[tuple[int, str]]:
+    answer = await client.get(f"{API}/delegates", params={"q": query}, headers=bearer)
+    assert answer.status_code == 200
+    return [
+        (d["id"], (d.get("substitute") or {}).get("full_name", ""))
+        for d in answer.json()["delegates"]
+    ]
+
+
+async def test_the_desk_finds_a_delegate_by_the_substitutes_name_through_edits_and_imports(
+    client, sample_password
+):
+    _, ids = await make_event()
+    thang = ids[1]
+    await auth.create_user("letan", sample_password, Role.desk)
+    desk = {"authorization": f"Bearer {await auth.create_token('letan')}"}
+    await services.name_substitute_by_token(await _token(thang), substitutes.from_form(BINH))
+    binh = [(thang, "Trần Văn Bình")]
+
+    # Diacritics and case ignored; a long word (SQLite's trigram table) and a short one.
+    assert await _found_by(client, desk, "tran van binh") == binh
+    assert await _found_by(client, desk, "TRẦN Bình") == binh
+    assert await _found_by(client, desk, "van bi") == binh
+    assert await _found_by(client, desk, "binh thang") == binh  # both names: the same record
+
+    # The organizer edits the delegate, then an import changes him: still found.
+    event_id = (await Delegate.select(Delegate.event).where(Delegate.id == thang).first())["event"]
+    row = await services.get_delegate(event_id, thang)
+    edited = services.DelegateInput(
+        full_name=row["full_name"],
+        honorific=row["honorific"],
+        email=row["email"],
+        position="Phó Giám đốc Sở",
+        organization=row["organization"],
+        protocol_rank=row["protocol_rank"],
+        group=row["group_name"],
+    )
+    await services.update_delegate(event_id, thang, edited)
+    assert await _found_by(client, desk, "tran van binh") == binh
+    csv_file = "Họ và tên,Email,Đơn vị\nHoàng Cao Thắng,thang@example.vn,Sở Xây dựng\n"
+    plan = await importing.plan_import(event_id, "ds.csv", csv_file.encode())
+    assert len(plan.to_update) == 1 and not plan.problems
+    await importing.apply_import(event_id, plan)
+    assert await _found_by(client, desk, "tran van binh") == binh
+    assert await _found_by(client, desk, "hoang cao thang") == binh  # his own name too
+
+    # A database written before this search: the migration writes the key again.
+    migration = importlib.import_module(
+        "conference.piccolo_migrations.conference_2026_12_04t01_10_00_000000"
+    )
+    await Delegate.update({Delegate.search_key: "hoang cao thang"}).where(Delegate.id == thang)
+    assert await _found_by(client, desk, "tran van binh") == []
+    await migration._rewrite(with_substitute=True)
+    assert await _found_by(client, desk, "tran van binh") == binh
+
+    # Cleared, the substitute's name finds nobody; the delegate's own name still does.
+    await services.name_substitute(event_id, thang, substitutes.NOBODY)
+    assert await _found_by(client, desk, "tran van binh") == []
+    assert await _found_by(client, desk, "hoang cao thang") == [(thang, "")]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from conference import auth, demo, demo_data
-from conference.tables import Delegate, HallSeat, Role
+from conference.invitations import substitutes
+from conference.invitations.services import name_substitute
+from conference.tables import Delegate, HallSeat, Role, Rsvp
 from tests.conftest import csrf_token, log_in
 
 PAGE = f"/events/{demo_data.SLUG}/seating/"
@@ -100,3 +102,41 @@ async def test_table_cards_name_each_block_and_the_groups_kept_there(client):
     assert front.text.count('class="card"') == await HallSeat.count().where(
         (HallSeat.depth < 2) & HallSeat.delegate.is_not_null()
     )
+
+
+async def test_name_cards_badges_and_the_chart_print_the_substitute_in_the_leaders_place(client):
+    await demo.load()
+    await log_in(client, "bantochuc", "hoinghi2022")
+    leader = await Delegate.select().where(Delegate.protocol_rank == 1).first()
+    invited = f"{leader['honorific']} {leader['full_name']}"
+    wanted = substitutes.read_substitute("Trần Văn Bình", "Ông", "Chánh Văn phòng Sở")
+    await name_substitute(leader["event"], leader["id"], wanted)
+    in_place = f"dự thay {invited}"
+
+    cards = (await client.get(PAGE + "cards")).text
+    card = cards[cards.index(f'data-seat="{leader["seat"]}"') :].split("</section>")[0]
+    assert card.count('<div class="name">Trần Văn Bình</div>') == 2  # both faces of the tent
+    assert card.count("Chánh Văn phòng Sở") == 2 and card.count(in_place) == 2
+    assert leader["full_name"] not in card.replace(in_place, "")
+    assert cards.count("dự thay") == 2  # nobody else's card
+
+    # Badges for the leader and the next in rank only (a QR code each takes time).
+    await Delegate.update({Delegate.rsvp: Rsvp.declined}).where(
+        Delegate.protocol_rank.is_null() | (Delegate.protocol_rank > 2)
+    )
+    badges = (await client.get(PAGE + "badges")).text
+    assert badges.count('class="badge"') == 2
+    assert '<div class="name">Ông Trần Văn Bình</div>' in badges
+    badge = badges[badges.index("Ông Trần Văn Bình") :].split("</section>")[0]
+    assert "Chánh Văn phòng Sở" in badge and in_place in badge
+    assert leader["organization"] in badge  # he comes for the leader's organization
+    assert badges.count("dự thay") == 1 and f'"name">{invited}<' not in badges
+
+    chart = (await client.get(PAGE + "chart")).text
+    assert "<strong>Trần Văn Bình</strong>" in chart and chart.count(in_place) == 1
+    assert f"<strong>{leader['full_name']}</strong>" not in chart
+
+    # Cleared, the leader is printed again.
+    await name_substitute(leader["event"], leader["id"], substitutes.NOBODY)
+    cards = (await client.get(PAGE + "cards")).text
+    assert f'<div class="name">{leader["full_name"]}</div>' in cards and "dự thay" not in cards

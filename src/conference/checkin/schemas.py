@@ -86,7 +86,8 @@ def read_scan(raw: Any) -> ScanIn | str:
 
 class SnapshotOut(msgspec.Struct):
     """GET /desk/snapshot: ``delegates`` each with ``id``, ``full_name``, ``honorific``,
-    ``position``, ``organization``, ``group``, ``seat``, ``protocol_rank``, ``notes``, ``rsvp``,
+    ``position``, ``organization``, ``group``, ``seat``, ``protocol_rank``, ``name_sort_key``
+    (the server's name order: sort by it, compared by code point), ``notes``, ``rsvp``,
     ``checked_in_at``, ``checked_in_desk``, ``token_sha256``, and ``substitute`` (``honorific``,
     ``full_name``, ``position``) when one is named; or ``{"id", "removed": true}``."""
 

@@ -43,6 +43,7 @@ COLUMNS = (
     Delegate.group_name,
     Delegate.seat,
     Delegate.protocol_rank,
+    Delegate.name_sort_key,
     Delegate.notes,
     Delegate.rsvp,
     Delegate.checked_in_at,
@@ -98,6 +99,9 @@ def _shown(row: dict[str, Any], replaced: dict[int, list[str]]) -> dict[str, Any
         "group": row["group_name"],
         "seat": row["seat"],
         "protocol_rank": row["protocol_rank"],
+        # The server's name order (text.name_sort_key, compared by code point), so the
+        # offline search lists names as the server does, not as the browser would.
+        "name_sort_key": row["name_sort_key"],
         "notes": row["notes"],
         "rsvp": row["rsvp"],
         "checked_in_at": row["checked_in_at"],

@@ -17,7 +17,7 @@ from conference.invitations.services import (
     delegate_fields,
     new_token,
 )
-from conference.invitations.substitutes import attendee, substitute_of
+from conference.invitations.substitutes import attendee, substitute_of, who_attends
 
 __all__ = [
     "Attendance",
@@ -37,4 +37,5 @@ __all__ = [
     "render_svg",
     "stop_workers",
     "substitute_of",
+    "who_attends",
 ]

@@ -373,12 +373,22 @@ def _purpose(event_id: int) -> str:
 
 
 async def _update_delegates(event_id: int, updates: Sequence[DelegateUpdate]) -> None:
+    if not updates:
+        return
     now = datetime.now(UTC)
+    # A delegate with a substitute stays found by the substitute's name (search_key).
+    substitutes = {
+        row["id"]: row["substitute_name"]
+        for row in await Delegate.select(Delegate.id, Delegate.substitute_name).where(
+            (Delegate.event == event_id) & (Delegate.substitute_name != "")
+        )
+    }
     groups: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
     for delegate_id, data, present in updates:
         stored = {_STORED.get(name, name) for name in present}
         columns = tuple(sorted(stored | {"search_key", "name_sort_key"}))
-        groups.setdefault(columns, []).append((delegate_id, delegate_fields(data)))
+        fields = delegate_fields(data, substitute_name=substitutes.get(delegate_id, ""))
+        groups.setdefault(columns, []).append((delegate_id, fields))
     for columns, rows in groups.items():
         batch = MAX_PARAMETERS // (len(columns) + 1)
         for start in range(0, len(rows), batch):

@@ -14,7 +14,6 @@ import anyio
 
 from conference import audit, protocol
 from conference.actors import Actor, EventRow
-from conference.database import insert_rows
 from conference.errors import Conflict, InvalidInput, NotFound
 from conference.invitations import substitutes
 from conference.invitations.wording import DEFAULT_BODY, DEFAULT_SUBJECT, check_wording
@@ -28,7 +27,7 @@ from conference.tables import (
     RevokedToken,
     Rsvp,
 )
-from conference.text import collation_key, name_sort_key, nfc, search_key
+from conference.text import collation_key, name_sort_key, nfc
 
 # 24 random bytes: 192 bits, URL-safe, 32 characters; nothing about the delegate in it.
 TOKEN_BYTES = 24
@@ -66,11 +65,12 @@ class DelegateInput:
     notes: str = ""
 
 
-def delegate_fields(data: DelegateInput) -> dict[str, Any]:
+def delegate_fields(data: DelegateInput, *, substitute_name: str = "") -> dict[str, Any]:
     """The stored columns of a delegate: text in NFC, e-mail lower case, keys derived.
 
     Every way a delegate is written (form, import, demo, walk-in) goes through here,
-    so the search and sort keys always match the name.
+    so the search and sort keys always match the name; ``substitute_name`` is the
+    substitute already named for a delegate being changed (they stay found by it).
     """
     full_name = nfc(data.full_name)
     position = nfc(data.position)
@@ -87,14 +87,21 @@ def delegate_fields(data: DelegateInput) -> dict[str, Any]:
         "protocol_rank": data.protocol_rank,
         "seat": nfc(data.seat),
         "notes": nfc(data.notes),
-        "search_key": search_key(full_name, organization, position),
+        "search_key": substitutes.delegate_search_key(
+            full_name, organization, position, substitute_name
+        ),
         "name_sort_key": name_sort_key(full_name),
     }
 
 
-def delegate_row(event_id: int, data: DelegateInput, *, source: DelegateSource) -> Delegate:
-    """A new Delegate row with a fresh token."""
-    return Delegate(event=event_id, source=source, token=new_token(), **delegate_fields(data))
+def delegate_row(event_id: int, data: DelegateInput, *, source: DelegateSource) -> dict[str, Any]:
+    """A new delegate's columns (``database.insert_values``), with a fresh token."""
+    return {
+        "event": event_id,
+        "source": source.value,
+        "token": new_token(),
+        **delegate_fields(data),
+    }
 
 
 async def add_delegates(
@@ -107,8 +114,7 @@ async def add_delegates(
     rows = await anyio.to_thread.run_sync(
         lambda: [delegate_row(event_id, data, source=source) for data in delegates]
     )
-    inserted = await insert_rows(Delegate, rows, returning=Delegate.id)
-    return [row["id"] for row in inserted]
+    return await protocol.insert_delegates(rows)
 
 
 # ------------------------------------------------------------------ one delegate
@@ -169,7 +175,7 @@ async def update_delegate(
     """Change a delegate; raise NotFound, or Conflict when the e-mail or code is taken."""
     before = await get_delegate(event_id, delegate_id)
     await _check_unique(event_id, data, except_id=delegate_id)
-    fields = delegate_fields(data)
+    fields = delegate_fields(data, substitute_name=before["substitute_name"] or "")
     values = {getattr(Delegate, name): value for name, value in fields.items()}
     values[Delegate.updated_at] = datetime.now(UTC)
     await Delegate.update(values).where(Delegate.id == delegate_id)

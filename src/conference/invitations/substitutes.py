@@ -22,7 +22,7 @@ from conference.actors import Actor
 from conference.errors import N_, InvalidInput
 from conference.i18n import translations
 from conference.tables import Delegate, Rsvp, Substitution
-from conference.text import nfc
+from conference.text import nfc, search_key
 
 MAX_HONORIFIC = 32
 MAX_NAME = 200
@@ -95,6 +95,15 @@ def substitute_of(delegate: dict[str, Any]) -> dict[str, str] | None:
     }
 
 
+def delegate_search_key(
+    full_name: str, organization: str, position: str, substitute_name: str = ""
+) -> str:
+    """The folded text a delegate is found by: their name, organization and title, then
+    the name of their substitute, so the desk finds whoever comes on the invitation by
+    the name they give ("Trần Bình" finds Ông Nguyễn Văn An's record)."""
+    return search_key(full_name, organization, position, substitute_name)
+
+
 def _person(honorific: str, full_name: str) -> str:
     return " ".join(p for p in (honorific, full_name) if p)
 
@@ -110,6 +119,27 @@ def attendee(delegate: dict[str, Any], language: str = "vi") -> str:
         "substitute": _person(substitute["honorific"], substitute["full_name"]),
         "delegate": invited,
     }
+
+
+def who_attends(delegate: dict[str, Any]) -> dict[str, str]:
+    """Who comes on this invitation, as a print for the day names them (a name card, a
+    badge, the seating chart): the substitute's ``honorific``, ``full_name`` and
+    ``position`` when one is named (they are the one attending), else the delegate's;
+    ``in_place_of`` is the invited delegate ("Ông Nguyễn Văn An") or "" for nobody.
+
+    The row must carry ``honorific``, ``full_name``, ``position`` and the
+    ``substitute_*`` columns.
+    """
+    substitute = substitute_of(delegate)
+    if substitute is None:
+        return {
+            "honorific": delegate.get("honorific") or "",
+            "full_name": delegate["full_name"],
+            "position": delegate.get("position") or "",
+            "in_place_of": "",
+        }
+    in_place_of = _person(delegate.get("honorific") or "", delegate["full_name"])
+    return {**substitute, "in_place_of": in_place_of}
 
 
 def _same(delegate: dict[str, Any], wanted: SubstituteInput) -> bool:
@@ -142,6 +172,9 @@ async def set_substitute(
         Delegate.substitute_honorific: wanted.honorific,
         Delegate.substitute_name: wanted.full_name,
         Delegate.substitute_position: wanted.position,
+        Delegate.search_key: delegate_search_key(
+            delegate["full_name"], delegate["organization"], delegate["position"], wanted.full_name
+        ),
         Delegate.updated_at: now,  # the desks' snapshots carry the substitute
     }
     if not wanted.nobody:

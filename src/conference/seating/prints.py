@@ -4,6 +4,8 @@ Name cards go to the presidium and the front rows (``FRONT_ROWS``), or to everyo
 seated; a badge (thẻ đại biểu, A6) carries name, title, organization, the group's
 colour, the seat and the personal QR code (the invitation URL, as on the letter; the
 e-mail's PNG, whole pixels a module, scaled without smoothing so it prints sharp).
+Every print names who comes: a delegate's substitute, when one is named, with a small
+"dự thay Ông Y" line (``invitations.who_attends``).
 """
 
 from __future__ import annotations
@@ -12,11 +14,25 @@ import base64
 import hashlib
 from typing import Any
 
-from conference.invitations import invitation_url, prepare_png, qr_png
+from conference.invitations import invitation_url, prepare_png, qr_png, who_attends
 from conference.seating import services
 from conference.tables import Coming, Delegate
 
 FRONT_ROWS = 2  # rows of the hall after the presidium that get name cards
+_SITTER = (
+    "full_name",
+    "honorific",
+    "position",
+    "substitute_honorific",
+    "substitute_name",
+    "substitute_position",
+)
+
+
+def sitter(seat: dict[str, Any]) -> dict[str, str]:
+    """Who comes to sit in a seat of ``services.seats`` (``who_attends`` of its delegate)."""
+    return who_attends({name: seat[f"delegate.{name}"] for name in _SITTER})
+
 
 # The usual groups' colours; any other group gets one of PALETTE by its name.
 GROUP_COLOURS = {
@@ -45,21 +61,14 @@ async def name_cards(event_id: int, *, everyone: bool = False) -> list[dict[str,
     if not everyone:
         rows = [r for r in rows if r["depth"] < FRONT_ROWS]
     rows.sort(key=lambda r: (r["depth"], abs(r["x"]), r["x"] < 0))
-    return [
-        {
-            "label": r["label"],
-            "honorific": r["delegate.honorific"],
-            "full_name": r["delegate.full_name"],
-            "position": r["delegate.position"],
-        }
-        for r in rows
-    ]
+    return [{"label": r["label"], **sitter(r)} for r in rows]
 
 
 async def chart(event_id: int) -> list[dict[str, Any]]:
     """The hall by block and row, each seat with its number and who sits there."""
     blocks: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for r in await services.seats(event_id):
+        r["sitter"] = sitter(r) if r["delegate"] is not None else None
         block = "Đoàn chủ tịch" if r["presidium"] else f"Khu {r['block']}"
         blocks.setdefault(block, {}).setdefault(r["row"], []).append(r)
     return [
@@ -90,9 +99,7 @@ async def badges(
         png = qr_png(url)
         result.append(
             {
-                "honorific": person["honorific"],
-                "full_name": person["full_name"],
-                "position": person["position"],
+                **who_attends(person),
                 "organization": person["organization"],
                 "group": person["group_name"],
                 "colour": group_colour(person["group_name"]),
@@ -113,6 +120,11 @@ async def block_cards(event_id: int) -> list[dict[str, Any]]:
         if r["reserved_for"] and r["reserved_for"] not in groups:
             groups.append(r["reserved_for"])
     return [
-        {"label": block, "full_name": f"Khu {block}", "position": ", ".join(groups)}
+        {
+            "label": block,
+            "full_name": f"Khu {block}",
+            "position": ", ".join(groups),
+            "in_place_of": "",
+        }
         for block, groups in blocks.items()
     ]

@@ -68,6 +68,9 @@ DELEGATE_COLUMNS = (
     Delegate.rsvp,
     Delegate.revoked_at,
     Delegate.token,
+    Delegate.substitute_honorific,
+    Delegate.substitute_name,
+    Delegate.substitute_position,
 )
 
 
@@ -269,6 +272,9 @@ async def seats(event_id: int) -> list[dict[str, Any]]:
         HallSeat.delegate.group_name,
         HallSeat.delegate.protocol_rank,
         HallSeat.delegate.checked_in_at,
+        HallSeat.delegate.substitute_honorific,
+        HallSeat.delegate.substitute_name,
+        HallSeat.delegate.substitute_position,
     ).where(HallSeat.event == event_id)
     rows.sort(key=lambda r: (r["depth"], r["x"], r["id"]))
     return rows
