@@ -36,7 +36,8 @@ run: $(STAMP) ## Migrate SQLite, load the demo conference and serve on http://$(
 	$(BIN)/conference serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) ## Run every test (PostgreSQL too when CONFERENCE_TEST_DATABASE_URL is set)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not alone"
+	$(BIN)/python -m pytest -m alone
 
 lint: $(STAMP) ## ruff (lint and format check), mypy and the import contracts (import-linter)
 	$(BIN)/ruff check src tests bench

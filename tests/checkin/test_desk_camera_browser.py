@@ -23,6 +23,10 @@ from conference.tables import CheckInAttempt, Delegate, Role
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.invitations.helpers import make_event
 
+# Chromium's fake camera and the page's WASM decoder need the CPU when they start: beside
+# another test process they once missed the 30 s for the camera to open.
+pytestmark = pytest.mark.alone
+
 FPS = 5
 SIZE = (640, 480)
 FAKE_CAMERA = ["--use-fake-device-for-media-stream"]
