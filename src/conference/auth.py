@@ -575,43 +575,22 @@ async def get_paired_device(device_id: int, pairing: int) -> CurrentUser | None:
 
     It acts as a desk of its one event, under its label.
     """
-    key = ("device", (device_id, pairing))
-    remembered = _recall(key)
-    if remembered is not None:
-        return remembered
-    row = (
-        await DeskDevice.select(
-            DeskDevice.event,
-            DeskDevice.label,
-            DeskDevice.user.id.as_alias("user_id"),
-            DeskDevice.user.username.as_alias("username"),
-        )
-        .where(
-            (DeskDevice.id == device_id)
-            & (DeskDevice.pairings == pairing)
-            & DeskDevice.revoked_at.is_null()
-        )
-        .first()
-        .run()
+    return await _active_device(
+        ("device", (device_id, pairing)),
+        (DeskDevice.id == device_id) & (DeskDevice.pairings == pairing),
     )
-    if row is None:
-        return None
-    device = CurrentUser(
-        id=row["user_id"],
-        username=row["username"],
-        display_name=row["label"],
-        role=Role.desk,
-        events=frozenset({row["event"]}),
-        device=device_id,
-    )
-    return _remember(key, device)
 
 
 async def get_device_by_key(key: str) -> CurrentUser | None:
     """The desk device whose phone keeps ``key`` (its cookie), or None once the device is
     revoked or paired again on another phone (remembered for ``AUTH_CACHE_S``)."""
     digest = hashlib.sha256(key[:200].encode()).hexdigest()
-    cache_key = ("device_key", digest)
+    return await _active_device(("device_key", digest), DeskDevice.key_hash == digest)
+
+
+async def _active_device(cache_key: tuple[str, Any], which: Any) -> CurrentUser | None:
+    """The desk device ``which`` selects, if not revoked, as the desk of its one event
+    under its label (remembered under ``cache_key`` for ``AUTH_CACHE_S``)."""
     remembered = _recall(cache_key)
     if remembered is not None:
         return remembered
@@ -623,7 +602,7 @@ async def get_device_by_key(key: str) -> CurrentUser | None:
             DeskDevice.user.id.as_alias("user_id"),
             DeskDevice.user.username.as_alias("username"),
         )
-        .where((DeskDevice.key_hash == digest) & DeskDevice.revoked_at.is_null())
+        .where(which & DeskDevice.revoked_at.is_null())
         .first()
         .run()
     )
