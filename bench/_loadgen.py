@@ -223,14 +223,16 @@ def figures(latencies: list[float], *, upper: int = 99) -> str:
     )
 
 
-async def on_each_database(run: Callable[[str, str], Awaitable[None]], database: str) -> None:
-    """``run(label, url)`` on a fresh SQLite file, then on PostgreSQL when
-    CONFERENCE_TEST_DATABASE_URL is set, in a database ``database`` created and dropped
-    here."""
+async def on_each_database(
+    run: Callable[[str, str], Awaitable[None]], database: str, *, postgres: bool = True
+) -> None:
+    """``run(label, url)`` on a fresh SQLite file, then (unless ``postgres`` is False) on
+    PostgreSQL when CONFERENCE_TEST_DATABASE_URL is set, in a database ``database``
+    created and dropped here."""
     with tempfile.TemporaryDirectory() as folder:
         await run("SQLite", f"sqlite:///{folder}/bench.sqlite3")
     pg = os.environ.get("CONFERENCE_TEST_DATABASE_URL")
-    if not pg:
+    if not pg or not postgres:
         return
     parts = urlsplit(pg)
     connection = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))

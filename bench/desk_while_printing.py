@@ -21,14 +21,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _loadgen import on_each_database  # noqa: E402
 from desk_while_organizing import figures as _figures  # noqa: E402
 from login_load import seed, start_server  # noqa: E402
 
@@ -111,21 +110,7 @@ async def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.1f} (a loaded machine slows every figure)")
-    with tempfile.TemporaryDirectory() as folder:
-        await run_on("SQLite", f"sqlite:///{folder}/bench.sqlite3")
-    pg = os.environ.get("CONFERENCE_TEST_DATABASE_URL")
-    if args.postgres and pg:
-        parts = urlsplit(pg)
-        admin = urlunsplit(parts._replace(path="/postgres"))
-        connection = await asyncpg.connect(admin)
-        await connection.execute("DROP DATABASE IF EXISTS conference_bench_printing")
-        await connection.execute("CREATE DATABASE conference_bench_printing")
-        try:
-            bench_url = urlunsplit(parts._replace(path="/conference_bench_printing"))
-            await run_on("PostgreSQL", bench_url)
-        finally:
-            await connection.execute("DROP DATABASE IF EXISTS conference_bench_printing")
-            await connection.close()
+    await on_each_database(run_on, "conference_bench_printing", postgres=args.postgres)
 
 
 if __name__ == "__main__":

@@ -247,12 +247,9 @@ async def test_user_add_refuses_an_unknown_event_or_role_in_one_line(env):
     assert await User.count().where(User.username == "x3") == 0
 
 
-async def test_event_create_copies_settings_programme_and_award_forms_never_people(env):
-    from tests.invitations.helpers import make_event
-
-    await make_event("hn-2022")
-    await AwardForm.insert(AwardForm(event=1, rank=1, title="Bằng khen của Bộ trưởng"))
-    result = conference(
+def _create_2023_copying_2022(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`conference event create hn-2023 … --copy-from hn-2022`."""
+    return conference(
         "event",
         "create",
         "hn-2023",
@@ -264,6 +261,14 @@ async def test_event_create_copies_settings_programme_and_award_forms_never_peop
         "hn-2022",
         env=env,
     )
+
+
+async def test_event_create_copies_settings_programme_and_award_forms_never_people(env):
+    from tests.invitations.helpers import make_event
+
+    await make_event("hn-2022")
+    await AwardForm.insert(AwardForm(event=1, rank=1, title="Bằng khen của Bộ trưởng"))
+    result = _create_2023_copying_2022(env)
     assert result.returncode == 0, result.stderr
     new = await Event.select().where(Event.slug == "hn-2023").first()
     old = await Event.select().where(Event.slug == "hn-2022").first()
@@ -314,18 +319,7 @@ async def test_event_create_copy_from_copies_the_hall_without_its_placements(env
     placed = [r for r in await seating.seats(old_id) if r["delegate"] is not None]
     assert placed
     await HallSeat.update({HallSeat.pinned: True}).where(HallSeat.id == placed[0]["id"])
-    result = conference(
-        "event",
-        "create",
-        "hn-2023",
-        "--title",
-        "Hội nghị 2023",
-        "--date",
-        "2023-09-12",
-        "--copy-from",
-        "hn-2022",
-        env=env,
-    )
+    result = _create_2023_copying_2022(env)
     assert result.returncode == 0, result.stderr
     new = await Event.select(Event.id).where(Event.slug == "hn-2023").first()
     old_hall, new_hall = await seating.get_hall(old_id), await seating.get_hall(new["id"])
