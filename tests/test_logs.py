@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 import subprocess
 import sys
 
 import httpx
+from uvicorn.logging import AccessFormatter
 
 from conference import auth, database
-from conference.logs import mask_path
+from conference.logs import AccessLines, mask_path
 from conference.settings import DatabaseURL
 from conference.tables import Delegate, Role
 from tests.conftest import log_in
@@ -23,6 +26,30 @@ def test_a_path_keeps_its_shape_and_loses_its_secret():
     assert mask_path("/i/AbC-_123?lang=en") == "/i/…?lang=en"
     assert mask_path("/pair/s3cr3t") == "/pair/…"
     assert mask_path("/events/hn-2022/i/x") == "/events/hn-2022/i/x"
+
+
+def _access_record(path: str, status: int) -> logging.LogRecord:
+    return logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:50412", "POST", path, "1.1", status),
+        None,
+    )
+
+
+def test_the_access_line_is_uvicorns_own_without_colours():
+    uvicorns = AccessFormatter(
+        '%(levelprefix)s %(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False
+    )
+    for status in (200, 404, 599):
+        record = _access_record("/api/events/hn-2022/checkins?x=1", status)
+        assert AccessLines().format(record) == uvicorns.format(record)
+    assert AccessLines().format(_access_record("/", 200)) == (
+        'INFO:     127.0.0.1:50412 - "POST / HTTP/1.1" 200 OK'
+    )
 
 
 async def test_a_served_days_log_holds_no_token_password_or_session(db, tmp_path, start_server):
@@ -45,6 +72,11 @@ async def test_a_served_days_log_holds_no_token_password_or_session(db, tmp_path
     server.process.wait(timeout=15)
     log = (tmp_path / "server0" / "server.log").read_text()
     assert "GET /i/…/qr.svg" in log and "/pair/…" in log  # the lines are there
+    assert re.search(
+        r'^INFO: +127\.0\.0\.1:\d+ - "POST /api/events/hn-2022/checkins HTTP/1\.1" 200 OK$',
+        log,
+        re.M,
+    )
     for secret in (token, "a-one-time-secret", PASSWORD, bearer):
         assert secret not in log
     assert session not in log

@@ -4,15 +4,17 @@
 queue in ``batch.py``, search result). It makes at most three queries: the
 conditional UPDATE that checks a delegate in (``… WHERE checked_in_at IS NULL``, so
 the database lets exactly one desk win), a single SELECT that explains a refusal,
-and the INSERT that logs the attempt (once per nonce). A scan an offline desk made
-and sends later carries its own time (``scanned_at``), which becomes the arrival
-time; the first upload is the check-in, and an offline scan that finds the delegate
-already in is also recorded as a conflict (a fourth query), once per nonce, for the
-organizer to review.
+and the INSERT that logs the attempt (once per nonce); on PostgreSQL a scan that
+checks someone in is one statement, the UPDATE and its log line together. A scan
+an offline desk made and sends later carries its own time (``scanned_at``), which
+becomes the arrival time; the first upload is the check-in, and an offline scan that
+finds the delegate already in is also recorded as a conflict (a fourth query), once
+per nonce, for the organizer to review.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -192,49 +194,47 @@ async def redeem(
     """
     if by is not None and by.device is not None:
         desk = by.display_name
-    desk = desk.strip()[:64]
-    nonce = (nonce or "").strip()[:100] or None
     now = datetime.now(UTC)
-    user_id = getattr(by, "id", None)
-    logged = scanned[:LOGGED_TEXT].replace("\x00", "")
+    attempt = statements.Attempt(
+        event_id=event["id"],
+        scanned=scanned[:LOGGED_TEXT].replace("\x00", ""),
+        desk=desk.strip()[:64],
+        user_id=getattr(by, "id", None),
+        nonce=(nonce or "").strip()[:100] or None,
+        at=now,
+        offline=offline,
+    )
     try:
         at = arrival_time(event, scanned_at, now)
     except InvalidInput:
-        await statements.log_attempt(
-            event["id"], None, scanned=logged, result=ScanResult.invalid, desk=desk,
-            user_id=user_id, nonce=nonce, at=now, offline=offline,
-        )  # fmt: skip
+        await statements.log_attempt(attempt, ScanResult.invalid, None)
         raise
+    if scanned_at is not None:
+        attempt = dataclasses.replace(attempt, scanned_at=at)
     token = token_from_scan(scanned[:2000])
     result, row = ScanResult.unknown, None
     if token is not None:
-        row = await statements.claim(
-            event["id"], token, at=at, desk=desk, user_id=user_id, nonce=nonce
-        )
-        if row is not None:
-            result = ScanResult.ok
+        checked_in, row = await statements.claim_or_find(token, arrived_at=at, attempt=attempt)
+        if checked_in:
+            assert row is not None
             live.publish(event["id"], "checkin", arrival(event, row))
-        else:
-            result, row = await _why_not(event["id"], token, nonce)
-            if offline and row is not None and result is ScanResult.already_checked_in:
-                await statements.record_conflict(
-                    event["id"], row, nonce=nonce, desk=desk, user_id=user_id, scanned_at=at
-                )
+            return _answer(event, ScanResult.ok, row)  # logged with the claim
+        result = _why_not(event["id"], token, attempt.nonce, row)
+        if offline and row is not None and result is ScanResult.already_checked_in:
+            await statements.record_conflict(row, attempt, scanned_at=at)
     hint = _hint(scanned, row) if result is ScanResult.unknown else None
     # Shown to the desk: the delegate the code is (or was) theirs, if of this event.
     shown = row if result not in (ScanResult.unknown, ScanResult.other_event) else None
-    await statements.log_attempt(
-        event["id"],
-        shown["id"] if shown else None,
-        scanned=logged,
-        result=result,
-        desk=desk,
-        user_id=user_id,
-        nonce=nonce,
-        at=now,
-        scanned_at=at if scanned_at is not None else None,
-        offline=offline,
-    )
+    await statements.log_attempt(attempt, result, shown["id"] if shown else None)
+    return _answer(event, result, shown, hint)
+
+
+def _answer(
+    event: EventRow,
+    result: ScanResult,
+    shown: dict[str, Any] | None,
+    hint: ScanProblem | None = None,
+) -> Redeemed:
     message = _message(result, shown, event["timezone"])
     return Redeemed(
         result=result,
@@ -286,20 +286,20 @@ def arrival(event: EventRow, delegate: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _why_not(
-    event_id: int, token: str, nonce: str | None
-) -> tuple[ScanResult, dict[str, Any] | None]:
-    """Why a claim failed, in one query: unknown, another event's, revoked, or already in."""
-    row = await statements.find(token)
+def _why_not(
+    event_id: int, token: str, nonce: str | None, row: dict[str, Any] | None
+) -> ScanResult:
+    """Why a claim failed, from what ``statements.find`` says of the token (``row``):
+    unknown, another event's, revoked, or already in."""
     if row is None or row["swapped"]:
-        return ScanResult.unknown, row  # the row of a swapped token is only for the hint
+        return ScanResult.unknown  # the row of a swapped token is only for the hint
     if row["event"] != event_id:
-        return ScanResult.other_event, row
+        return ScanResult.other_event
     if row["token"] != token or row["revoked_at"] is not None:
-        return ScanResult.revoked, row
+        return ScanResult.revoked
     if nonce is not None and row["checked_in_nonce"] == nonce:
-        return ScanResult.ok, row  # the same scan sent again: one check-in, answered ok
-    return ScanResult.already_checked_in, row
+        return ScanResult.ok  # the same scan sent again: one check-in, answered ok
+    return ScanResult.already_checked_in
 
 
 async def check_in_delegate(

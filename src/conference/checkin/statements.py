@@ -6,15 +6,20 @@ spends running it; these statements are composed once, at import, from the
 tables' own metadata (so a renamed column still renames them), and each scan only
 binds its values. They run on both databases: Piccolo turns ``{}`` into ``?`` or
 ``$n``. ``tests/checkin/test_redeem.py`` counts them: at most three a scan (four for
-an offline scan that meets an earlier check-in: the conflict is recorded too).
+an offline scan that meets an earlier check-in: the conflict is recorded too). On
+PostgreSQL the claim, its log line and, when it fails, the lookup that explains why
+are one statement (a data-modifying ``WITH``): a scan that checks someone in is one
+round trip, a refused one two (the lookup, then its log line).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from piccolo.columns import Column
+from piccolo.engine.postgres import PostgresEngine
 
 from conference.tables import CheckInAttempt, CheckInConflict, Delegate, RevokedToken, ScanResult
 
@@ -51,6 +56,8 @@ SHOWN = (
 
 _DELEGATE = f'"{Delegate._meta.tablename}"'
 
+_FOUND_COLUMNS = (*SHOWN, Delegate.token, Delegate.revoked_at, Delegate.checked_in_nonce)
+
 # The once-only rule: only the first UPDATE finds checked_in_at still NULL.
 _CLAIM = (
     f"UPDATE {_DELEGATE} SET {_name(Delegate.checked_in_at)} = {{}}, "
@@ -58,10 +65,9 @@ _CLAIM = (
     f"{_name(Delegate.checked_in_nonce)} = {{}}, {_name(Delegate.updated_at)} = {{}} "
     f"WHERE {_name(Delegate.token)} = {{}} AND {_name(Delegate.event)} = {{}} "
     f"AND {_name(Delegate.checked_in_at)} IS NULL AND {_name(Delegate.revoked_at)} IS NULL "
-    f"RETURNING {_names(*SHOWN)}"
+    f"RETURNING {_names(*_FOUND_COLUMNS)}"
 )
 
-_FOUND_COLUMNS = (*SHOWN, Delegate.token, Delegate.revoked_at, Delegate.checked_in_nonce)
 _FOUND = ", ".join(f"{_DELEGATE}.{_name(column)}" for column in _FOUND_COLUMNS)
 _REVOKED = f'"{RevokedToken._meta.tablename}"'
 
@@ -83,13 +89,37 @@ _FIND = (
 )
 
 # A retried scan (the same nonce) is logged once: index check_in_attempt_once.
-_LOG = (
-    f'INSERT INTO "{CheckInAttempt._meta.tablename}" '
-    f"({_names(CheckInAttempt.event, CheckInAttempt.delegate, CheckInAttempt.scanned_text)}, "
-    f"{_names(CheckInAttempt.result, CheckInAttempt.desk, CheckInAttempt.user)}, "
-    f"{_names(CheckInAttempt.nonce, CheckInAttempt.at)}, "
-    f"{_names(CheckInAttempt.scanned_at, CheckInAttempt.offline)}) "
-    "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}) ON CONFLICT DO NOTHING"
+_LOGGED = (
+    CheckInAttempt.event,
+    CheckInAttempt.delegate,
+    CheckInAttempt.scanned_text,
+    CheckInAttempt.result,
+    CheckInAttempt.desk,
+    CheckInAttempt.user,
+    CheckInAttempt.nonce,
+    CheckInAttempt.at,
+    CheckInAttempt.scanned_at,
+    CheckInAttempt.offline,
+)
+_LOG_INTO = f'INSERT INTO "{CheckInAttempt._meta.tablename}" ({_names(*_LOGGED)}) '
+_LOG = _LOG_INTO + "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}) ON CONFLICT DO NOTHING"
+
+# PostgreSQL, in one statement: the claim; for the row it checked in, the log line; and
+# when it checked nobody in, the lookup of ``_FIND``. ``checked_in_now`` tells which.
+# The log's values are typed here (without a length: a cast would cut, not refuse):
+# PostgreSQL cannot infer a parameter's type from a SELECT list.
+_CLAIM_OR_FIND = (
+    f"WITH claimed AS ({_CLAIM}), logged AS ({_LOG_INTO}SELECT "
+    + ", ".join(
+        "claimed." + _name(Delegate.id)
+        if column is CheckInAttempt.delegate
+        else f"CAST({{}} AS {column.column_type.split('(')[0]})"
+        for column in _LOGGED
+    )
+    + " FROM claimed ON CONFLICT DO NOTHING) "
+    "SELECT claimed.*, NULL AS replaced_at, 0 AS swapped, 1 AS checked_in_now FROM claimed "
+    f"UNION ALL SELECT found.*, 0 FROM ({_FIND}) AS found "
+    "WHERE NOT EXISTS (SELECT 1 FROM claimed) LIMIT 1"
 )
 
 # A conflict is recorded once per scan: its nonce is unique.
@@ -110,22 +140,88 @@ _CONFLICT = (
 )
 
 
-async def claim(
-    event_id: int,
-    token: str,
-    *,
-    at: datetime,
-    desk: str,
-    user_id: int | None,
-    nonce: str | None,
-) -> dict[str, Any] | None:
-    """Check in the delegate holding ``token`` unless already checked in; their row, or None.
+@dataclass(frozen=True)
+class Attempt:
+    """One scan as the log keeps it, whatever its result."""
 
-    ``at`` is the arrival time (the scan's); the row's ``updated_at`` is the server's
-    now, which the desks' incremental snapshot reads.
+    event_id: int
+    scanned: str  # what the scanner read, cut to LOGGED_TEXT
+    desk: str
+    user_id: int | None
+    nonce: str | None
+    at: datetime  # when the server received it
+    scanned_at: datetime | None = None  # when the desk made it, if it said
+    offline: bool = False
+
+    def values(self, result: ScanResult, delegate_id: int | None) -> tuple[Any, ...]:
+        """The log line's values, in the order of ``_LOGGED``."""
+        return (
+            self.event_id,
+            delegate_id,
+            self.scanned,
+            result.value,
+            self.desk,
+            self.user_id,
+            self.nonce,
+            self.at,
+            self.scanned_at,
+            self.offline,
+        )
+
+
+async def claim_or_find(
+    token: str, *, arrived_at: datetime, attempt: Attempt
+) -> tuple[bool, dict[str, Any] | None]:
+    """Check in the delegate holding ``token`` unless already checked in.
+
+    Returns (True, their row) when it did, ``attempt`` logged as ``ok`` with it; else
+    (False, what ``find`` says of the token), with nothing logged: the caller logs why
+    not. ``arrived_at`` is the arrival time (the scan's); the row's ``updated_at`` is
+    the server's now, which the desks' incremental snapshot reads.
     """
-    rows = await Delegate.raw(_CLAIM, at, desk, user_id, nonce, datetime.now(UTC), token, event_id)
-    return rows[0] if rows else None
+    claimed = (
+        arrived_at,
+        attempt.desk,
+        attempt.user_id,
+        attempt.nonce,
+        datetime.now(UTC),
+        token,
+        attempt.event_id,
+    )
+    if not isinstance(Delegate._meta.db, PostgresEngine):
+        rows = await Delegate.raw(_CLAIM, *claimed)
+        if rows:
+            await log_attempt(attempt, ScanResult.ok, rows[0]["id"])
+            return True, rows[0]
+        return False, await find(token)
+    # Every value of the log line but the delegate's id, which is the claimed row's.
+    logged = (
+        value
+        for column, value in zip(_LOGGED, attempt.values(ScanResult.ok, None), strict=True)
+        if column is not CheckInAttempt.delegate
+    )
+    rows = await Delegate.raw(_CLAIM_OR_FIND, *claimed, *logged, token, token, token.swapcase())
+    row = rows[0] if rows else None
+    if row is not None and row.pop("checked_in_now"):
+        return True, row
+    if _lost_a_race(row, token, attempt.event_id):
+        # The lookup saw the database as the statement began: a desk that checked this
+        # delegate in meanwhile (the claim waited for it) is seen by a lookup of its own.
+        row = await find(token)
+    return False, row
+
+
+def _lost_a_race(row: dict[str, Any] | None, token: str, event_id: int) -> bool:
+    """Whether ``row`` is a delegate the claim should have checked in: it failed only
+    because another desk changed them while it ran."""
+    return (
+        row is not None
+        and not row["swapped"]
+        and row["token"] == token
+        and row["event"] == event_id
+        and row["checked_in_at"] is None
+        and row["revoked_at"] is None
+    )
 
 
 async def find(token: str) -> dict[str, Any] | None:
@@ -138,51 +234,23 @@ async def find(token: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-async def log_attempt(
-    event_id: int,
-    delegate_id: int | None,
-    *,
-    scanned: str,
-    result: ScanResult,
-    desk: str,
-    user_id: int | None,
-    nonce: str | None,
-    at: datetime,
-    scanned_at: datetime | None = None,
-    offline: bool = False,
-) -> None:
-    await CheckInAttempt.raw(
-        _LOG,
-        event_id,
-        delegate_id,
-        scanned,
-        result.value,
-        desk,
-        user_id,
-        nonce,
-        at,
-        scanned_at,
-        offline,
-    )
+async def log_attempt(attempt: Attempt, result: ScanResult, delegate_id: int | None) -> None:
+    """Log ``attempt`` with its ``result`` and the delegate it showed (once a nonce)."""
+    await CheckInAttempt.raw(_LOG, *attempt.values(result, delegate_id))
 
 
 async def record_conflict(
-    event_id: int,
-    delegate: dict[str, Any],
-    *,
-    nonce: str | None,
-    desk: str,
-    user_id: int | None,
-    scanned_at: datetime,
+    delegate: dict[str, Any], attempt: Attempt, *, scanned_at: datetime
 ) -> None:
-    """Record that a desk admitted ``delegate`` offline after their check-in (once a nonce)."""
+    """Record that ``attempt``, made offline at ``scanned_at``, admitted ``delegate`` after
+    their check-in (once a nonce)."""
     await CheckInConflict.raw(
         _CONFLICT,
-        event_id,
+        attempt.event_id,
         delegate["id"],
-        nonce,
-        desk,
-        user_id,
+        attempt.nonce,
+        attempt.desk,
+        attempt.user_id,
         scanned_at,
         delegate["checked_in_at"],
         delegate["checked_in_desk"],
