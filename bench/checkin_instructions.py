@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _loadgen import Connection, on_each_database  # noqa: E402
+
 from checkin import free_port, seed  # noqa: E402
 
 DELEGATES = 2000

@@ -41,14 +41,8 @@ class MaskSecrets(logging.Filter):
         return True
 
 
-def _status_line(status: int) -> str:
-    try:
-        return f"{status} {http.HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"{status} "
-
-
-_STATUS_LINES = {status.value: _status_line(status.value) for status in http.HTTPStatus}
+# "200 OK": the status and its phrase, as uvicorn writes them ("599 " for one it does not know).
+_STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in http.HTTPStatus}
 
 
 class AccessLines(logging.Formatter):
@@ -65,10 +59,10 @@ class AccessLines(logging.Formatter):
             return super().format(record)
         client, method, path, version, status = args
         level = record.levelname
-        status_line = _STATUS_LINES.get(status) or _status_line(int(status))
+        status_line = _STATUS_LINES.get(status) if isinstance(status, int) else None
         return (
             f'{level}:{" " * (8 - len(level))} {client} - "{method} {path} HTTP/{version}" '
-            f"{status_line}"
+            f"{status_line or f'{status} '}"
         )
 
 
