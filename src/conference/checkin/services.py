@@ -4,8 +4,8 @@
 queue in ``batch.py``, search result). It makes at most three queries: the
 conditional UPDATE that checks a delegate in (``… WHERE checked_in_at IS NULL``, so
 the database lets exactly one desk win), a single SELECT that explains a refusal,
-and the INSERT that logs the attempt (once per nonce); on PostgreSQL a scan that
-checks someone in is one statement, the UPDATE and its log line together. A scan
+and the INSERT that logs the attempt (once per nonce); on PostgreSQL the first two
+and, for a check-in, the third are one statement (``statements.claim_or_find``). A scan
 an offline desk made and sends later carries its own time (``scanned_at``), which
 becomes the arrival time; the first upload is the check-in, and an offline scan that
 finds the delegate already in is also recorded as a conflict (a fourth query), once
