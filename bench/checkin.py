@@ -112,18 +112,22 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(url: str, folder: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {
+def server_environment(url: str, folder: str) -> dict[str, str]:
+    """The environment of a benchmark's `conference serve` on ``url``, its files in ``folder``."""
+    return {
         **os.environ,
         "CONFERENCE_DATABASE_URL": url,
         "CONFERENCE_SECRET_KEY": "b" * 40,
         "CONFERENCE_ENV": "test",
         "CONFERENCE_INSTANCE_DIR": folder,
     }
+
+
+def start_server(url: str, folder: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "conference.cli", "serve", "--port", str(port)],
-        env=env,
+        env=server_environment(url, folder),
         stdout=subprocess.DEVNULL,
         stderr=None if os.environ.get("SHOW_SERVER") else subprocess.DEVNULL,
     )

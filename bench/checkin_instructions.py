@@ -33,20 +33,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _loadgen import Connection, on_each_database  # noqa: E402
 
-from checkin import free_port, seed  # noqa: E402
+from checkin import free_port, seed, server_environment  # noqa: E402
 
 DELEGATES = 2000
 
 
 def start_server(url: str, folder: str, counts: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {
-        **os.environ,
-        "CONFERENCE_DATABASE_URL": url,
-        "CONFERENCE_SECRET_KEY": "b" * 40,
-        "CONFERENCE_ENV": "test",
-        "CONFERENCE_INSTANCE_DIR": folder,
-    }
     process = subprocess.Popen(
         [
             "valgrind",
@@ -60,7 +53,7 @@ def start_server(url: str, folder: str, counts: str) -> tuple[subprocess.Popen[b
             "--port",
             str(port),
         ],
-        env=env,
+        env=server_environment(url, folder),
         stdout=subprocess.DEVNULL,
         stderr=None if os.environ.get("SHOW_SERVER") else subprocess.DEVNULL,
     )
