@@ -165,7 +165,7 @@ async def test_a_scan_makes_one_to_three_queries_by_database_and_result(db, even
     monkeypatch.setattr(engine_class, "run_querystring", counting)
     token = await _token(event["ids"][0])
     # PostgreSQL claims, logs and looks up in one statement: a check-in is one query, a
-    # refusal two (that statement, then the log); SQLite takes one query each.
+    # refusal two (that statement, then the log); SQLite takes one query more for each.
     checked_in, refused = (1, 2) if db.name == "postgres" else (2, 3)
     for scanned, expected in (
         (token, checked_in),
